@@ -1,0 +1,66 @@
+/**
+ * The Lambda handler, triggered by the upload queue through an SQS event
+ * source mapping with `ReportBatchItemFailures`. Bundled for the Node.js
+ * runtime by `deno task build`.
+ *
+ * Environment: `AWS_DYNAMODB_TABLE` and `AWS_SQS_UPDATE_QUEUE` (required),
+ * `AWS_REGION` (set by Lambda), `AWS_ENDPOINT_URL` (optional, for the local
+ * AWS).
+ *
+ * @module
+ */
+
+import process from "node:process";
+import type { Context } from "aws-lambda";
+import { createClients } from "../lib/clients.ts";
+import { readConfig } from "../lib/config.ts";
+import { createQueueUrlResolver } from "../lib/queue_urls.ts";
+import { processUploadRecords, type SQSBatchResponse, type SQSEvent } from "../lib/update_items.ts";
+
+// Created once per container, on the first invocation, and reused.
+let container: ReturnType<typeof init> | undefined;
+
+function init() {
+  const config = readConfig((name) => process.env[name], {
+    program: "update_item",
+    required: ["AWS_DYNAMODB_TABLE", "AWS_SQS_UPDATE_QUEUE"],
+    defaultTarget: "aws",
+  });
+  const clients = createClients(config);
+  const queueUrl = createQueueUrlResolver(clients.sqs);
+  return { config, clients, updateQueueUrl: () => queueUrl(config.updateQueueName) };
+}
+
+/**
+ * Updates the item of every record in the batch and forwards its keys to the
+ * update queue; returns the records that failed so that only they come back.
+ *
+ * @param event The SQS event.
+ * @param context The invocation's context (its request id goes in the logs).
+ * @returns The partial batch response.
+ */
+export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+  container ??= init();
+  const { config, clients, updateQueueUrl } = container;
+  const requestId = context?.awsRequestId ?? "-";
+  const response = await processUploadRecords(event.Records, clients, {
+    tableName: config.tableName,
+    updateQueueUrl,
+    onRecord: ({ messageId, ok, error }) => {
+      if (ok) return;
+      console.error(JSON.stringify({
+        level: "error",
+        requestId,
+        messageId,
+        message: error?.message ?? "failed",
+      }));
+    },
+  });
+  console.log(JSON.stringify({
+    level: "info",
+    requestId,
+    records: event.Records.length,
+    failed: response.batchItemFailures.length,
+  }));
+  return response;
+}

@@ -1,0 +1,81 @@
+/**
+ * Creating the SDK clients the pipeline uses, configured once from a
+ * {@linkcode PipelineConfig}.
+ *
+ * @module
+ */
+
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import type { PipelineConfig } from "./config.ts";
+
+/** The three clients every part of the pipeline is built from. */
+export interface AwsClients {
+  /** S3, path-style when an endpoint is configured. */
+  readonly s3: S3Client;
+  /** DynamoDB. */
+  readonly dynamodb: DynamoDBClient;
+  /** SQS. */
+  readonly sqs: SQSClient;
+}
+
+/** Options of {@linkcode createClients}. */
+export interface CreateClientsOptions {
+  /**
+   * Credentials used when the endpoint is local and none are configured in the
+   * environment. Defaults to the local AWS's admin identity `test`/`test`
+   * (LocalStack's convention).
+   */
+  readonly localCredentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Milliseconds to wait for a TCP connection. Defaults to 3,000. */
+  readonly connectionTimeoutMs?: number;
+  /** Attempts per call, first one included (the SDK's retry strategy). Defaults to 3. */
+  readonly maxAttempts?: number;
+}
+
+const USER_AGENT: [string, string][] = [["aws-discovery", "0.1.0"]];
+
+/**
+ * Creates the S3, DynamoDB and SQS clients for a configuration. Create them
+ * once per process (or Lambda container) and pass them on.
+ *
+ * The user agent is fixed rather than read from the operating system, so the
+ * clients need no `--allow-sys` permission under Deno.
+ *
+ * @example Usage
+ * ```ts
+ * import { createClients } from "./clients.ts";
+ * import { readConfig } from "./config.ts";
+ *
+ * const config = readConfig((name) => Deno.env.get(name), { program: "service" });
+ * const { s3, dynamodb, sqs } = createClients(config);
+ * ```
+ *
+ * @param config The validated configuration.
+ * @param options Local credentials, timeouts and retries.
+ * @returns The three clients.
+ */
+export function createClients(
+  config: PipelineConfig,
+  options: CreateClientsOptions = {},
+): AwsClients {
+  const {
+    localCredentials = { accessKeyId: "test", secretAccessKey: "test" },
+    connectionTimeoutMs = 3_000,
+    maxAttempts = 3,
+  } = options;
+  const common = {
+    region: config.region,
+    maxAttempts,
+    defaultUserAgentProvider: () => Promise.resolve(USER_AGENT),
+    requestHandler: { connectionTimeout: connectionTimeoutMs },
+    ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
+    ...(config.local && !config.credentialsConfigured ? { credentials: localCredentials } : {}),
+  };
+  return {
+    s3: new S3Client({ ...common, forcePathStyle: config.endpoint !== undefined }),
+    dynamodb: new DynamoDBClient(common),
+    sqs: new SQSClient(common),
+  };
+}

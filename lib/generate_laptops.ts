@@ -1,0 +1,303 @@
+/**
+ * The generator's pipeline step: for each file name, write the record to a
+ * new local file, upload it to S3, put it in DynamoDB and, only once both
+ * writes succeeded, send its keys to the upload queue.
+ *
+ * @module
+ */
+
+import { type DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import { laptopToItem } from "./item_codec.ts";
+import { type Laptop, makeLaptop } from "./laptop.ts";
+import { formatPipelineMessage } from "./message.ts";
+import { sendMessages, SQS_BATCH_LIMIT } from "./send_messages.ts";
+
+/** The steps of one record, in the order they run. */
+export type GenerateStep = "file" | "object" | "item" | "message";
+
+/** All steps, in order. */
+export const GENERATE_STEPS: readonly GenerateStep[] = ["file", "object", "item", "message"];
+
+/** Writes new files; the generator never overwrites one. */
+export interface FileWriter {
+  /**
+   * Creates a file that must not exist yet.
+   *
+   * @throws {Error} Named `AlreadyExists` (as `Deno.errors.AlreadyExists` is) when it exists.
+   */
+  writeNew(path: string, data: string): Promise<void>;
+  /** Removes a file this run created. */
+  remove(path: string): Promise<void>;
+}
+
+/** The clients and file access the generator uses. */
+export interface GeneratePorts {
+  /** S3 client. */
+  readonly s3: Pick<S3Client, "send">;
+  /** DynamoDB client. */
+  readonly dynamodb: Pick<DynamoDBClient, "send">;
+  /** SQS client. */
+  readonly sqs: Pick<SQSClient, "send">;
+  /** Local files. */
+  readonly files: FileWriter;
+}
+
+/** A record that went through every step. */
+export interface GeneratedLaptop {
+  /** File name, also the S3 key. */
+  readonly fileName: string;
+  /** Path of the local file. */
+  readonly path: string;
+  /** The record. */
+  readonly laptop: Laptop;
+  /** Id of the message sent to the upload queue. */
+  readonly messageId: string;
+}
+
+/** A record that stopped at a step. */
+export interface FailedLaptop {
+  /** File name, also the S3 key. */
+  readonly fileName: string;
+  /** Why it stopped. */
+  readonly error: Error;
+  /** Steps done and still in effect. */
+  readonly done: readonly GenerateStep[];
+  /** Steps not done (or undone: the local file is removed when a later step fails before S3). */
+  readonly notDone: readonly GenerateStep[];
+}
+
+/** Progress of one record, reported as it happens. */
+export interface GenerateProgress {
+  /** File name. */
+  readonly fileName: string;
+  /** Step just completed. */
+  readonly step: GenerateStep;
+  /** The record. */
+  readonly laptop: Laptop;
+}
+
+/** Options of {@linkcode generateLaptops}. */
+export interface GenerateOptions {
+  /** Validated file names, one per record. */
+  readonly fileNames: readonly string[];
+  /** Folder the files are written to. */
+  readonly outDir: string;
+  /** DynamoDB table. */
+  readonly tableName: string;
+  /** S3 bucket. */
+  readonly bucketName: string;
+  /** URL of the upload queue. */
+  readonly queueUrl: string;
+  /** Records in flight at once. Defaults to 1. */
+  readonly concurrency?: number;
+  /** Makes each record. Defaults to {@linkcode makeLaptop}. */
+  readonly makeRecord?: () => Laptop;
+  /** Called after each completed step. */
+  readonly onProgress?: (progress: GenerateProgress) => void;
+  /** When aborted, no new record is started; those in flight are finished. */
+  readonly signal?: AbortSignal;
+}
+
+/** Outcome of {@linkcode generateLaptops}. */
+export interface GenerateResult {
+  /** Records that went through every step, in file-name order. */
+  readonly generated: GeneratedLaptop[];
+  /** Records that stopped at a step. */
+  readonly failed: FailedLaptop[];
+  /** File names not started because the signal was aborted. */
+  readonly skipped: string[];
+}
+
+/**
+ * Generates records through the pipeline's first steps. For each file name:
+ * 1. write the record to a new local file (an existing file is an error);
+ * 2. `PutObject` with `If-None-Match: *` (an existing object is an error);
+ * 3. `PutItem` on condition `attribute_not_exists(#uuid)`;
+ * 4. queue `{dynamodb_key, s3_key}`: only after 2 and 3 succeeded, batched
+ *    ten to a `SendMessageBatch`.
+ *
+ * When step 2 or 3 fails the local file is removed again, and the result
+ * says which steps remain done. Nothing is ever overwritten.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const result = await generateLaptops({ s3, dynamodb, sqs, files }, {
+ *   fileNames: ["laptop.json"],
+ *   outDir: "out",
+ *   tableName: "laptops",
+ *   bucketName: "laptops",
+ *   queueUrl,
+ * });
+ * ```
+ *
+ * @param ports The clients and file access.
+ * @param options What to generate and where.
+ * @returns The records generated, failed and skipped.
+ */
+export async function generateLaptops(
+  ports: GeneratePorts,
+  options: GenerateOptions,
+): Promise<GenerateResult> {
+  const {
+    fileNames,
+    outDir,
+    tableName,
+    bucketName,
+    queueUrl,
+    concurrency = 1,
+    makeRecord = () => makeLaptop(),
+    onProgress = () => {},
+    signal,
+  } = options;
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`Invalid concurrency ${concurrency}: give a whole number of 1 or more`);
+  }
+
+  const generated = new Map<string, GeneratedLaptop>();
+  const failed = new Map<string, FailedLaptop>();
+  const skipped: string[] = [];
+  const queued: { fileName: string; path: string; laptop: Laptop }[] = [];
+  const sends: Promise<void>[] = [];
+  let inFlight = 0;
+
+  const flush = () => {
+    const batch = queued.splice(0, queued.length);
+    if (batch.length === 0) return;
+    sends.push(sendBatch(batch));
+  };
+  const sendBatch = async (batch: typeof queued) => {
+    const { sent, failed: notSent } = await sendMessages(
+      ports.sqs,
+      queueUrl,
+      batch.map((entry, i) => ({
+        id: String(i),
+        body: formatPipelineMessage({ dynamodb_key: entry.laptop.uuid, s3_key: entry.fileName }),
+      })),
+    );
+    batch.forEach((entry, i) => {
+      const messageId = sent.get(String(i));
+      if (messageId !== undefined) {
+        generated.set(entry.fileName, { ...entry, messageId });
+        onProgress({ fileName: entry.fileName, step: "message", laptop: entry.laptop });
+      } else {
+        failed.set(entry.fileName, {
+          fileName: entry.fileName,
+          error: notSent.get(String(i)) ?? new Error("Cannot send message: no result"),
+          done: ["file", "object", "item"],
+          notDone: ["message"],
+        });
+      }
+    });
+  };
+
+  const writeOne = async (fileName: string) => {
+    const laptop = makeRecord();
+    const path = `${outDir}/${fileName}`;
+    const body = JSON.stringify(laptop, null, 2) + "\n";
+    const done: GenerateStep[] = [];
+    let step: GenerateStep = "file";
+    try {
+      await ports.files.writeNew(path, body);
+      done.push("file");
+      onProgress({ fileName, step, laptop });
+      step = "object";
+      await ports.s3.send(
+        new PutObjectCommand({
+          Bucket: bucketName,
+          Key: fileName,
+          Body: body,
+          ContentType: "application/json",
+          IfNoneMatch: "*",
+        }),
+      );
+      done.push("object");
+      onProgress({ fileName, step, laptop });
+      step = "item";
+      await ports.dynamodb.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: laptopToItem(laptop),
+          ConditionExpression: "attribute_not_exists(#uuid)",
+          ExpressionAttributeNames: { "#uuid": "uuid" },
+        }),
+      );
+      done.push("item");
+      onProgress({ fileName, step, laptop });
+      queued.push({ fileName, path, laptop });
+      if (queued.length >= SQS_BATCH_LIMIT) flush();
+    } catch (error) {
+      if (done.length === 1) {
+        // Only the local file exists: remove it, so a retry starts clean.
+        try {
+          await ports.files.remove(path);
+          done.pop();
+        } catch {
+          // Reported below as still done.
+        }
+      }
+      failed.set(fileName, {
+        fileName,
+        error: describeStepError(step, fileName, { tableName, bucketName, outDir }, error),
+        done: [...done],
+        notDone: GENERATE_STEPS.filter((s) => !done.includes(s)),
+      });
+    }
+  };
+
+  let next = 0;
+  const worker = async () => {
+    while (next < fileNames.length) {
+      if (signal?.aborted) break;
+      const fileName = fileNames[next++];
+      if (fileName === undefined) break;
+      inFlight++;
+      try {
+        await writeOne(fileName);
+      } finally {
+        inFlight--;
+        if (inFlight === 0) flush();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, fileNames.length) }, worker));
+  flush();
+  await Promise.all(sends);
+  skipped.push(...fileNames.slice(next));
+
+  const order = (name: string) => fileNames.indexOf(name);
+  return {
+    generated: [...generated.values()].sort((a, b) => order(a.fileName) - order(b.fileName)),
+    failed: [...failed.values()].sort((a, b) => order(a.fileName) - order(b.fileName)),
+    skipped,
+  };
+}
+
+function describeStepError(
+  step: GenerateStep,
+  fileName: string,
+  where: { tableName: string; bucketName: string; outDir: string },
+  error: unknown,
+): Error {
+  const name = (error as { name?: string } | null)?.name ?? "";
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata
+    ?.httpStatusCode;
+  let message: string;
+  if (step === "file" && name === "AlreadyExists") {
+    message = `${where.outDir}/${fileName} exists already (nothing was overwritten): ` +
+      "remove it or choose another name";
+  } else if (step === "object" && (name === "PreconditionFailed" || status === 412)) {
+    message = `S3 object ${fileName} exists already in bucket ${where.bucketName} ` +
+      "(nothing was overwritten): choose another name";
+  } else if (step === "item" && name === "ConditionalCheckFailedException") {
+    message = `an item with this uuid exists already in table ${where.tableName} ` +
+      "(nothing was overwritten)";
+  } else {
+    const what = { file: "write the file", object: "upload the file", item: "put the item" }[
+      step as "file" | "object" | "item"
+    ] ?? "send the message";
+    message = `Cannot ${what}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return new Error(message, { cause: error });
+}

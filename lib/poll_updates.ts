@@ -1,0 +1,239 @@
+/**
+ * The service's loop: long-poll the update queue, compare each message's
+ * item and file, and delete a message only once it was fully handled.
+ *
+ * @module
+ */
+
+import {
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import { type ComparePorts, compareUpdate, type Comparison } from "./compare_update.ts";
+
+/** The clients the service uses. */
+export interface PollPorts extends ComparePorts {
+  /** SQS client. */
+  readonly sqs: Pick<SQSClient, "send">;
+}
+
+/** A message handled and deleted. */
+export interface HandledMessage {
+  /** SQS message id. */
+  readonly messageId: string;
+  /** How many times SQS delivered it, this time included. */
+  readonly receiveCount: number;
+  /** What the service found. */
+  readonly comparison: Comparison;
+}
+
+/** A message that failed; it stays on the queue for redelivery (and the DLQ). */
+export interface FailedMessage {
+  /** SQS message id. */
+  readonly messageId: string;
+  /** How many times SQS delivered it, this time included. */
+  readonly receiveCount: number;
+  /** Why it failed. */
+  readonly error: Error;
+}
+
+/** Options of {@linkcode pollUpdates}. */
+export interface PollOptions {
+  /** URL of the update queue. */
+  readonly queueUrl: string;
+  /** DynamoDB table. */
+  readonly tableName: string;
+  /** S3 bucket. */
+  readonly bucketName: string;
+  /** Stop polling when aborted; messages in hand are finished first. */
+  readonly signal?: AbortSignal;
+  /** Stop after this many messages handled or failed. Unlimited by default. */
+  readonly maxMessages?: number;
+  /** Stop after one poll. */
+  readonly once?: boolean;
+  /** Long-poll wait, seconds (0 to 20). Defaults to 20. */
+  readonly waitTimeSeconds?: number;
+  /** Messages per receive (1 to 10). Defaults to 10. */
+  readonly batchSize?: number;
+  /** Called for each message handled and deleted. */
+  readonly onHandled?: (handled: HandledMessage) => void;
+  /** Called for each message that failed (left on the queue). */
+  readonly onFailed?: (failed: FailedMessage) => void;
+  /** Called when a receive or delete call fails; the loop waits and goes on. */
+  readonly onPollError?: (error: Error) => void;
+  /** Waits after a failed receive. Defaults to 1 s, cut short by the signal. */
+  readonly backoff?: (signal: AbortSignal | undefined) => Promise<void>;
+}
+
+/** Counts of {@linkcode pollUpdates}. */
+export interface PollResult {
+  /** Messages handled and deleted. */
+  readonly handled: number;
+  /** Messages that failed and were left on the queue. */
+  readonly failed: number;
+  /** Receive calls made. */
+  readonly polls: number;
+}
+
+/**
+ * Polls the update queue until the signal is aborted, `maxMessages` are
+ * done, or after one poll with `once`. Each message is compared
+ * ({@linkcode compareUpdate}); those handled are deleted together with
+ * `DeleteMessageBatch` (failed deletes retried once); those that fail are
+ * left, so SQS delivers them again and, after the queue's maxReceiveCount,
+ * moves them to the dead-letter queue.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const controller = new AbortController();
+ * Deno.addSignalListener("SIGINT", () => controller.abort());
+ * await pollUpdates({ s3, dynamodb, sqs }, {
+ *   queueUrl, tableName: "laptops", bucketName: "laptops", signal: controller.signal,
+ *   onHandled: ({ comparison }) => console.log(comparison.uuid),
+ * });
+ * ```
+ *
+ * @param ports The clients.
+ * @param options Queue, table, bucket, limits and callbacks.
+ * @returns How many messages were handled and failed.
+ */
+export async function pollUpdates(ports: PollPorts, options: PollOptions): Promise<PollResult> {
+  const {
+    queueUrl,
+    tableName,
+    bucketName,
+    signal,
+    maxMessages = Infinity,
+    once = false,
+    waitTimeSeconds = 20,
+    batchSize = 10,
+    onHandled = () => {},
+    onFailed = () => {},
+    onPollError = () => {},
+    backoff = (s) => sleep(1_000, s),
+  } = options;
+  let handled = 0;
+  let failed = 0;
+  let polls = 0;
+  while (!signal?.aborted && handled + failed < maxMessages) {
+    const wanted = Math.min(batchSize, maxMessages - handled - failed);
+    let messages: Message[];
+    try {
+      polls++;
+      const output = await ports.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: wanted,
+          WaitTimeSeconds: waitTimeSeconds,
+          MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+        }),
+        signal ? { abortSignal: signal } : {},
+      );
+      messages = output.Messages ?? [];
+    } catch (error) {
+      if (signal?.aborted) break;
+      onPollError(asError(error));
+      if (once) break;
+      await backoff(signal);
+      continue;
+    }
+
+    // The messages in hand are finished even if the signal is aborted now.
+    const results = await Promise.all(messages.map(async (message) => {
+      const messageId = message.MessageId ?? "";
+      const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
+      try {
+        const comparison = await compareUpdate(message.Body ?? "", ports, {
+          tableName,
+          bucketName,
+        });
+        return { message, handled: { messageId, receiveCount, comparison } };
+      } catch (error) {
+        return { message, failed: { messageId, receiveCount, error: asError(error) } };
+      }
+    }));
+
+    const done = results.filter((r) => r.handled !== undefined);
+    const notDeleted = await deleteMessages(
+      ports.sqs,
+      queueUrl,
+      done.map((r) => r.message),
+    );
+    for (const result of results) {
+      if (result.handled) {
+        const deleteError = notDeleted.get(result.message.MessageId ?? "");
+        if (deleteError) {
+          onPollError(deleteError);
+          failed++;
+          onFailed({ ...result.handled, error: deleteError });
+        } else {
+          handled++;
+          onHandled(result.handled);
+        }
+      } else if (result.failed) {
+        failed++;
+        onFailed(result.failed);
+      }
+    }
+    if (once) break;
+  }
+  return { handled, failed, polls };
+}
+
+async function deleteMessages(
+  sqs: Pick<SQSClient, "send">,
+  queueUrl: string,
+  messages: Message[],
+): Promise<Map<string, Error>> {
+  const errors = new Map<string, Error>();
+  let pending = messages;
+  for (let attempt = 1; attempt <= 2 && pending.length > 0; attempt++) {
+    const retry: Message[] = [];
+    for (let i = 0; i < pending.length; i += 10) {
+      const chunk = pending.slice(i, i + 10);
+      try {
+        const output = await sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })),
+          }),
+        );
+        for (const entry of output.Failed ?? []) {
+          const message = chunk[Number(entry.Id)];
+          if (!message) continue;
+          const error = new Error(
+            `Cannot delete message ${message.MessageId}: ${entry.Code}: ${entry.Message ?? ""}`,
+          );
+          errors.set(message.MessageId ?? "", error);
+          if (!entry.SenderFault) retry.push(message);
+        }
+      } catch (error) {
+        for (const message of chunk) {
+          errors.set(message.MessageId ?? "", asError(error));
+          retry.push(message);
+        }
+      }
+    }
+    if (attempt < 2) { for (const message of retry) errors.delete(message.MessageId ?? ""); }
+    pending = retry;
+  }
+  return errors;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
+}

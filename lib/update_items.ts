@@ -1,0 +1,167 @@
+/**
+ * The Lambda's pipeline step: for every SQS record of a batch, update the
+ * item's timestamp and forward the same keys to the update queue, reporting
+ * the records that failed as a partial batch response.
+ *
+ * @module
+ */
+
+import { type DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSBatchResponse, SQSRecord } from "aws-lambda";
+import { formatPipelineMessage, parsePipelineMessage, type PipelineMessage } from "./message.ts";
+import { sendMessages } from "./send_messages.ts";
+
+export type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+
+/** The clients the Lambda uses. */
+export interface UpdatePorts {
+  /** DynamoDB client. */
+  readonly dynamodb: Pick<DynamoDBClient, "send">;
+  /** SQS client. */
+  readonly sqs: Pick<SQSClient, "send">;
+}
+
+/** How one record ended. */
+export interface RecordOutcome {
+  /** The record's SQS message id. */
+  readonly messageId: string;
+  /** Whether it was updated and forwarded. */
+  readonly ok: boolean;
+  /** Why not, when it failed. */
+  readonly error?: Error;
+}
+
+/** Options of {@linkcode processUploadRecords}. */
+export interface ProcessUploadOptions {
+  /** DynamoDB table. */
+  readonly tableName: string;
+  /** Gives the update queue's URL (resolved once per container). */
+  readonly updateQueueUrl: () => Promise<string>;
+  /** Current time, for the new timestamp. Defaults to `new Date()`. */
+  readonly now?: () => Date;
+  /** Records updated at once. Defaults to 10. */
+  readonly concurrency?: number;
+  /** Called once per record with its outcome (for logs). */
+  readonly onRecord?: (outcome: RecordOutcome) => void;
+}
+
+/**
+ * Processes a batch of upload-queue records. Each record's body is parsed
+ * and validated; its item gets `SET #timestamp = :now` on condition that it
+ * exists; then the keys of all updated records are forwarded to the update
+ * queue, ten per `SendMessageBatch`. A record that fails at any step (bad
+ * body, missing item, send failed) is returned in `batchItemFailures` and
+ * does not affect the others.
+ *
+ * Idempotent enough for at-least-once delivery: handling a record twice sets
+ * the timestamp again (to a newer time) and forwards the keys again; the
+ * service only reads, so a duplicate costs a second comparison, nothing more.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const response = await processUploadRecords(event.Records, { dynamodb, sqs }, {
+ *   tableName: "laptops",
+ *   updateQueueUrl: () => queueUrl("updated-laptops"),
+ * });
+ * ```
+ *
+ * @param records The batch's records.
+ * @param ports The clients.
+ * @param options Table, queue and clock.
+ * @returns The ids of the records that failed.
+ */
+export async function processUploadRecords(
+  records: readonly SQSRecord[],
+  ports: UpdatePorts,
+  options: ProcessUploadOptions,
+): Promise<SQSBatchResponse> {
+  const { tableName, updateQueueUrl, now = () => new Date(), concurrency = 10, onRecord } = options;
+  const failures = new Map<string, Error>();
+  const updated: { record: SQSRecord; message: PipelineMessage }[] = [];
+
+  let next = 0;
+  const worker = async () => {
+    for (let record = records[next++]; record !== undefined; record = records[next++]) {
+      try {
+        const message = parsePipelineMessage(record.body);
+        await updateTimestamp(ports.dynamodb, tableName, message.dynamodb_key, now());
+        updated.push({ record, message });
+      } catch (error) {
+        failures.set(record.messageId, asError(error));
+      }
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(concurrency, records.length)) }, worker),
+  );
+
+  if (updated.length > 0) {
+    let queueUrl: string | undefined;
+    try {
+      queueUrl = await updateQueueUrl();
+    } catch (error) {
+      for (const { record } of updated) failures.set(record.messageId, asError(error));
+    }
+    if (queueUrl !== undefined) {
+      const { failed } = await sendMessages(
+        ports.sqs,
+        queueUrl,
+        updated.map(({ message }, i) => ({
+          id: String(i),
+          body: formatPipelineMessage(message),
+        })),
+      );
+      updated.forEach(({ record }, i) => {
+        const error = failed.get(String(i));
+        if (error) failures.set(record.messageId, error);
+      });
+    }
+  }
+
+  for (const record of records) {
+    const error = failures.get(record.messageId);
+    onRecord?.(
+      error ? { messageId: record.messageId, ok: false, error } : {
+        messageId: record.messageId,
+        ok: true,
+      },
+    );
+  }
+  return {
+    batchItemFailures: records
+      .filter((record) => failures.has(record.messageId))
+      .map((record) => ({ itemIdentifier: record.messageId })),
+  };
+}
+
+async function updateTimestamp(
+  dynamodb: Pick<DynamoDBClient, "send">,
+  tableName: string,
+  uuid: string,
+  now: Date,
+): Promise<void> {
+  try {
+    await dynamodb.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: { uuid: { S: uuid } },
+        UpdateExpression: "SET #timestamp = :now",
+        ConditionExpression: "attribute_exists(#uuid)",
+        ExpressionAttributeNames: { "#uuid": "uuid", "#timestamp": "timestamp" },
+        ExpressionAttributeValues: { ":now": { S: now.toISOString() } },
+      }),
+    );
+  } catch (error) {
+    if ((error as { name?: string }).name === "ConditionalCheckFailedException") {
+      throw new Error(`Cannot update item ${uuid}: no such item in table ${tableName}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,206 @@
+/**
+ * `deno task generate [options] <name>.json`: make laptop records and send
+ * them through the pipeline's first steps. See `--help`.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { createClients } from "../lib/clients.ts";
+import { ConfigError, readConfig } from "../lib/config.ts";
+import { denoFiles } from "../lib/deno_files.ts";
+import { describeError } from "../lib/describe_error.ts";
+import { fileNamesFor } from "../lib/file_name.ts";
+import { generateLaptops, type GenerateStep } from "../lib/generate_laptops.ts";
+import { createQueueUrlResolver } from "../lib/queue_urls.ts";
+
+const USAGE = `Usage: deno task generate [options] <name>.json
+
+Makes a laptop record, writes it to <out-dir>/<name>.json, uploads the file to
+S3 (key <name>.json), puts the same values in DynamoDB and, once both are
+stored, sends {"dynamodb_key", "s3_key"} to the upload queue. Nothing existing
+is overwritten.
+
+Options:
+  --count N        make N records, files <name>-1.json ... <name>-N.json (default 1)
+  --concurrency C  records in flight at once (default 1, or 16 with --count)
+  --out-dir DIR    folder for the files (default out; the task may write only there)
+  --json           print one JSON line instead of text
+  -h, --help       show this help
+
+Configuration (environment or .env; see example.env): AWS_DYNAMODB_TABLE,
+AWS_S3_BUCKET, AWS_SQS_UPLOAD_QUEUE, AWS_REGION, AWS_ENDPOINT_URL,
+AWS_DISCOVERY_TARGET (local | aws). With none set, it uses the local AWS at
+http://127.0.0.1:4566 (start it with \`deno task local\`).`;
+
+const STEP_TEXT: Record<GenerateStep, string> = {
+  file: "file written",
+  object: "S3 object put",
+  item: "DynamoDB item put",
+  message: "message sent",
+};
+
+async function main(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        count: { type: "string", default: "1" },
+        concurrency: { type: "string" },
+        "out-dir": { type: "string", default: "out" },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    return usageError(
+      positionals.length === 0
+        ? "Missing file name: give one such as laptop.json"
+        : `Too many arguments: give one file name, not ${positionals.length}`,
+    );
+  }
+  const count = Number(values.count);
+  const concurrency = Number(values.concurrency ?? (count > 1 ? 16 : 1));
+  let fileNames: string[];
+  try {
+    if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+      throw new RangeError(
+        `Invalid --concurrency ${values.concurrency}: give a whole number from 1 to 256`,
+      );
+    }
+    fileNames = fileNamesFor(positionals[0] ?? "", count);
+  } catch (error) {
+    return usageError((error as Error).message.replace(/^Invalid count/, "Invalid --count"));
+  }
+
+  let config;
+  try {
+    config = readConfig((name) => Deno.env.get(name), { program: "generate" });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+  const clients = createClients(config);
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
+  const started = performance.now();
+  const interactive = !values.json && fileNames.length > 1 && Deno.stderr.isTerminal();
+  let messagesSent = 0;
+  try {
+    let queueUrl: string;
+    try {
+      queueUrl = await createQueueUrlResolver(clients.sqs)(config.uploadQueueName);
+    } catch (error) {
+      console.error(`Cannot generate: ${describeError(error, config)} (nothing was written)`);
+      return 1;
+    }
+    const result = await generateLaptops({ ...clients, files: denoFiles() }, {
+      fileNames,
+      outDir: values["out-dir"],
+      tableName: config.tableName,
+      bucketName: config.bucketName,
+      queueUrl,
+      concurrency,
+      signal: controller.signal,
+      onProgress: ({ fileName, step, laptop }) => {
+        if (values.json) return;
+        if (fileNames.length === 1) {
+          const detail = {
+            file: `${
+              values["out-dir"]
+            }/${fileName}: ${laptop.constructor} ${laptop.model} (${laptop.year})`,
+            object: `s3://${config.bucketName}/${fileName}`,
+            item: `table ${config.tableName}, uuid ${laptop.uuid}`,
+            message: `queue ${config.uploadQueueName}`,
+          }[step];
+          console.log(`${STEP_TEXT[step]}: ${detail}`);
+        } else if (step === "message" && interactive) {
+          messagesSent++;
+          const width = 30;
+          const filled = Math.round((messagesSent / fileNames.length) * width);
+          Deno.stderr.writeSync(new TextEncoder().encode(
+            `\r[${"#".repeat(filled)}${
+              "-".repeat(width - filled)
+            }] ${messagesSent}/${fileNames.length}`,
+          ));
+        }
+      },
+    });
+    if (interactive) Deno.stderr.writeSync(new TextEncoder().encode("\n"));
+    const seconds = (performance.now() - started) / 1000;
+
+    if (values.json) {
+      console.log(JSON.stringify({
+        generated: result.generated.map((g) => ({
+          file: g.path,
+          s3_key: g.fileName,
+          uuid: g.laptop.uuid,
+          message_id: g.messageId,
+          laptop: g.laptop,
+        })),
+        failed: result.failed.map((f) => ({
+          s3_key: f.fileName,
+          error: describeError(f.error, config),
+          done: f.done,
+          not_done: f.notDone,
+        })),
+        skipped: result.skipped,
+        seconds: Number(seconds.toFixed(3)),
+      }));
+    } else {
+      for (const failure of result.failed) {
+        const list = (steps: readonly GenerateStep[]) =>
+          steps.length
+            ? steps.map((s) => STEP_TEXT[s].split(" ").slice(0, -1).join(" ")).join(", ")
+            : "none";
+        console.error(
+          `Cannot generate ${failure.fileName}: ${describeError(failure.error, config)}\n` +
+            `  done: ${list(failure.done)}; not done: ${list(failure.notDone)}`,
+        );
+      }
+      if (result.skipped.length > 0) {
+        console.error(`Interrupted: ${result.skipped.length} file(s) not started`);
+      }
+      if (fileNames.length > 1 || result.failed.length > 0) {
+        console.log(
+          `generated ${result.generated.length} of ${fileNames.length} laptops in ` +
+            `${seconds.toFixed(2)} s (${(result.generated.length / seconds).toFixed(1)}/s), ` +
+            `${result.failed.length} failed`,
+        );
+      }
+    }
+    if (result.failed.length > 0) return 1;
+    if (result.skipped.length > 0) return 130;
+    return 0;
+  } finally {
+    Deno.removeSignalListener("SIGINT", stop);
+    Deno.removeSignalListener("SIGTERM", stop);
+    clients.s3.destroy();
+    clients.dynamodb.destroy();
+    clients.sqs.destroy();
+  }
+}
+
+function usageError(message: string): number {
+  console.error(`${message}\nRun with --help for usage.`);
+  return 2;
+}
+
+if (import.meta.main) {
+  Deno.exitCode = await main(Deno.args);
+}
