@@ -46,16 +46,16 @@ export function describeError(error: unknown, context: ErrorContext): string {
     /^https?:\/\/(127\.|localhost|\[::1\])/.test(context.endpoint);
   const hint = local ? "; is the local AWS running? Start it with `deno task local`" : "";
 
-  if (codes.includes("ECONNREFUSED") || /ECONNREFUSED|Connection refused/i.test(text)) {
+  if (codes.includes("ECONNREFUSED") || /\bECONNREFUSED\b|Connection refused/.test(text)) {
     return `Cannot reach AWS at ${where}: connection refused${hint}`;
   }
   if (
     codes.some((c) => c === "ETIMEDOUT" || c === "ECONNRESET" || c === "EHOSTUNREACH") ||
-    names.includes("TimeoutError") || /timed? ?out/i.test(text)
+    names.includes("TimeoutError") || /\bETIMEDOUT\b|\bECONNRESET\b/.test(text)
   ) {
     return `Cannot reach AWS at ${where}: the connection timed out or was reset${hint}`;
   }
-  if (codes.includes("ENOTFOUND") || /ENOTFOUND|getaddrinfo|dns error/i.test(text)) {
+  if (codes.includes("ENOTFOUND") || /\bENOTFOUND\b|getaddrinfo|dns error/.test(text)) {
     return `Cannot reach AWS at ${where}: the host name does not resolve`;
   }
   const name = top?.name ?? "Error";

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { describeError } from "../../lib/describe_error.ts";
+import { comparisonLine, formatComparison } from "../../lib/format_comparison.ts";
+import { awsError } from "./_fakes.ts";
+
+const LOCAL = { endpoint: "http://127.0.0.1:4566", region: "us-east-1" };
+
+Deno.test("describeError() tells how to start the local AWS when it is not running", () => {
+  const error = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:4566"), {
+    code: "ECONNREFUSED",
+  });
+  assert.equal(
+    describeError(error, LOCAL),
+    "Cannot reach AWS at http://127.0.0.1:4566: connection refused; is the local AWS running? " +
+      "Start it with `deno task local`",
+  );
+  const wrapped = new Error("request failed", { cause: error });
+  assert.match(describeError(wrapped, LOCAL), /connection refused/);
+});
+
+Deno.test("describeError() names missing resources and rejected credentials", () => {
+  const aws = { endpoint: undefined, region: "eu-west-1" };
+  assert.match(
+    describeError(awsError("QueueDoesNotExist", 400, "The specified queue does not exist."), aws),
+    /^The queue does not exist at AWS \(eu-west-1\): .*check the queue name variables$/,
+  );
+  assert.match(describeError(awsError("ResourceNotFoundException"), aws), /AWS_DYNAMODB_TABLE/);
+  assert.match(describeError(awsError("NoSuchBucket"), aws), /AWS_S3_BUCKET/);
+  assert.match(
+    describeError(awsError("InvalidClientTokenId", 403, "The security token is invalid."), aws),
+    /^AWS rejected the credentials \(InvalidClientTokenId\)/,
+  );
+  assert.equal(describeError(awsError("Boom", 500, "odd"), aws), "Boom: odd");
+});
+
+Deno.test("formatComparison() shows the original file, the item now, and the verdict", () => {
+  const file = {
+    uuid: "6f1c2a9e-3b7d-4c2e-9a51-0d8f4b6e2c11",
+    constructor: "Lenovo",
+    model: "ThinkPad T14",
+    year: 2019,
+    timestamp: "2026-11-25T17:20:01.123Z",
+  };
+  const handled = {
+    messageId: "m1",
+    receiveCount: 1,
+    comparison: {
+      uuid: file.uuid,
+      s3Key: "laptop.json",
+      file,
+      item: { ...file, timestamp: "2026-11-25T17:20:01.456Z" },
+      sameRecord: true,
+      stateChanged: true,
+    },
+  };
+  assert.equal(
+    formatComparison(handled),
+    [
+      "laptop.json (uuid 6f1c2a9e-3b7d-4c2e-9a51-0d8f4b6e2c11, Lenovo ThinkPad T14, 2019)",
+      "  file in S3 (the original):  timestamp 2026-11-25T17:20:01.123Z",
+      "  item in DynamoDB (now):     timestamp 2026-11-25T17:20:01.456Z",
+      "  same file, new state: the Lambda updated the item 333 ms after the file was made",
+    ].join("\n"),
+  );
+  assert.deepEqual(comparisonLine(handled), {
+    message_id: "m1",
+    uuid: file.uuid,
+    s3_key: "laptop.json",
+    file_timestamp: "2026-11-25T17:20:01.123Z",
+    item_timestamp: "2026-11-25T17:20:01.456Z",
+    same_record: true,
+    state_changed: true,
+    receive_count: 1,
+  });
+  const unchanged = {
+    ...handled,
+    comparison: { ...handled.comparison, item: file, stateChanged: false },
+  };
+  assert.match(formatComparison(unchanged), /same file, same state/);
+});

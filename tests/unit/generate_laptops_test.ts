@@ -1,0 +1,202 @@
+import assert from "node:assert/strict";
+import { generateLaptops } from "../../lib/generate_laptops.ts";
+import { makeLaptop } from "../../lib/laptop.ts";
+import { awsError, type Call, fakeClient, memoryFiles, uuid } from "./_fakes.ts";
+
+const OPTIONS = {
+  outDir: "out",
+  tableName: "laptops",
+  bucketName: "laptops",
+  queueUrl: "http://127.0.0.1:4566/000000000000/uploaded-laptops",
+};
+
+function setup(
+  overrides: { existingFiles?: string[]; s3?: object; dynamodb?: object; sqs?: object } = {},
+) {
+  const log: Call[] = [];
+  let n = 0;
+  const ports = {
+    s3: fakeClient({ PutObject: () => ({ ETag: '"e"' }), ...overrides.s3 }, log),
+    dynamodb: fakeClient({ PutItem: () => ({}), ...overrides.dynamodb }, log),
+    sqs: fakeClient({
+      SendMessageBatch: (input) => ({
+        Successful: (input.Entries as { Id: string }[]).map((e) => ({
+          Id: e.Id,
+          MessageId: `m-${e.Id}`,
+        })),
+        Failed: [],
+      }),
+      ...overrides.sqs,
+    }, log),
+    files: memoryFiles(overrides.existingFiles, log),
+  };
+  const makeRecord = () => makeLaptop({ randomUuid: () => uuid(++n) });
+  return { log, ports, makeRecord };
+}
+
+Deno.test("generateLaptops() writes file, object and item, and sends the message last", async () => {
+  const { log, ports, makeRecord } = setup();
+  const result = await generateLaptops(ports, {
+    ...OPTIONS,
+    fileNames: ["laptop.json"],
+    makeRecord,
+  });
+  assert.deepEqual(log.map((c) => c.operation), [
+    "writeFile",
+    "PutObject",
+    "PutItem",
+    "SendMessageBatch",
+  ]);
+  const [generated] = result.generated;
+  assert.ok(generated);
+  assert.equal(result.failed.length, 0);
+  const body = ports.files.files.get("out/laptop.json");
+  assert.deepEqual(JSON.parse(body ?? ""), generated.laptop);
+
+  const put = ports.s3.callsOf("PutObject")[0]?.input;
+  assert.equal(put?.Key, "laptop.json");
+  assert.equal(put?.Bucket, "laptops");
+  assert.equal(put?.IfNoneMatch, "*");
+  assert.equal(put?.Body, body);
+
+  const item = ports.dynamodb.callsOf("PutItem")[0]?.input;
+  assert.equal(item?.ConditionExpression, "attribute_not_exists(#uuid)");
+  assert.deepEqual(item?.ExpressionAttributeNames, { "#uuid": "uuid" });
+  assert.deepEqual((item?.Item as Record<string, unknown>).uuid, { S: uuid(1) });
+
+  const entries = ports.sqs.callsOf("SendMessageBatch")[0]?.input.Entries as {
+    MessageBody: string;
+  }[];
+  assert.deepEqual(JSON.parse(entries[0]?.MessageBody ?? ""), {
+    dynamodb_key: uuid(1),
+    s3_key: "laptop.json",
+  });
+  assert.equal(generated.messageId, "m-0");
+});
+
+Deno.test("generateLaptops() stops before any AWS call when the local file exists", async () => {
+  const { log, ports, makeRecord } = setup({ existingFiles: ["out/laptop.json"] });
+  const result = await generateLaptops(ports, {
+    ...OPTIONS,
+    fileNames: ["laptop.json"],
+    makeRecord,
+  });
+  assert.deepEqual(log.map((c) => c.operation), ["writeFile"]);
+  assert.equal(ports.files.files.get("out/laptop.json"), "{}", "the existing file is untouched");
+  const [failure] = result.failed;
+  assert.match(failure?.error.message ?? "", /out\/laptop\.json exists already/);
+  assert.deepEqual(failure?.done, []);
+  assert.deepEqual(failure?.notDone, ["file", "object", "item", "message"]);
+});
+
+Deno.test("generateLaptops() removes its file and sends nothing when the object exists", async () => {
+  const { log, ports, makeRecord } = setup({
+    s3: { PutObject: () => Promise.reject(awsError("PreconditionFailed", 412)) },
+  });
+  const result = await generateLaptops(ports, {
+    ...OPTIONS,
+    fileNames: ["laptop.json"],
+    makeRecord,
+  });
+  assert.deepEqual(log.map((c) => c.operation), ["writeFile", "PutObject", "removeFile"]);
+  assert.equal(ports.files.files.size, 0);
+  const [failure] = result.failed;
+  assert.match(failure?.error.message ?? "", /S3 object laptop\.json exists already/);
+  assert.deepEqual(failure?.done, []);
+  assert.deepEqual(failure?.notDone, ["file", "object", "item", "message"]);
+});
+
+Deno.test("generateLaptops() sends no message when the item cannot be put, and says what was done", async () => {
+  const { log, ports, makeRecord } = setup({
+    dynamodb: { PutItem: () => Promise.reject(awsError("ConditionalCheckFailedException")) },
+  });
+  const result = await generateLaptops(ports, {
+    ...OPTIONS,
+    fileNames: ["laptop.json"],
+    makeRecord,
+  });
+  assert.deepEqual(log.map((c) => c.operation), ["writeFile", "PutObject", "PutItem"]);
+  const [failure] = result.failed;
+  assert.match(failure?.error.message ?? "", /an item with this uuid exists already/);
+  assert.deepEqual(failure?.done, ["file", "object"]);
+  assert.deepEqual(failure?.notDone, ["item", "message"]);
+  assert.equal(result.generated.length, 0);
+});
+
+Deno.test("generateLaptops() reports a message that could not be sent", async () => {
+  const { ports, makeRecord } = setup({
+    sqs: {
+      SendMessageBatch: () => ({
+        Successful: [],
+        Failed: [{ Id: "0", Code: "InvalidParameterValue", SenderFault: true, Message: "bad" }],
+      }),
+    },
+  });
+  const result = await generateLaptops(ports, {
+    ...OPTIONS,
+    fileNames: ["laptop.json"],
+    makeRecord,
+  });
+  const [failure] = result.failed;
+  assert.deepEqual(failure?.done, ["file", "object", "item"]);
+  assert.deepEqual(failure?.notDone, ["message"]);
+  assert.match(failure?.error.message ?? "", /InvalidParameterValue/);
+});
+
+Deno.test("generateLaptops() batches messages ten at a time, each after its writes", async () => {
+  const { log, ports, makeRecord } = setup();
+  const fileNames = Array.from({ length: 25 }, (_, i) => `l-${i + 1}.json`);
+  const result = await generateLaptops(ports, {
+    ...OPTIONS,
+    fileNames,
+    makeRecord,
+    concurrency: 8,
+  });
+  assert.equal(result.generated.length, 25);
+  assert.deepEqual(result.generated.map((g) => g.fileName), fileNames);
+  const batches = ports.sqs.callsOf("SendMessageBatch");
+  assert.ok(batches.length >= 3 && batches.length <= 6, `${batches.length} batches`);
+  const sentKeys = batches.flatMap((b) =>
+    (b.input.Entries as { MessageBody: string }[]).map((e) => JSON.parse(e.MessageBody).s3_key)
+  );
+  assert.deepEqual([...sentKeys].sort(), [...fileNames].sort());
+  // Every message is sent after its own item was put.
+  for (const key of sentKeys) {
+    const putAt = log.findIndex((c) => c.operation === "PutObject" && c.input.Key === key);
+    const sentAt = log.findIndex((c) =>
+      c.operation === "SendMessageBatch" &&
+      (c.input.Entries as { MessageBody: string }[]).some((e) => e.MessageBody.includes(key))
+    );
+    assert.ok(putAt >= 0 && sentAt > putAt + 1, key);
+  }
+});
+
+Deno.test("generateLaptops() starts nothing new once aborted and finishes what is in flight", async () => {
+  const controller = new AbortController();
+  const { ports, makeRecord } = setup({
+    s3: {
+      PutObject: () => {
+        controller.abort();
+        return { ETag: '"e"' };
+      },
+    },
+  });
+  const fileNames = ["a.json", "b.json", "c.json"];
+  const result = await generateLaptops(ports, {
+    ...OPTIONS,
+    fileNames,
+    makeRecord,
+    signal: controller.signal,
+  });
+  assert.deepEqual(result.generated.map((g) => g.fileName), ["a.json"]);
+  assert.deepEqual(result.skipped, ["b.json", "c.json"]);
+  assert.equal(result.failed.length, 0);
+});
+
+Deno.test("generateLaptops() rejects a concurrency below one", async () => {
+  const { ports } = setup();
+  await assert.rejects(
+    generateLaptops(ports, { ...OPTIONS, fileNames: ["a.json"], concurrency: 0 }),
+    RangeError,
+  );
+});

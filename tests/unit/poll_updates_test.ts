@@ -1,0 +1,215 @@
+import assert from "node:assert/strict";
+import { compareUpdate } from "../../lib/compare_update.ts";
+import { laptopToItem } from "../../lib/item_codec.ts";
+import { type Laptop, makeLaptop } from "../../lib/laptop.ts";
+import { pollUpdates } from "../../lib/poll_updates.ts";
+import { awsError, fakeClient, uuid } from "./_fakes.ts";
+
+const QUEUE = "http://127.0.0.1:4566/000000000000/updated-laptops";
+const T0 = new Date("2026-11-25T12:00:00.000Z");
+const T1 = "2026-11-25T12:00:01.500Z";
+
+interface World {
+  files: Map<string, string>;
+  items: Map<string, Laptop>;
+}
+
+function world(n: number): World & { laptops: Laptop[] } {
+  const laptops = Array.from(
+    { length: n },
+    (_, i) => makeLaptop({ now: T0, randomUuid: () => uuid(i + 1) }),
+  );
+  return {
+    laptops,
+    files: new Map(laptops.map((l, i) => [`laptop-${i + 1}.json`, JSON.stringify(l, null, 2)])),
+    items: new Map(laptops.map((l) => [l.uuid, { ...l, timestamp: T1 }])),
+  };
+}
+
+function readers(w: World) {
+  return {
+    s3: fakeClient({
+      GetObject: (input) => {
+        const text = w.files.get(input.Key as string);
+        if (text === undefined) throw awsError("NoSuchKey", 404);
+        return {
+          ContentLength: text.length,
+          Body: { transformToString: () => Promise.resolve(text) },
+        };
+      },
+    }),
+    dynamodb: fakeClient({
+      GetItem: (input) => {
+        const item = w.items.get((input.Key as { uuid: { S: string } }).uuid.S);
+        return item ? { Item: laptopToItem(item) } : {};
+      },
+    }),
+  };
+}
+
+function body(n: number, key = `laptop-${n}.json`) {
+  return JSON.stringify({ dynamodb_key: uuid(n), s3_key: key });
+}
+
+function message(id: string, messageBody: string) {
+  return {
+    MessageId: id,
+    ReceiptHandle: `rh-${id}`,
+    Body: messageBody,
+    Attributes: { ApproximateReceiveCount: "2" },
+  };
+}
+
+/** A queue that hands out the given batches, then nothing. */
+function queue(batches: ReturnType<typeof message>[][], onReceive?: () => void) {
+  const deleted: string[] = [];
+  const sqs = fakeClient({
+    ReceiveMessage: () => {
+      onReceive?.();
+      return { Messages: batches.shift() ?? [] };
+    },
+    DeleteMessageBatch: (input) => {
+      const entries = input.Entries as { Id: string; ReceiptHandle: string }[];
+      deleted.push(...entries.map((e) => e.ReceiptHandle));
+      return { Successful: entries.map((e) => ({ Id: e.Id })), Failed: [] };
+    },
+  });
+  return { sqs, deleted };
+}
+
+const OPTIONS = { queueUrl: QUEUE, tableName: "laptops", bucketName: "laptops" };
+
+Deno.test("compareUpdate() finds the original file and the item with a newer timestamp", async () => {
+  const w = world(1);
+  const comparison = await compareUpdate(body(1), readers(w), OPTIONS);
+  assert.deepEqual(comparison.file, w.laptops[0]);
+  assert.equal(comparison.item.timestamp, T1);
+  assert.equal(comparison.sameRecord, true);
+  assert.equal(comparison.stateChanged, true);
+});
+
+Deno.test("compareUpdate() reads the item with a consistent read", async () => {
+  const w = world(1);
+  const ports = readers(w);
+  await compareUpdate(body(1), ports, OPTIONS);
+  const input = ports.dynamodb.callsOf("GetItem")[0]?.input;
+  assert.equal(input?.ConsistentRead, true);
+  assert.deepEqual(input?.Key, { uuid: { S: uuid(1) } });
+});
+
+Deno.test("compareUpdate() fails on a missing item, a missing object or a foreign file", async () => {
+  const w = world(2);
+  w.items.delete(uuid(1));
+  await assert.rejects(compareUpdate(body(1), readers(w), OPTIONS), /no item .* in table laptops/);
+  await assert.rejects(
+    compareUpdate(body(2, "nothing.json"), readers(w), OPTIONS),
+    /no object nothing\.json in bucket laptops/,
+  );
+  await assert.rejects(
+    compareUpdate(body(2, "laptop-1.json"), readers(w), OPTIONS),
+    /holds record .*0001, not .*0002/,
+  );
+  w.files.set("junk.json", "not json");
+  await assert.rejects(
+    compareUpdate(body(2, "junk.json"), readers(w), OPTIONS),
+    /is not a laptop record's JSON/,
+  );
+  await assert.rejects(compareUpdate("{}", readers(w), OPTIONS), /Cannot parse message body/);
+});
+
+Deno.test("pollUpdates() deletes a message only after it was handled; failures stay", async () => {
+  const w = world(3);
+  w.items.delete(uuid(2));
+  const { sqs, deleted } = queue([[
+    message("m1", body(1)),
+    message("m2", body(2)),
+    message("m3", body(3)),
+    message("m4", "garbage"),
+  ]]);
+  const handled: string[] = [];
+  const failed: string[] = [];
+  const result = await pollUpdates({ ...readers(w), sqs }, {
+    ...OPTIONS,
+    once: true,
+    onHandled: (h) => handled.push(h.messageId),
+    onFailed: (f) => failed.push(f.messageId),
+  });
+  assert.deepEqual(handled.sort(), ["m1", "m3"]);
+  assert.deepEqual(failed.sort(), ["m2", "m4"]);
+  assert.deepEqual(deleted.sort(), ["rh-m1", "rh-m3"]);
+  assert.deepEqual(result, { handled: 2, failed: 2, polls: 1 });
+  const receive = sqs.callsOf("ReceiveMessage")[0]?.input;
+  assert.equal(receive?.WaitTimeSeconds, 20);
+  assert.equal(receive?.MaxNumberOfMessages, 10);
+});
+
+Deno.test("pollUpdates() reports a message whose delete failed as not handled", async () => {
+  const w = world(1);
+  const sqs = fakeClient({
+    ReceiveMessage: () => ({ Messages: [message("m1", body(1))] }),
+    DeleteMessageBatch: () => ({
+      Successful: [],
+      Failed: [{ Id: "0", Code: "ReceiptHandleIsInvalid", SenderFault: true, Message: "gone" }],
+    }),
+  });
+  const failed: Error[] = [];
+  const result = await pollUpdates({ ...readers(w), sqs }, {
+    ...OPTIONS,
+    once: true,
+    onFailed: (f) => failed.push(f.error),
+  });
+  assert.equal(result.handled, 0);
+  assert.match(failed[0]?.message ?? "", /Cannot delete message m1: ReceiptHandleIsInvalid/);
+});
+
+Deno.test("pollUpdates() stops at maxMessages, asking for no more than it needs", async () => {
+  const w = world(3);
+  const { sqs } = queue([[message("m1", body(1)), message("m2", body(2))], [
+    message("m3", body(3)),
+  ]]);
+  const result = await pollUpdates({ ...readers(w), sqs }, { ...OPTIONS, maxMessages: 3 });
+  assert.equal(result.handled, 3);
+  assert.deepEqual(
+    sqs.callsOf("ReceiveMessage").map((c) => c.input.MaxNumberOfMessages),
+    [3, 1],
+  );
+});
+
+Deno.test("pollUpdates() finishes and deletes the messages in hand when stopped", async () => {
+  const w = world(2);
+  const controller = new AbortController();
+  // The signal fires right after the receive: both messages are in hand.
+  const { sqs, deleted } = queue(
+    [[message("m1", body(1)), message("m2", body(2))], [message("m9", body(1))]],
+    () => queueMicrotask(() => controller.abort()),
+  );
+  const result = await pollUpdates({ ...readers(w), sqs }, {
+    ...OPTIONS,
+    signal: controller.signal,
+  });
+  assert.equal(result.handled, 2);
+  assert.deepEqual(deleted.sort(), ["rh-m1", "rh-m2"]);
+  assert.equal(sqs.callsOf("ReceiveMessage").length, 1, "no poll after the stop");
+});
+
+Deno.test("pollUpdates() keeps polling after a failed receive", async () => {
+  const w = world(1);
+  let calls = 0;
+  const sqs = fakeClient({
+    ReceiveMessage: () => {
+      if (++calls === 1) throw awsError("ServiceUnavailable", 503);
+      return { Messages: [message("m1", body(1))] };
+    },
+    DeleteMessageBatch: () => ({ Successful: [{ Id: "0" }], Failed: [] }),
+  });
+  const errors: Error[] = [];
+  const result = await pollUpdates({ ...readers(w), sqs }, {
+    ...OPTIONS,
+    maxMessages: 1,
+    onPollError: (e) => errors.push(e),
+    backoff: () => Promise.resolve(),
+  });
+  assert.equal(result.handled, 1);
+  assert.equal(errors.length, 1);
+  assert.equal(result.polls, 2);
+});
