@@ -16,7 +16,7 @@ function unscopedFlags(command: string): string[] {
     if (word === "--allow-all") problems.push(word);
     else if (/^--allow-[a-z-]+$/.test(word)) problems.push(word);
     else if (/^--allow-[a-z-]+=$/.test(word)) problems.push(word);
-    else if (/^--allow-(net|read|write|env|run|sys|ffi|import)=.*(^|,)(\*|\/)(,|$)/.test(word)) {
+    else if (/^--allow-[a-z]+=(.*,)?(\*|\/|\.)(,.*)?$/.test(word)) {
       problems.push(word);
     }
   }
