@@ -7,7 +7,7 @@
 
 import { type DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { itemToLaptop } from "./item_codec.ts";
+import { type Item, itemToLaptop } from "./item_codec.ts";
 import { type Laptop, parseLaptop } from "./laptop.ts";
 import { parsePipelineMessage } from "./message.ts";
 
@@ -41,6 +41,12 @@ export interface CompareOptions {
   readonly tableName: string;
   /** S3 bucket. */
   readonly bucketName: string;
+  /**
+   * Reads the item of a key (consistent read), `undefined` when there is
+   * none. Defaults to one `GetItem`; the service passes a reader backed by
+   * one `BatchGetItem` per received batch.
+   */
+  readonly getItem?: (uuid: string) => Promise<Item | undefined>;
 }
 
 /** Largest file read, in bytes; a record is about 150. */
@@ -72,23 +78,27 @@ export async function compareUpdate(
   options: CompareOptions,
 ): Promise<Comparison> {
   const { tableName, bucketName } = options;
-  const message = parsePipelineMessage(body);
-  const [itemOutput, fileText] = await Promise.all([
-    ports.dynamodb.send(
+  const getItem = options.getItem ?? (async (uuid: string) => {
+    const output = await ports.dynamodb.send(
       new GetItemCommand({
         TableName: tableName,
-        Key: { uuid: { S: message.dynamodb_key } },
+        Key: { uuid: { S: uuid } },
         ConsistentRead: true,
       }),
-    ),
+    );
+    return output.Item;
+  });
+  const message = parsePipelineMessage(body);
+  const [found, fileText] = await Promise.all([
+    getItem(message.dynamodb_key),
     readObject(ports.s3, bucketName, message.s3_key),
   ]);
-  if (!itemOutput.Item) {
+  if (!found) {
     throw new Error(`Cannot compare: no item ${message.dynamodb_key} in table ${tableName}`);
   }
   let item: Laptop;
   try {
-    item = itemToLaptop(itemOutput.Item);
+    item = itemToLaptop(found);
   } catch (error) {
     throw new Error(`Cannot compare: item ${message.dynamodb_key} is not a laptop record`, {
       cause: error,

@@ -59,7 +59,7 @@ export function describeError(error: unknown, context: ErrorContext): string {
     return `Cannot reach AWS at ${where}: the host name does not resolve`;
   }
   const name = top?.name ?? "Error";
-  const message = top?.message ?? String(error);
+  const message = (top?.message ?? String(error)).replace(/\.$/, "");
   switch (name) {
     case "QueueDoesNotExist":
     case "AWS.SimpleQueueService.NonExistentQueue":
@@ -81,6 +81,6 @@ export function describeError(error: unknown, context: ErrorContext): string {
     case "AccessDeniedException":
       return `Access denied: ${message}`;
     default:
-      return `${name}: ${message}`;
+      return name === "Error" || name === "TypeError" ? message : `${name}: ${message}`;
   }
 }

@@ -9,10 +9,12 @@
 import { type DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { laptopToItem } from "./item_codec.ts";
+import { createBatcher } from "./batcher.ts";
+import { type Item, laptopToItem } from "./item_codec.ts";
 import { type Laptop, makeLaptop } from "./laptop.ts";
 import { formatPipelineMessage } from "./message.ts";
 import { sendMessages, SQS_BATCH_LIMIT } from "./send_messages.ts";
+import { DYNAMODB_WRITE_BATCH_LIMIT, writeItems } from "./write_items.ts";
 
 /** The steps of one record, in the order they run. */
 export type GenerateStep = "file" | "object" | "item" | "message";
@@ -92,6 +94,13 @@ export interface GenerateOptions {
   readonly queueUrl: string;
   /** Records in flight at once. Defaults to 1. */
   readonly concurrency?: number;
+  /**
+   * Items per DynamoDB write. 1 (the default) puts each item with `PutItem` on
+   * condition `attribute_not_exists(#uuid)`; 2 to 25 gather them into
+   * `BatchWriteItem` calls, which cannot carry a condition: the keys are
+   * random UUIDs v4, so an overwrite would need a UUID collision.
+   */
+  readonly itemBatchSize?: number;
   /** Makes each record. Defaults to {@linkcode makeLaptop}. */
   readonly makeRecord?: () => Laptop;
   /** Called after each completed step. */
@@ -115,8 +124,8 @@ export interface GenerateResult {
  * 1. write the record to a new local file (an existing file is an error);
  * 2. `PutObject` with `If-None-Match: *` (an existing object is an error);
  * 3. `PutItem` on condition `attribute_not_exists(#uuid)`;
- * 4. queue `{dynamodb_key, s3_key}`: only after 2 and 3 succeeded, batched
- *    ten to a `SendMessageBatch`.
+ * 4. queue `{dynamodb_key, s3_key}`: only after 2 and 3 succeeded, gathered
+ *    up to ten to a `SendMessageBatch` (records in flight at once share calls).
  *
  * When step 2 or 3 fails the local file is removed again, and the result
  * says which steps remain done. Nothing is ever overwritten.
@@ -148,48 +157,55 @@ export async function generateLaptops(
     queueUrl,
     concurrency = 1,
     makeRecord = () => makeLaptop(),
+    itemBatchSize = 1,
     onProgress = () => {},
     signal,
   } = options;
+  if (
+    !Number.isSafeInteger(itemBatchSize) || itemBatchSize < 1 ||
+    itemBatchSize > DYNAMODB_WRITE_BATCH_LIMIT
+  ) {
+    throw new RangeError(
+      `Invalid item batch size ${itemBatchSize}: give a whole number from 1 to ${DYNAMODB_WRITE_BATCH_LIMIT}`,
+    );
+  }
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`Invalid concurrency ${concurrency}: give a whole number of 1 or more`);
   }
 
   const generated = new Map<string, GeneratedLaptop>();
   const failed = new Map<string, FailedLaptop>();
-  const skipped: string[] = [];
-  const queued: { fileName: string; path: string; laptop: Laptop }[] = [];
-  const sends: Promise<void>[] = [];
-  let inFlight = 0;
+  const itemWriter = itemBatchSize === 1 ? undefined : createBatcher<Item, void>({
+    size: itemBatchSize,
+    send: (items) => writeItems(ports.dynamodb, tableName, items),
+  });
+  const messageSender = createBatcher<string, string>({
+    size: SQS_BATCH_LIMIT,
+    send: async (bodies) => {
+      const { sent, failed } = await sendMessages(
+        ports.sqs,
+        queueUrl,
+        bodies.map((body, i) => ({ id: String(i), body })),
+      );
+      return bodies.map((_, i) => {
+        const messageId = sent.get(String(i));
+        return messageId !== undefined
+          ? { ok: true, value: messageId }
+          : { ok: false, error: failed.get(String(i)) ?? new Error("Cannot send message") };
+      });
+    },
+  });
 
-  const flush = () => {
-    const batch = queued.splice(0, queued.length);
-    if (batch.length === 0) return;
-    sends.push(sendBatch(batch));
-  };
-  const sendBatch = async (batch: typeof queued) => {
-    const { sent, failed: notSent } = await sendMessages(
-      ports.sqs,
-      queueUrl,
-      batch.map((entry, i) => ({
-        id: String(i),
-        body: formatPipelineMessage({ dynamodb_key: entry.laptop.uuid, s3_key: entry.fileName }),
-      })),
+  const putItem = async (laptop: Laptop) => {
+    if (itemWriter) return await itemWriter.add(laptopToItem(laptop));
+    await ports.dynamodb.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: laptopToItem(laptop),
+        ConditionExpression: "attribute_not_exists(#uuid)",
+        ExpressionAttributeNames: { "#uuid": "uuid" },
+      }),
     );
-    batch.forEach((entry, i) => {
-      const messageId = sent.get(String(i));
-      if (messageId !== undefined) {
-        generated.set(entry.fileName, { ...entry, messageId });
-        onProgress({ fileName: entry.fileName, step: "message", laptop: entry.laptop });
-      } else {
-        failed.set(entry.fileName, {
-          fileName: entry.fileName,
-          error: notSent.get(String(i)) ?? new Error("Cannot send message: no result"),
-          done: ["file", "object", "item"],
-          notDone: ["message"],
-        });
-      }
-    });
   };
 
   const writeOne = async (fileName: string) => {
@@ -215,18 +231,16 @@ export async function generateLaptops(
       done.push("object");
       onProgress({ fileName, step, laptop });
       step = "item";
-      await ports.dynamodb.send(
-        new PutItemCommand({
-          TableName: tableName,
-          Item: laptopToItem(laptop),
-          ConditionExpression: "attribute_not_exists(#uuid)",
-          ExpressionAttributeNames: { "#uuid": "uuid" },
-        }),
-      );
+      await putItem(laptop);
       done.push("item");
       onProgress({ fileName, step, laptop });
-      queued.push({ fileName, path, laptop });
-      if (queued.length >= SQS_BATCH_LIMIT) flush();
+      step = "message";
+      const messageId = await messageSender.add(
+        formatPipelineMessage({ dynamodb_key: laptop.uuid, s3_key: fileName }),
+      );
+      done.push("message");
+      generated.set(fileName, { fileName, path, laptop, messageId });
+      onProgress({ fileName, step, laptop });
     } catch (error) {
       if (done.length === 1) {
         // Only the local file exists: remove it, so a retry starts clean.
@@ -248,23 +262,14 @@ export async function generateLaptops(
 
   let next = 0;
   const worker = async () => {
-    while (next < fileNames.length) {
-      if (signal?.aborted) break;
+    while (next < fileNames.length && !signal?.aborted) {
       const fileName = fileNames[next++];
       if (fileName === undefined) break;
-      inFlight++;
-      try {
-        await writeOne(fileName);
-      } finally {
-        inFlight--;
-        if (inFlight === 0) flush();
-      }
+      await writeOne(fileName);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, fileNames.length) }, worker));
-  flush();
-  await Promise.all(sends);
-  skipped.push(...fileNames.slice(next));
+  const skipped = fileNames.slice(next);
 
   const order = (name: string) => fileNames.indexOf(name);
   return {

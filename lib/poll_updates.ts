@@ -12,6 +12,9 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { type ComparePorts, compareUpdate, type Comparison } from "./compare_update.ts";
+import type { Item } from "./item_codec.ts";
+import { parsePipelineMessage } from "./message.ts";
+import { readItems } from "./read_items.ts";
 
 /** The clients the service uses. */
 export interface PollPorts extends ComparePorts {
@@ -57,6 +60,11 @@ export interface PollOptions {
   readonly waitTimeSeconds?: number;
   /** Messages per receive (1 to 10). Defaults to 10. */
   readonly batchSize?: number;
+  /**
+   * Read the items of a received batch with one `BatchGetItem` (the
+   * default) instead of one `GetItem` per message.
+   */
+  readonly batchGet?: boolean;
   /** Called for each message handled and deleted. */
   readonly onHandled?: (handled: HandledMessage) => void;
   /** Called for each message that failed (left on the queue). */
@@ -109,6 +117,7 @@ export async function pollUpdates(ports: PollPorts, options: PollOptions): Promi
     once = false,
     waitTimeSeconds = 20,
     batchSize = 10,
+    batchGet = true,
     onHandled = () => {},
     onFailed = () => {},
     onPollError = () => {},
@@ -141,6 +150,7 @@ export async function pollUpdates(ports: PollPorts, options: PollOptions): Promi
     }
 
     // The messages in hand are finished even if the signal is aborted now.
+    const getItem = batchGet ? batchItemReader(ports, tableName, messages) : undefined;
     const results = await Promise.all(messages.map(async (message) => {
       const messageId = message.MessageId ?? "";
       const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
@@ -148,6 +158,7 @@ export async function pollUpdates(ports: PollPorts, options: PollOptions): Promi
         const comparison = await compareUpdate(message.Body ?? "", ports, {
           tableName,
           bucketName,
+          ...(getItem ? { getItem } : {}),
         });
         return { message, handled: { messageId, receiveCount, comparison } };
       } catch (error) {
@@ -180,6 +191,25 @@ export async function pollUpdates(ports: PollPorts, options: PollOptions): Promi
     if (once) break;
   }
   return { handled, failed, polls };
+}
+
+/** One `BatchGetItem` for the valid keys of a batch, made on first use. */
+function batchItemReader(ports: PollPorts, tableName: string, messages: Message[]) {
+  let items: Promise<Map<string, Item>> | undefined;
+  return (uuid: string) => {
+    items ??= readItems(
+      ports.dynamodb,
+      tableName,
+      messages.flatMap((m) => {
+        try {
+          return [parsePipelineMessage(m.Body ?? "").dynamodb_key];
+        } catch {
+          return [];
+        }
+      }),
+    );
+    return items.then((found: Map<string, Item>) => found.get(uuid));
+  };
 }
 
 async function deleteMessages(

@@ -24,6 +24,11 @@ is overwritten.
 Options:
   --count N        make N records, files <name>-1.json ... <name>-N.json (default 1)
   --concurrency C  records in flight at once (default 1, or 16 with --count)
+  --item-batch-size B
+                   items per DynamoDB write, 1 to 25 (default 1, or 25 with
+                   --count). 1 uses PutItem on condition attribute_not_exists;
+                   more use BatchWriteItem, which takes no condition (the keys
+                   are random UUIDs, so an overwrite would need a collision)
   --out-dir DIR    folder for the files (default out; the task may write only there)
   --json           print one JSON line instead of text
   -h, --help       show this help
@@ -49,6 +54,7 @@ async function main(args: string[]): Promise<number> {
       options: {
         count: { type: "string", default: "1" },
         concurrency: { type: "string" },
+        "item-batch-size": { type: "string" },
         "out-dir": { type: "string", default: "out" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -71,8 +77,14 @@ async function main(args: string[]): Promise<number> {
   }
   const count = Number(values.count);
   const concurrency = Number(values.concurrency ?? (count > 1 ? 16 : 1));
+  const itemBatchSize = Number(values["item-batch-size"] ?? (count > 1 ? 25 : 1));
   let fileNames: string[];
   try {
+    if (!Number.isSafeInteger(itemBatchSize) || itemBatchSize < 1 || itemBatchSize > 25) {
+      throw new RangeError(
+        `Invalid --item-batch-size ${values["item-batch-size"]}: give a whole number from 1 to 25`,
+      );
+    }
     if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256) {
       throw new RangeError(
         `Invalid --concurrency ${values.concurrency}: give a whole number from 1 to 256`,
@@ -116,6 +128,7 @@ async function main(args: string[]): Promise<number> {
       bucketName: config.bucketName,
       queueUrl,
       concurrency,
+      itemBatchSize,
       signal: controller.signal,
       onProgress: ({ fileName, step, laptop }) => {
         if (values.json) return;

@@ -43,6 +43,18 @@ function readers(w: World) {
         const item = w.items.get((input.Key as { uuid: { S: string } }).uuid.S);
         return item ? { Item: laptopToItem(item) } : {};
       },
+      BatchGetItem: (input) => {
+        const request = (input.RequestItems as Record<string, {
+          Keys: { uuid: { S: string } }[];
+          ConsistentRead: boolean;
+        }>).laptops;
+        if (request?.ConsistentRead !== true) throw new Error("not a consistent read");
+        const found = (request.Keys ?? []).flatMap((k) => {
+          const item = w.items.get(k.uuid.S);
+          return item ? [laptopToItem(item)] : [];
+        });
+        return { Responses: { laptops: found }, UnprocessedKeys: {} };
+      },
     }),
   };
 }
@@ -128,7 +140,8 @@ Deno.test("pollUpdates() deletes a message only after it was handled; failures s
   ]]);
   const handled: string[] = [];
   const failed: string[] = [];
-  const result = await pollUpdates({ ...readers(w), sqs }, {
+  const ports = readers(w);
+  const result = await pollUpdates({ ...ports, sqs }, {
     ...OPTIONS,
     once: true,
     onHandled: (h) => handled.push(h.messageId),
@@ -138,6 +151,8 @@ Deno.test("pollUpdates() deletes a message only after it was handled; failures s
   assert.deepEqual(failed.sort(), ["m2", "m4"]);
   assert.deepEqual(deleted.sort(), ["rh-m1", "rh-m3"]);
   assert.deepEqual(result, { handled: 2, failed: 2, polls: 1 });
+  assert.equal(ports.dynamodb.callsOf("BatchGetItem").length, 1, "one read for the batch");
+  assert.equal(ports.dynamodb.callsOf("GetItem").length, 0);
   const receive = sqs.callsOf("ReceiveMessage")[0]?.input;
   assert.equal(receive?.WaitTimeSeconds, 20);
   assert.equal(receive?.MaxNumberOfMessages, 10);
@@ -212,4 +227,14 @@ Deno.test("pollUpdates() keeps polling after a failed receive", async () => {
   assert.equal(result.handled, 1);
   assert.equal(errors.length, 1);
   assert.equal(result.polls, 2);
+});
+
+Deno.test("pollUpdates() reads one item per message with batchGet off (the seed's pattern)", async () => {
+  const w = world(2);
+  const { sqs } = queue([[message("m1", body(1)), message("m2", body(2))]]);
+  const ports = readers(w);
+  const result = await pollUpdates({ ...ports, sqs }, { ...OPTIONS, once: true, batchGet: false });
+  assert.equal(result.handled, 2);
+  assert.equal(ports.dynamodb.callsOf("GetItem").length, 2);
+  assert.equal(ports.dynamodb.callsOf("BatchGetItem").length, 0);
 });
