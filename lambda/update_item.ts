@@ -12,7 +12,9 @@
 
 import process from "node:process";
 import type { Context } from "aws-lambda";
-import { createClients } from "../lib/clients.ts";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { clientConfig } from "../lib/clients.ts";
 import { readConfig } from "../lib/config.ts";
 import { createQueueUrlResolver } from "../lib/queue_urls.ts";
 import { processUploadRecords, type SQSBatchResponse, type SQSEvent } from "../lib/update_items.ts";
@@ -26,7 +28,8 @@ function init() {
     required: ["AWS_DYNAMODB_TABLE", "AWS_SQS_UPDATE_QUEUE"],
     defaultTarget: "aws",
   });
-  const clients = createClients(config);
+  const common = clientConfig(config);
+  const clients = { dynamodb: new DynamoDBClient(common), sqs: new SQSClient(common) };
   const queueUrl = createQueueUrlResolver(clients.sqs);
   return { config, clients, updateQueueUrl: () => queueUrl(config.updateQueueName) };
 }

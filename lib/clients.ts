@@ -60,22 +60,63 @@ export function createClients(
   config: PipelineConfig,
   options: CreateClientsOptions = {},
 ): AwsClients {
+  const common = clientConfig(config, options);
+  return {
+    s3: new S3Client({ ...common, forcePathStyle: config.endpoint !== undefined }),
+    dynamodb: new DynamoDBClient(common),
+    sqs: new SQSClient(common),
+  };
+}
+
+/** The settings every client of {@linkcode createClients} shares. */
+export interface ClientConfig {
+  /** Region. */
+  region: string;
+  /** Attempts per call. */
+  maxAttempts: number;
+  /** Fixed user agent (no `os.release()` call). */
+  defaultUserAgentProvider: () => Promise<[string, string][]>;
+  /** Connection timeout of the HTTP handler. */
+  requestHandler: { connectionTimeout: number };
+  /** Endpoint, when not AWS's own. */
+  endpoint?: string;
+  /** Local credentials, when the endpoint is local and none are configured. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+/**
+ * The shared client settings of {@linkcode createClients}, for a program
+ * that needs only some clients (the Lambda bundle leaves S3 out).
+ *
+ * @example Usage
+ * ```ts
+ * import { SQSClient } from "@aws-sdk/client-sqs";
+ * import { clientConfig } from "./clients.ts";
+ * import { readConfig } from "./config.ts";
+ *
+ * const config = readConfig(() => undefined, { program: "example" });
+ * const sqs = new SQSClient(clientConfig(config));
+ * ```
+ *
+ * @param config The validated configuration.
+ * @param options Local credentials, timeouts and retries.
+ * @returns Settings for any SDK v3 client's constructor.
+ */
+export function clientConfig(
+  config: PipelineConfig,
+  options: CreateClientsOptions = {},
+): ClientConfig {
   const {
     localCredentials = { accessKeyId: "test", secretAccessKey: "test" },
     connectionTimeoutMs = 3_000,
     maxAttempts = 3,
   } = options;
-  const common = {
+  return {
     region: config.region,
     maxAttempts,
     defaultUserAgentProvider: () => Promise.resolve(USER_AGENT),
     requestHandler: { connectionTimeout: connectionTimeoutMs },
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
     ...(config.local && !config.credentialsConfigured ? { credentials: localCredentials } : {}),
-  };
-  return {
-    s3: new S3Client({ ...common, forcePathStyle: config.endpoint !== undefined }),
-    dynamodb: new DynamoDBClient(common),
-    sqs: new SQSClient(common),
   };
 }
