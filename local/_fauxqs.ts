@@ -1,0 +1,119 @@
+/**
+ * SQS and S3: fauxqs running in this process, with no port of its own.
+ *
+ * fauxqs is a Fastify app. Its `startFauxqs()` listens on 0.0.0.0, so we do
+ * not use it: we build the app with `buildApp()` and answer each request with
+ * Fastify's `inject()`, which runs the app's full request pipeline without a
+ * socket. Persistence is fauxqs's own SQLite write-through store (WAL mode,
+ * one committed statement per mutation, so it survives kill -9); `buildApp()`
+ * does not wire it, so we wire it as `startFauxqs()` does, from the modules of
+ * the pinned fauxqs version.
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import { mkdir } from "node:fs/promises";
+import type { BuildAppOptions } from "fauxqs";
+import type { InnerRequest, InnerResponse, InnerService } from "./_inner.ts";
+
+/** Options of {@linkcode startFauxqs}. */
+export interface FauxqsOptions {
+  /** Directory of the SQLite database; in memory when absent. */
+  readonly dataDir?: string;
+  /** Region of resources whose requests carry none. */
+  readonly region: string;
+}
+
+/** fauxqs in this process, plus the one look-up the router needs. */
+export interface FauxqsService extends InnerService {
+  /** Whether an object exists (false for a missing bucket too). */
+  hasObject(bucket: string, key: string): boolean;
+  /** Ends every pending long poll now, with no messages. */
+  interruptPolls(): void;
+}
+
+interface Persistence {
+  load(sqsStore: unknown, snsStore: unknown, s3Store: unknown): void;
+  close(): void;
+}
+
+interface SqsStoreLike {
+  persistence?: Persistence;
+  shutdown(): void;
+  allQueues(): Iterable<{ persistence?: Persistence }>;
+}
+
+interface StoreWithPersistence {
+  persistence?: Persistence;
+}
+
+interface S3StoreLike extends StoreWithPersistence {
+  headObject(bucket: string, key: string): unknown;
+}
+
+/** Starts fauxqs in this process. */
+export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService> {
+  // Loaded here, not at module load, so that a load failure is a start error.
+  const { buildApp } = await import("fauxqs");
+  // The stores and the SQLite persistence are not exported; they are modules
+  // of the same package, found next to its entry point.
+  const base = import.meta.resolve("fauxqs");
+  const [{ SqsStore }, { SnsStore }, { S3Store }, { PersistenceManager }] = await Promise.all([
+    import(new URL("./sqs/sqsStore.js", base).href),
+    import(new URL("./sns/snsStore.js", base).href),
+    import(new URL("./s3/s3Store.js", base).href),
+    import(new URL("./persistence.js", base).href),
+  ]);
+  const sqsStore: SqsStoreLike = new SqsStore();
+  const snsStore: StoreWithPersistence = new SnsStore();
+  const s3Store: S3StoreLike = new S3Store();
+  let persistence: Persistence | undefined;
+  if (options.dataDir !== undefined) {
+    await mkdir(options.dataDir, { recursive: true });
+    persistence = new PersistenceManager(options.dataDir) as Persistence;
+    // Load before wiring, as startFauxqs() does, so loading writes nothing back.
+    persistence.load(sqsStore, snsStore, s3Store);
+    sqsStore.persistence = persistence;
+    snsStore.persistence = persistence;
+    s3Store.persistence = persistence;
+    for (const queue of sqsStore.allQueues()) queue.persistence = persistence;
+  }
+  const app = buildApp({
+    logger: false,
+    defaultRegion: options.region,
+    stores: { sqsStore, snsStore, s3Store } as unknown as NonNullable<BuildAppOptions["stores"]>,
+  });
+  const opened = persistence;
+  if (opened !== undefined) app.addHook("onClose", () => opened.close());
+  await app.ready();
+  return {
+    async handle(request: InnerRequest): Promise<InnerResponse> {
+      const body = request.body;
+      const response = await app.inject({
+        method: request.method as "GET",
+        url: request.url,
+        headers: request.headers,
+        ...(body.length > 0
+          ? { payload: Buffer.from(body.buffer, body.byteOffset, body.byteLength) }
+          : {}),
+      });
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value === undefined) continue;
+        headers[name] = Array.isArray(value) ? value.join(", ") : String(value);
+      }
+      return { status: response.statusCode, headers, body: response.rawPayload };
+    },
+    hasObject(bucket: string, key: string): boolean {
+      try {
+        s3Store.headObject(bucket, key);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    interruptPolls: () => sqsStore.shutdown(),
+    close: () => app.close(),
+  };
+}

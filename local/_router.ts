@@ -1,0 +1,216 @@
+/**
+ * The one-port router: sends each request to the emulator of its service,
+ * closes the emulators' known gaps on the way, and reports every request.
+ *
+ * Routing: `X-Amz-Target: DynamoDB_20120810.*` → dynalite; any other target
+ * but `AmazonSQS.*` → `UnknownOperationException`; everything else (SQS JSON
+ * protocol, S3, and SNS/STS query protocol) → fauxqs.
+ *
+ * Corrections made here (fauxqs 2.4.1):
+ * - S3 `PutObject` and `CompleteMultipartUpload` with `If-None-Match: *` on an
+ *   existing key answer 412 `PreconditionFailed` (fauxqs ignores the header).
+ *   Writes to one key are serialized, so of two concurrent conditional puts
+ *   exactly one wins.
+ * - SQS `QueueUrl`s (`CreateQueue`, `GetQueueUrl`, `ListQueues`) carry the
+ *   origin the client used, not the host fauxqs stored when the queue was made.
+ *
+ * @module
+ */
+
+import type { InnerRequest, InnerResponse, InnerService } from "./_inner.ts";
+import type { FauxqsService } from "./_fauxqs.ts";
+import { KeyedLock } from "./_keyed_lock.ts";
+import { type AwsService, describeOperation, s3Target } from "./_operation.ts";
+import { QUEUE_URL_OPERATIONS, rewriteQueueUrls } from "./_queue_url.ts";
+import { s3ErrorXml, s3RequestId } from "./_s3_error.ts";
+
+/** One request the local AWS answered. */
+export interface LocalAwsRequest {
+  /** Service (`sqs`). */
+  readonly service: AwsService;
+  /** Operation (`SendMessageBatch`). */
+  readonly operation: string;
+  /** `service:Operation`, as IAM names the action (`sqs:SendMessageBatch`). */
+  readonly name: string;
+  /** HTTP method. */
+  readonly method: string;
+  /** Path as sent, without the query string. */
+  readonly path: string;
+  /** HTTP status of the answer. */
+  readonly status: number;
+  /** Time from the request's arrival to its answer, in milliseconds. */
+  readonly durationMs: number;
+  /** When the request arrived (milliseconds since the epoch). */
+  readonly startedAt: number;
+}
+
+/** What the router routes to. */
+export interface RouterOptions {
+  /** DynamoDB. */
+  readonly dynamodb: InnerService;
+  /** SQS, S3, SNS and STS. */
+  readonly fauxqs: FauxqsService;
+  /** Called after each answer. */
+  readonly onRequest: (request: LocalAwsRequest) => void;
+  /** Whether the server is closing: new requests then get 503. */
+  readonly isClosing: () => boolean;
+}
+
+/** A Deno.serve handler. */
+export type Router = (request: Request) => Promise<Response>;
+
+const KEY_WRITES = new Set([
+  "PutObject",
+  "CopyObject",
+  "CompleteMultipartUpload",
+  "DeleteObject",
+  "RenameObject",
+]);
+
+const CONDITIONAL_CREATES = new Set(["PutObject", "CompleteMultipartUpload"]);
+
+const DROPPED_HEADERS = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "content-length",
+]);
+
+/** Makes the router. */
+export function createRouter(options: RouterOptions): Router {
+  const { dynamodb, fauxqs } = options;
+  const keyWrites = new KeyedLock();
+
+  return async function route(request: Request): Promise<Response> {
+    const startedAt = Date.now();
+    const started = performance.now();
+    const url = new URL(request.url);
+    const body = request.body === null ? new Uint8Array() : await request.bytes();
+    const { service, operation } = describeOperation({
+      method: request.method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: request.headers,
+      body,
+    });
+    const inner: InnerRequest = {
+      method: request.method,
+      url: url.pathname + url.search,
+      headers: Object.fromEntries(request.headers),
+      body,
+    };
+    let answer: InnerResponse;
+    if (options.isClosing()) {
+      answer = failure(service, 503, "ServiceUnavailable", "The local AWS is shutting down");
+    } else {
+      try {
+        answer = await dispatch(service, operation, inner);
+      } catch (error) {
+        console.error(`local AWS: ${service}:${operation} failed:`, error);
+        answer = failure(service, 500, "InternalError", String(error));
+      }
+    }
+    if (service === "sqs" && answer.status === 200 && QUEUE_URL_OPERATIONS.has(operation)) {
+      answer = withQueueUrls(answer, `${url.protocol}//${request.headers.get("host") ?? url.host}`);
+    }
+    const response = toResponse(request.method, answer);
+    options.onRequest({
+      service,
+      operation,
+      name: `${service}:${operation}`,
+      method: request.method,
+      path: url.pathname,
+      status: answer.status,
+      durationMs: performance.now() - started,
+      startedAt,
+    });
+    return response;
+  };
+
+  function dispatch(
+    service: AwsService,
+    operation: string,
+    request: InnerRequest,
+  ): Promise<InnerResponse> {
+    if (service === "dynamodb") return dynamodb.handle(request);
+    if (service === "unknown" && request.headers["x-amz-target"] !== undefined) {
+      return Promise.resolve(
+        failure(
+          service,
+          400,
+          "UnknownOperationException",
+          `The local AWS does not serve ${request.headers["x-amz-target"]}`,
+        ),
+      );
+    }
+    if (service !== "s3" || !KEY_WRITES.has(operation)) return fauxqs.handle(request);
+    const { bucket, key } = s3Target(request.url.split("?")[0] ?? "", request.headers.host ?? null);
+    if (bucket === undefined || key === undefined) return fauxqs.handle(request);
+    return keyWrites.run(`${bucket}/${key}`, () => {
+      if (
+        CONDITIONAL_CREATES.has(operation) && request.headers["if-none-match"] === "*" &&
+        fauxqs.hasObject(bucket, key)
+      ) {
+        return Promise.resolve(preconditionFailed("If-None-Match"));
+      }
+      return fauxqs.handle(request);
+    });
+  }
+}
+
+function preconditionFailed(condition: string): InnerResponse {
+  const requestId = s3RequestId();
+  const xml = s3ErrorXml({
+    code: "PreconditionFailed",
+    message: "At least one of the pre-conditions you specified did not hold",
+    requestId,
+    extra: { Condition: condition },
+  });
+  return {
+    status: 412,
+    headers: { "content-type": "application/xml", "x-amz-request-id": requestId },
+    body: new TextEncoder().encode(xml),
+  };
+}
+
+function failure(
+  service: AwsService,
+  status: number,
+  code: string,
+  message: string,
+): InnerResponse {
+  if (service === "s3") {
+    const requestId = s3RequestId();
+    return {
+      status,
+      headers: { "content-type": "application/xml", "x-amz-request-id": requestId },
+      body: new TextEncoder().encode(s3ErrorXml({ code, message, requestId })),
+    };
+  }
+  return {
+    status,
+    headers: { "content-type": "application/x-amz-json-1.0" },
+    body: new TextEncoder().encode(JSON.stringify({ __type: code, message })),
+  };
+}
+
+function withQueueUrls(answer: InnerResponse, origin: string): InnerResponse {
+  const text = new TextDecoder().decode(answer.body);
+  const rewritten = rewriteQueueUrls(text, origin);
+  if (rewritten === text) return answer;
+  return { ...answer, body: new TextEncoder().encode(rewritten) };
+}
+
+function toResponse(method: string, answer: InnerResponse): Response {
+  const headers = new Headers();
+  const bodyless = method === "HEAD" || answer.status === 204 || answer.status === 304;
+  for (const [name, value] of Object.entries(answer.headers)) {
+    // A HEAD answer keeps Content-Length: it is the size of the object.
+    if (DROPPED_HEADERS.has(name) && !(bodyless && name === "content-length")) continue;
+    headers.set(name, value);
+  }
+  return new Response(bodyless ? null : answer.body as Uint8Array<ArrayBuffer>, {
+    status: answer.status,
+    headers,
+  });
+}

@@ -1,0 +1,226 @@
+/**
+ * The local AWS: S3, DynamoDB and SQS on one port of 127.0.0.1, speaking
+ * AWS's wire protocols, so that any AWS client works with only its endpoint
+ * set. Built from two emulators that run in this process: dynalite
+ * (DynamoDB) and fauxqs (SQS and S3), behind one router.
+ *
+ * @module
+ */
+
+import { type ResourceDefinition, RESOURCES } from "../lib/resources.ts";
+import { startDynalite } from "./_dynalite.ts";
+import { type FauxqsService, startFauxqs } from "./_fauxqs.ts";
+import type { InnerService } from "./_inner.ts";
+import { provisionResources } from "./_provision.ts";
+import { createRouter, type LocalAwsRequest } from "./_router.ts";
+
+export type { LocalAwsRequest } from "./_router.ts";
+export type { AwsService } from "./_operation.ts";
+
+/** The port the local AWS listens on unless told otherwise (LocalStack's). */
+export const DEFAULT_PORT = 4566;
+
+/** The directory the local AWS keeps its data in unless told otherwise. */
+export const DEFAULT_DATA_DIR = ".local";
+
+/** Options of {@linkcode startLocalAws}. */
+export interface LocalAwsOptions {
+  /** Port on 127.0.0.1; 0 picks a free one. Default {@linkcode DEFAULT_PORT}. */
+  readonly port?: number;
+  /**
+   * Directory of the persistent data (created if missing). Default
+   * {@linkcode DEFAULT_DATA_DIR}. Ignored when `inMemory` is true.
+   */
+  readonly dataDir?: string;
+  /** Keep everything in memory and lose it on close. Default false. */
+  readonly inMemory?: boolean;
+  /** The resources to create on start. Default {@linkcode RESOURCES}. */
+  readonly resources?: ResourceDefinition;
+  /**
+   * For tests and development: the visibility timeout of the upload and
+   * update queues, in seconds, instead of the definition's (so that a failed
+   * message comes back in a second, not in a minute). Their dead-letter
+   * queues keep SQS's default.
+   */
+  readonly visibilityTimeoutSeconds?: number;
+}
+
+/** Request counts since start (or the last {@linkcode LocalAws.resetStats}). */
+export interface LocalAwsStats {
+  /** Requests answered. */
+  readonly total: number;
+  /** Requests answered with a status of 400 or more. */
+  readonly errors: number;
+  /** Requests by `service:Operation` (`sqs:SendMessageBatch`). */
+  readonly byOperation: Readonly<Record<string, number>>;
+}
+
+/** A running local AWS. */
+export interface LocalAws extends AsyncDisposable {
+  /** `http://127.0.0.1:PORT`: the value for `AWS_ENDPOINT_URL`. */
+  readonly endpoint: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** Directory of the persistent data, or null when in memory. */
+  readonly dataDir: string | null;
+  /** Milliseconds from the call of {@linkcode startLocalAws} to ready. */
+  readonly readyMs: number;
+  /**
+   * Calls `listener` after each answered request (not for the local AWS's
+   * own set-up requests). Returns a function that removes the listener.
+   * A listener that throws is reported on stderr and otherwise ignored.
+   */
+  onRequest(listener: (request: LocalAwsRequest) => void): () => void;
+  /** Request counts by operation. */
+  stats(): LocalAwsStats;
+  /** Sets the request counts back to zero. */
+  resetStats(): void;
+  /**
+   * Stops listening, ends pending long polls, waits for the requests in
+   * flight, and closes the emulators and their files. Safe to call twice.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the local AWS and creates (or reconciles) the pipeline's resources.
+ * Resolves once it answers requests.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { startLocalAws } from "./local_aws.ts";
+ *
+ * await using aws = await startLocalAws({ port: 0, inMemory: true });
+ * console.log(aws.endpoint); // http://127.0.0.1:41563
+ * ```
+ *
+ * @throws {RangeError} When `port` or `visibilityTimeoutSeconds` is out of range.
+ * @throws {Error} When the port is in use, or the data directory is in use or
+ * cannot be read or written.
+ */
+export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
+  const started = performance.now();
+  const requestedPort = options.port ?? DEFAULT_PORT;
+  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
+    throw new RangeError(`Cannot start local AWS: port must be 0 to 65535, got ${requestedPort}`);
+  }
+  const timeout = options.visibilityTimeoutSeconds;
+  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 0 || timeout > 43200)) {
+    throw new RangeError(
+      `Cannot start local AWS: visibilityTimeoutSeconds must be 0 to 43200, got ${timeout}`,
+    );
+  }
+  const resources = options.resources ?? RESOURCES;
+  const dataDir = options.inMemory ? null : options.dataDir ?? DEFAULT_DATA_DIR;
+
+  // Bind first: a busy port is the likeliest failure, and it must not touch data.
+  // Requests that arrive while the emulators start wait for them.
+  const router = Promise.withResolvers<(request: Request) => Promise<Response>>();
+  router.promise.catch(() => {});
+  let closing = false;
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({
+      hostname: "127.0.0.1",
+      port: requestedPort,
+      onListen() {},
+    }, async (request) => (await router.promise)(request));
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new Error(`Cannot start local AWS: port ${requestedPort} is in use`, { cause: error });
+    }
+    throw new Error(`Cannot start local AWS: ${messageOf(error)}`, { cause: error });
+  }
+  const port = server.addr.port;
+
+  const services: InnerService[] = [];
+  let dynamodb: InnerService;
+  let fauxqs: FauxqsService;
+  try {
+    const [dynamoStart, fauxqsStart] = await Promise.allSettled([
+      startDynalite(dataDir === null ? {} : { path: `${dataDir}/dynamodb` }),
+      startFauxqs({
+        region: resources.region,
+        ...(dataDir === null ? {} : { dataDir: `${dataDir}/fauxqs` }),
+      }),
+    ]);
+    if (dynamoStart.status === "fulfilled") services.push(dynamoStart.value);
+    if (fauxqsStart.status === "fulfilled") services.push(fauxqsStart.value);
+    if (dynamoStart.status === "rejected") throw dynamoStart.reason;
+    if (fauxqsStart.status === "rejected") throw fauxqsStart.reason;
+    dynamodb = dynamoStart.value;
+    fauxqs = fauxqsStart.value;
+    await provisionResources({
+      dynamodb,
+      fauxqs,
+      resources,
+      ...(timeout === undefined ? {} : { visibilityTimeoutSeconds: timeout }),
+    });
+  } catch (error) {
+    router.reject(error);
+    await Promise.allSettled(services.map((service) => service.close()));
+    await server.shutdown();
+    throw new Error(`Cannot start local AWS: ${messageOf(error)}`, { cause: error });
+  }
+
+  const listeners = new Set<(request: LocalAwsRequest) => void>();
+  let counts = new Map<string, number>();
+  let total = 0;
+  let errors = 0;
+  router.resolve(createRouter({
+    dynamodb,
+    fauxqs,
+    isClosing: () => closing,
+    onRequest(request) {
+      total++;
+      if (request.status >= 400) errors++;
+      counts.set(request.name, (counts.get(request.name) ?? 0) + 1);
+      for (const listener of listeners) {
+        try {
+          listener(request);
+        } catch (error) {
+          console.error("local AWS: a request listener failed:", error);
+        }
+      }
+    },
+  }));
+
+  let closed: Promise<void> | undefined;
+  const readyMs = performance.now() - started;
+  const local: LocalAws = {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    dataDir,
+    readyMs,
+    onRequest(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stats() {
+      return { total, errors, byOperation: Object.fromEntries(counts) };
+    },
+    resetStats() {
+      counts = new Map();
+      total = 0;
+      errors = 0;
+    },
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        // End pending long polls first, or shutdown() would wait for them.
+        fauxqs.interruptPolls();
+        await server.shutdown();
+        await Promise.all([fauxqs.close(), dynamodb.close()]);
+      })();
+      return closed;
+    },
+    [Symbol.asyncDispose]() {
+      return local.close();
+    },
+  };
+  return local;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
