@@ -1,0 +1,98 @@
+/**
+ * Shared pieces of the end-to-end tests: temporary folders under
+ * `.local/tmp` (the one folder the e2e task may write), SDK clients for a
+ * local endpoint, and running a subprocess with its output collected.
+ *
+ * @module
+ */
+
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SQSClient } from "@aws-sdk/client-sqs";
+
+/** Root of the e2e tests' temporary folders. */
+export const TMP_ROOT = ".local/tmp";
+
+/** Makes a temporary folder under {@linkcode TMP_ROOT}. */
+export async function tempDir(prefix: string): Promise<string> {
+  await Deno.mkdir(TMP_ROOT, { recursive: true });
+  return await Deno.makeTempDir({ dir: TMP_ROOT, prefix });
+}
+
+/** The three clients, for a local endpoint, with the admin identity. */
+export interface TestClients extends Disposable {
+  readonly s3: S3Client;
+  readonly dynamodb: DynamoDBClient;
+  readonly sqs: SQSClient;
+}
+
+/** Creates clients for a local endpoint; dispose them to close their sockets. */
+export function testClients(endpoint: string): TestClients {
+  const common = {
+    endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    defaultUserAgentProvider: () => Promise.resolve([["e2e", "1"]] as [string, string][]),
+  };
+  const s3 = new S3Client({ ...common, forcePathStyle: true });
+  const dynamodb = new DynamoDBClient(common);
+  const sqs = new SQSClient(common);
+  return {
+    s3,
+    dynamodb,
+    sqs,
+    [Symbol.dispose]() {
+      s3.destroy();
+      dynamodb.destroy();
+      sqs.destroy();
+    },
+  };
+}
+
+/** Output of {@linkcode run}. */
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs a command to the end and collects its output. With `clearEnv` the
+ * command sees only `env` (the program is still found on the test's PATH).
+ */
+export async function run(
+  command: string,
+  args: string[],
+  options: { env?: Record<string, string>; clearEnv?: boolean; cwd?: string } = {},
+): Promise<RunResult> {
+  const output = await new Deno.Command(command, {
+    args,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.clearEnv ? { clearEnv: true } : {}),
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+/** Bundles the Lambda handler as `deno task build` does, into `dir`. */
+export async function buildBundle(dir: string): Promise<string> {
+  const file = `${dir}/update_item.mjs`;
+  const result = await run("deno", [
+    "bundle",
+    "--quiet",
+    "--platform=node",
+    "--minify",
+    `--output=${file}`,
+    "lambda/update_item.ts",
+  ]);
+  if (result.code !== 0) throw new Error(`deno bundle failed: ${result.stderr}`);
+  return file;
+}
