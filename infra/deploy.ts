@@ -67,7 +67,8 @@ const SUCCESS = new Set(["CREATE_COMPLETE", "UPDATE_COMPLETE"]);
 
 /**
  * Deploys the stack:
- * 1. looks up the account id (STS `GetCallerIdentity`);
+ * 1. looks up the account id (STS `GetCallerIdentity`) and the stack, and
+ *    stops, before changing anything, when the stack is busy or stuck;
  * 2. creates the private artifact bucket `laptops-artifacts-<account>-<region>`
  *    unless it exists;
  * 3. uploads the package under its SHA-256 unless that key exists;
@@ -122,6 +123,25 @@ export async function deploy(clients: InfraClients, options: DeployOptions): Pro
   if (accountId === undefined) throw new Error("Cannot deploy: STS returned no account id");
   p.log(`Account ${accountId}`);
 
+  const cloudformation = clients.cloudformation;
+
+  let existing = await describeStack(cloudformation, stackName);
+  const status = existing?.StackStatus;
+  if (existing !== undefined && isInProgress(status)) {
+    throw new Error(
+      `Cannot deploy stack ${stackName}: it is ${status}; wait until CloudFormation finishes, then run the command again`,
+    );
+  }
+  if (
+    existing !== undefined &&
+    (status === "ROLLBACK_FAILED" || status === "DELETE_FAILED" ||
+      status === "UPDATE_ROLLBACK_FAILED")
+  ) {
+    throw new Error(
+      `Cannot deploy stack ${stackName}: it is ${status}; run \`deno task destroy --stack ${stackName}\` (or fix it in the CloudFormation console) first`,
+    );
+  }
+
   const bucket = artifactBucketName(accountId, region);
   const created = await ensureBucket(clients.s3, bucket, region);
   p.log(`Artifact bucket ${bucket}: ${created ? "created" : "exists"}`);
@@ -145,27 +165,11 @@ export async function deploy(clients: InfraClients, options: DeployOptions): Pro
     Capabilities: CAPABILITIES,
     Tags: TAGS,
   };
-  const cloudformation = clients.cloudformation;
 
-  let existing = await describeStack(cloudformation, stackName);
-  const status = existing?.StackStatus;
-  if (existing !== undefined && isInProgress(status)) {
-    throw new Error(
-      `Cannot deploy stack ${stackName}: it is ${status}; wait until CloudFormation finishes, then run the command again`,
-    );
-  }
   if (existing !== undefined && status === "ROLLBACK_COMPLETE") {
     p.log(`Stack ${stackName} is ROLLBACK_COMPLETE after a failed create: deleting it first`);
     await deleteAndWait(clients, existing, p);
     existing = undefined;
-  } else if (
-    existing !== undefined &&
-    (status === "ROLLBACK_FAILED" || status === "DELETE_FAILED" ||
-      status === "UPDATE_ROLLBACK_FAILED")
-  ) {
-    throw new Error(
-      `Cannot deploy stack ${stackName}: it is ${status}; run \`deno task destroy --stack ${stackName}\` (or fix it in the CloudFormation console) first`,
-    );
   }
 
   let result;

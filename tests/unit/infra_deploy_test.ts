@@ -1,0 +1,653 @@
+import assert from "node:assert/strict";
+import { deploy } from "../../infra/deploy.ts";
+import { StackOperationError } from "../../infra/stack_operation_error.ts";
+import { buildTemplate } from "../../infra/template.ts";
+import {
+  ACCOUNT,
+  ARTIFACT_BUCKET,
+  awsError,
+  DATA_BUCKET,
+  event,
+  eventSnapshots,
+  fakeInfra,
+  missingStack,
+  recordingProgress,
+  sequence,
+  stack,
+  STACK_ID,
+} from "./_infra_fakes.ts";
+
+const ZIP = new TextEncoder().encode("PK fake zip");
+const ZIP_KEY = `update-item/${await sha256(ZIP)}.zip`;
+const PARAMETERS = [
+  { ParameterKey: "ArtifactBucket", ParameterValue: ARTIFACT_BUCKET },
+  { ParameterKey: "ArtifactKey", ParameterValue: ZIP_KEY },
+];
+
+async function sha256(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as BufferSource));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** S3 answers for an account with neither the artifact bucket nor the package. */
+function emptyS3() {
+  return {
+    HeadBucket: () => {
+      throw awsError("NotFound", 404);
+    },
+    CreateBucket: () => ({}),
+    PutPublicAccessBlock: () => ({}),
+    HeadObject: () => {
+      throw awsError("NotFound", 404);
+    },
+    PutObject: () => ({}),
+  };
+}
+
+/** S3 answers for an account that has both. */
+function readyS3() {
+  return { HeadBucket: () => ({}), HeadObject: () => ({ ContentLength: ZIP.byteLength }) };
+}
+
+const CREATE_EVENTS = [
+  event("1", "laptops", "AWS::CloudFormation::Stack", "CREATE_IN_PROGRESS", "User Initiated"),
+  event("2", "Table", "AWS::DynamoDB::Table", "CREATE_IN_PROGRESS"),
+  event("3", "Table", "AWS::DynamoDB::Table", "CREATE_COMPLETE"),
+  event("4", "laptops", "AWS::CloudFormation::Stack", "CREATE_COMPLETE"),
+];
+
+Deno.test("deploy() uploads the package, then creates the stack and returns its outputs", async () => {
+  const fake = fakeInfra({
+    s3: emptyS3(),
+    cloudformation: {
+      DescribeStacks: sequence(
+        () => missingStack(),
+        () => ({ Stacks: [stack("CREATE_IN_PROGRESS")] }),
+        () => ({ Stacks: [stack("CREATE_COMPLETE", { outputs: true })] }),
+      ),
+      CreateStack: () => ({ StackId: STACK_ID }),
+      DescribeStackEvents: eventSnapshots(
+        CREATE_EVENTS.slice(0, 2).reverse(),
+        CREATE_EVENTS.slice().reverse(),
+      ),
+    },
+  });
+  const progress = recordingProgress();
+  const result = await deploy(fake.clients, {
+    stackName: "laptops",
+    region: "us-east-1",
+    deploymentPackage: ZIP,
+    ...progress.options,
+  });
+
+  assert.deepEqual(fake.operations(), [
+    "GetCallerIdentity",
+    "DescribeStacks",
+    "HeadBucket",
+    "CreateBucket",
+    "PutPublicAccessBlock",
+    "HeadObject",
+    "PutObject",
+    "CreateStack",
+    "DescribeStackEvents",
+    "DescribeStacks",
+    "DescribeStackEvents",
+    "DescribeStacks",
+  ]);
+  assert.deepEqual(fake.log[1]?.input, { StackName: "laptops" });
+  assert.deepEqual(fake.log[3]?.input, { Bucket: ARTIFACT_BUCKET });
+  assert.deepEqual(fake.log[4]?.input, {
+    Bucket: ARTIFACT_BUCKET,
+    PublicAccessBlockConfiguration: {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    },
+  });
+  assert.deepEqual(fake.log[6]?.input, {
+    Bucket: ARTIFACT_BUCKET,
+    Key: ZIP_KEY,
+    Body: ZIP,
+    ContentType: "application/zip",
+  });
+  assert.deepEqual(fake.log[7]?.input, {
+    StackName: "laptops",
+    TemplateBody: JSON.stringify(buildTemplate()),
+    Parameters: PARAMETERS,
+    Capabilities: ["CAPABILITY_IAM"],
+    Tags: [{ Key: "project", Value: "aws-discovery" }],
+  });
+  for (const call of fake.log.slice(8)) assert.equal(call.input.StackName, STACK_ID);
+
+  assert.equal(result.outcome, "created");
+  assert.deepEqual(result.artifact, { bucket: ARTIFACT_BUCKET, key: ZIP_KEY });
+  assert.deepEqual(result.outputs, {
+    AwsRegion: "us-east-1",
+    AwsDynamodbTable: "laptops",
+    AwsS3Bucket: DATA_BUCKET,
+    AwsSqsUploadQueue: "uploaded-laptops",
+    AwsSqsUpdateQueue: "updated-laptops",
+  });
+  assert.equal(progress.sleeps(), 1);
+});
+
+Deno.test("deploy() prints each resource event once, oldest first", async () => {
+  const fake = fakeInfra({
+    s3: readyS3(),
+    cloudformation: {
+      DescribeStacks: sequence(
+        () => missingStack(),
+        () => ({ Stacks: [stack("CREATE_IN_PROGRESS")] }),
+        () => ({ Stacks: [stack("CREATE_IN_PROGRESS")] }),
+        () => ({ Stacks: [stack("CREATE_COMPLETE", { outputs: true })] }),
+      ),
+      CreateStack: () => ({ StackId: STACK_ID }),
+      DescribeStackEvents: eventSnapshots(
+        CREATE_EVENTS.slice(0, 2).reverse(),
+        CREATE_EVENTS.slice(0, 2).reverse(),
+        CREATE_EVENTS.slice().reverse(),
+      ),
+    },
+  });
+  const progress = recordingProgress();
+  await deploy(fake.clients, {
+    stackName: "laptops",
+    region: "us-east-1",
+    deploymentPackage: ZIP,
+    ...progress.options,
+  });
+  const events = progress.lines.filter((line) => line.startsWith("  00:"));
+  assert.deepEqual(events, [
+    "  00:00:01  CREATE_IN_PROGRESS           AWS::CloudFormation::Stack         laptops",
+    "  00:00:02  CREATE_IN_PROGRESS           AWS::DynamoDB::Table               Table",
+    "  00:00:03  CREATE_COMPLETE              AWS::DynamoDB::Table               Table",
+    "  00:00:04  CREATE_COMPLETE              AWS::CloudFormation::Stack         laptops",
+  ]);
+  assert.ok(progress.lines.includes("Artifact bucket " + ARTIFACT_BUCKET + ": exists"));
+  assert.ok(progress.lines.some((line) => line.endsWith(`as ${ZIP_KEY}: already there`)));
+  assert.equal(progress.lines.at(-1), "Stack laptops: CREATE_COMPLETE in 10 s");
+});
+
+Deno.test("deploy() reads event pages until one it has seen", async () => {
+  const older = event("1", "laptops", "AWS::CloudFormation::Stack", "UPDATE_COMPLETE");
+  const pages: Record<string, unknown> = {
+    first: {
+      StackEvents: [
+        event("4", "laptops", "AWS::CloudFormation::Stack", "UPDATE_COMPLETE"),
+        event("3", "Table", "AWS::DynamoDB::Table", "UPDATE_COMPLETE"),
+      ],
+      NextToken: "page2",
+    },
+    page2: {
+      StackEvents: [
+        event("2", "laptops", "AWS::CloudFormation::Stack", "UPDATE_IN_PROGRESS"),
+        older,
+      ],
+      NextToken: "page3",
+    },
+  };
+  let baseline = true;
+  const fake = fakeInfra({
+    s3: readyS3(),
+    cloudformation: {
+      DescribeStacks: sequence(
+        () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
+        () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
+      ),
+      DescribeStackEvents: (input) => {
+        if (baseline) {
+          baseline = false;
+          return { StackEvents: [older] };
+        }
+        return pages[(input.NextToken as string | undefined) ?? "first"];
+      },
+      UpdateStack: () => ({ StackId: STACK_ID }),
+    },
+  });
+  const progress = recordingProgress();
+  const result = await deploy(fake.clients, {
+    stackName: "laptops",
+    region: "us-east-1",
+    deploymentPackage: ZIP,
+    ...progress.options,
+  });
+  assert.equal(result.outcome, "updated");
+  const eventCalls = fake.cloudformation.callsOf("DescribeStackEvents").map((call) => call.input);
+  assert.deepEqual(eventCalls, [
+    { StackName: STACK_ID },
+    { StackName: STACK_ID },
+    { StackName: STACK_ID, NextToken: "page2" },
+  ]);
+  assert.deepEqual(
+    progress.lines.filter((line) => line.startsWith("  00:")).map((line) => line.slice(2, 10)),
+    ["00:00:02", "00:00:03", "00:00:04"],
+  );
+});
+
+Deno.test("deploy() updates an existing stack and prints only the new events", async () => {
+  const before = [event("9", "laptops", "AWS::CloudFormation::Stack", "CREATE_COMPLETE")];
+  const after = [
+    event("11", "laptops", "AWS::CloudFormation::Stack", "UPDATE_COMPLETE"),
+    event("10", "UpdateFunction", "AWS::Lambda::Function", "UPDATE_COMPLETE"),
+    ...before,
+  ];
+  const fake = fakeInfra({
+    s3: readyS3(),
+    cloudformation: {
+      DescribeStacks: sequence(
+        () => ({ Stacks: [stack("CREATE_COMPLETE", { outputs: true })] }),
+        () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
+      ),
+      DescribeStackEvents: eventSnapshots(before, after),
+      UpdateStack: () => ({ StackId: STACK_ID }),
+    },
+  });
+  const progress = recordingProgress();
+  const result = await deploy(fake.clients, {
+    stackName: "laptops",
+    region: "us-east-1",
+    deploymentPackage: ZIP,
+    ...progress.options,
+  });
+  assert.deepEqual(fake.operations(), [
+    "GetCallerIdentity",
+    "DescribeStacks",
+    "HeadBucket",
+    "HeadObject",
+    "DescribeStackEvents",
+    "UpdateStack",
+    "DescribeStackEvents",
+    "DescribeStacks",
+  ]);
+  assert.deepEqual(fake.cloudformation.callsOf("UpdateStack")[0]?.input, {
+    StackName: "laptops",
+    TemplateBody: JSON.stringify(buildTemplate()),
+    Parameters: PARAMETERS,
+    Capabilities: ["CAPABILITY_IAM"],
+    Tags: [{ Key: "project", Value: "aws-discovery" }],
+  });
+  assert.equal(result.outcome, "updated");
+  const events = progress.lines.filter((line) => line.startsWith("  00:"));
+  assert.equal(events.length, 2);
+  assert.match(events[0] ?? "", /UPDATE_COMPLETE +AWS::Lambda::Function +UpdateFunction$/);
+  assert.equal(progress.sleeps(), 0);
+});
+
+Deno.test("deploy() takes 'No updates are to be performed' as up to date", async () => {
+  const fake = fakeInfra({
+    s3: readyS3(),
+    cloudformation: {
+      DescribeStacks: () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
+      DescribeStackEvents: () => ({ StackEvents: [] }),
+      UpdateStack: () => {
+        throw awsError("ValidationError", 400, "No updates are to be performed.");
+      },
+    },
+  });
+  const progress = recordingProgress();
+  const result = await deploy(fake.clients, {
+    stackName: "laptops",
+    region: "us-east-1",
+    deploymentPackage: ZIP,
+    ...progress.options,
+  });
+  assert.equal(result.outcome, "unchanged");
+  assert.equal(result.outputs.AwsS3Bucket, DATA_BUCKET);
+  assert.equal(fake.operations().at(-1), "UpdateStack");
+  assert.ok(progress.lines.includes("Stack laptops is up to date: UPDATE_COMPLETE"));
+});
+
+Deno.test("deploy() passes on any other UpdateStack error", async () => {
+  const fake = fakeInfra({
+    s3: readyS3(),
+    cloudformation: {
+      DescribeStacks: () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
+      DescribeStackEvents: () => ({ StackEvents: [] }),
+      UpdateStack: () => {
+        throw awsError("InsufficientCapabilitiesException", 400, "Requires capabilities");
+      },
+    },
+  });
+  await assert.rejects(
+    deploy(fake.clients, {
+      stackName: "laptops",
+      region: "us-east-1",
+      deploymentPackage: ZIP,
+      ...recordingProgress().options,
+    }),
+    { name: "InsufficientCapabilitiesException" },
+  );
+});
+
+Deno.test("deploy() throws the rollback reasons when the create fails", async () => {
+  const events = [
+    event("1", "laptops", "AWS::CloudFormation::Stack", "CREATE_IN_PROGRESS", "User Initiated"),
+    event(
+      "2",
+      "UpdateFunction",
+      "AWS::Lambda::Function",
+      "CREATE_FAILED",
+      'Resource handler returned message: "Error occurred while GetObject. S3 Error Code: NoSuchKey"',
+    ),
+    event("3", "UploadQueue", "AWS::SQS::Queue", "CREATE_FAILED", "Resource creation cancelled"),
+    event(
+      "4",
+      "laptops",
+      "AWS::CloudFormation::Stack",
+      "ROLLBACK_IN_PROGRESS",
+      "The following resource(s) failed to create: [UpdateFunction, UploadQueue]. Rollback requested by user.",
+    ),
+    event("5", "laptops", "AWS::CloudFormation::Stack", "ROLLBACK_COMPLETE"),
+  ];
+  const fake = fakeInfra({
+    s3: readyS3(),
+    cloudformation: {
+      DescribeStacks: sequence(
+        () => missingStack(),
+        () => ({ Stacks: [stack("ROLLBACK_IN_PROGRESS")] }),
+        () => ({ Stacks: [stack("ROLLBACK_COMPLETE")] }),
+      ),
+      CreateStack: () => ({ StackId: STACK_ID }),
+      DescribeStackEvents: eventSnapshots(
+        events.slice(0, 4).reverse(),
+        events.slice().reverse(),
+      ),
+    },
+  });
+  const progress = recordingProgress();
+  const error = await deploy(fake.clients, {
+    stackName: "laptops",
+    region: "us-east-1",
+    deploymentPackage: ZIP,
+    ...progress.options,
+  }).then(() => assert.fail("deploy() resolved"), (error: unknown) => error);
+
+  assert.ok(error instanceof StackOperationError);
+  assert.equal(error.status, "ROLLBACK_COMPLETE");
+  assert.equal(
+    error.message,
+    [
+      "Cannot deploy stack laptops: it ended in ROLLBACK_COMPLETE",
+      '  UpdateFunction (AWS::Lambda::Function) CREATE_FAILED: Resource handler returned message: "Error occurred while GetObject. S3 Error Code: NoSuchKey"',
+      "  UploadQueue (AWS::SQS::Queue) CREATE_FAILED: Resource creation cancelled",
+    ].join("\n"),
+  );
+  assert.deepEqual(error.failures.map((failure) => failure.logicalId), [
+    "UpdateFunction",
+    "UploadQueue",
+  ]);
+  assert.equal(fake.operations().at(-1), "DescribeStacks", "nothing after the rollback");
+  assert.ok(
+    progress.lines.some((line) =>
+      line.includes("ROLLBACK_IN_PROGRESS") && line.includes("failed to create: [UpdateFunction")
+    ),
+    "the stack's rollback reason is printed with its event",
+  );
+});
+
+Deno.test("deploy() throws the reasons when an update rolls back", async () => {
+  const fake = fakeInfra({
+    s3: readyS3(),
+    cloudformation: {
+      DescribeStacks: sequence(
+        () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
+        () => ({ Stacks: [stack("UPDATE_ROLLBACK_COMPLETE", { outputs: true })] }),
+      ),
+      DescribeStackEvents: eventSnapshots([], [
+        event("3", "laptops", "AWS::CloudFormation::Stack", "UPDATE_ROLLBACK_COMPLETE"),
+        event("2", "Table", "AWS::DynamoDB::Table", "UPDATE_FAILED", "Access denied"),
+      ]),
+      UpdateStack: () => ({ StackId: STACK_ID }),
+    },
+  });
+  await assert.rejects(
+    deploy(fake.clients, {
+      stackName: "laptops",
+      region: "us-east-1",
+      deploymentPackage: ZIP,
+      ...recordingProgress().options,
+    }),
+    (error: unknown) =>
+      error instanceof StackOperationError && error.status === "UPDATE_ROLLBACK_COMPLETE" &&
+      error.message ===
+        "Cannot deploy stack laptops: it ended in UPDATE_ROLLBACK_COMPLETE\n  Table (AWS::DynamoDB::Table) UPDATE_FAILED: Access denied",
+  );
+});
+
+Deno.test("deploy() deletes a stack left in ROLLBACK_COMPLETE, then creates it again", async () => {
+  const newId = `${STACK_ID}-new`;
+  const fake = fakeInfra({
+    s3: readyS3(),
+    cloudformation: {
+      DescribeStacks: sequence(
+        () => ({ Stacks: [stack("ROLLBACK_COMPLETE")] }),
+        () => ({ Stacks: [stack("DELETE_COMPLETE")] }),
+        () => ({ Stacks: [stack("CREATE_COMPLETE", { id: newId, outputs: true })] }),
+      ),
+      DescribeStackEvents: () => ({ StackEvents: [] }),
+      DeleteStack: () => ({}),
+      CreateStack: () => ({ StackId: newId }),
+    },
+  });
+  const progress = recordingProgress();
+  const result = await deploy(fake.clients, {
+    stackName: "laptops",
+    region: "us-east-1",
+    deploymentPackage: ZIP,
+    ...progress.options,
+  });
+  assert.equal(result.outcome, "created");
+  assert.deepEqual(fake.operations(), [
+    "GetCallerIdentity",
+    "DescribeStacks",
+    "HeadBucket",
+    "HeadObject",
+    "DescribeStackEvents",
+    "DeleteStack",
+    "DescribeStackEvents",
+    "DescribeStacks",
+    "CreateStack",
+    "DescribeStackEvents",
+    "DescribeStacks",
+  ]);
+  assert.deepEqual(fake.cloudformation.callsOf("DeleteStack")[0]?.input, { StackName: STACK_ID });
+  assert.deepEqual(fake.cloudformation.callsOf("DescribeStacks")[2]?.input, { StackName: newId });
+  assert.ok(progress.lines.includes(
+    "Stack laptops is ROLLBACK_COMPLETE after a failed create: deleting it first",
+  ));
+});
+
+Deno.test("deploy() refuses a busy stack before uploading anything", async () => {
+  for (const status of ["UPDATE_IN_PROGRESS", "DELETE_IN_PROGRESS", "CREATE_IN_PROGRESS"]) {
+    const fake = fakeInfra({
+      cloudformation: { DescribeStacks: () => ({ Stacks: [stack(status)] }) },
+    });
+    await assert.rejects(
+      deploy(fake.clients, {
+        stackName: "laptops",
+        region: "us-east-1",
+        deploymentPackage: ZIP,
+        ...recordingProgress().options,
+      }),
+      new Error(
+        `Cannot deploy stack laptops: it is ${status}; wait until CloudFormation finishes, then run the command again`,
+      ),
+    );
+    assert.deepEqual(fake.operations(), ["GetCallerIdentity", "DescribeStacks"]);
+  }
+});
+
+Deno.test("deploy() sends a stuck stack to destroy before uploading anything", async () => {
+  for (const status of ["ROLLBACK_FAILED", "DELETE_FAILED", "UPDATE_ROLLBACK_FAILED"]) {
+    const fake = fakeInfra({
+      cloudformation: { DescribeStacks: () => ({ Stacks: [stack(status)] }) },
+    });
+    await assert.rejects(
+      deploy(fake.clients, {
+        stackName: "laptops",
+        region: "us-east-1",
+        deploymentPackage: ZIP,
+        ...recordingProgress().options,
+      }),
+      (error: Error) => error.message.includes(`it is ${status}; run \`deno task destroy`),
+    );
+    assert.deepEqual(fake.operations(), ["GetCallerIdentity", "DescribeStacks"]);
+  }
+});
+
+Deno.test("deploy() creates the artifact bucket in its region outside us-east-1", async () => {
+  const fake = fakeInfra({
+    s3: emptyS3(),
+    cloudformation: {
+      DescribeStacks: sequence(
+        () => missingStack(),
+        () => ({ Stacks: [stack("CREATE_COMPLETE", { outputs: true })] }),
+      ),
+      CreateStack: () => ({ StackId: STACK_ID }),
+      DescribeStackEvents: () => ({ StackEvents: [] }),
+    },
+  });
+  await deploy(fake.clients, {
+    stackName: "laptops",
+    region: "eu-west-1",
+    deploymentPackage: ZIP,
+    ...recordingProgress().options,
+  });
+  assert.deepEqual(fake.s3.callsOf("CreateBucket")[0]?.input, {
+    Bucket: `laptops-artifacts-${ACCOUNT}-eu-west-1`,
+    CreateBucketConfiguration: { LocationConstraint: "eu-west-1" },
+  });
+});
+
+Deno.test("deploy() explains an artifact bucket these credentials may not use", async () => {
+  const fake = fakeInfra({
+    s3: {
+      HeadBucket: () => {
+        throw awsError("Forbidden", 403);
+      },
+    },
+    cloudformation: { DescribeStacks: () => missingStack() },
+  });
+  await assert.rejects(
+    deploy(fake.clients, {
+      stackName: "laptops",
+      region: "us-east-1",
+      deploymentPackage: ZIP,
+      ...recordingProgress().options,
+    }),
+    new Error(
+      `Cannot use artifact bucket ${ARTIFACT_BUCKET}: it exists but these credentials may not use it`,
+    ),
+  );
+  assert.equal(fake.cloudformation.callsOf("CreateStack").length, 0);
+});
+
+Deno.test("deploy() gives up waiting after the timeout", async () => {
+  const fake = fakeInfra({
+    s3: readyS3(),
+    cloudformation: {
+      DescribeStacks: sequence(
+        () => missingStack(),
+        () => ({ Stacks: [stack("CREATE_IN_PROGRESS")] }),
+      ),
+      CreateStack: () => ({ StackId: STACK_ID }),
+      DescribeStackEvents: () => ({ StackEvents: [] }),
+    },
+  });
+  const progress = recordingProgress();
+  await assert.rejects(
+    deploy(fake.clients, {
+      stackName: "laptops",
+      region: "us-east-1",
+      deploymentPackage: ZIP,
+      ...progress.options,
+      timeoutMs: 12_000,
+    }),
+    new Error(
+      "Cannot wait for stack laptops: still CREATE_IN_PROGRESS after 12 s (CloudFormation goes on; see its console or run the command again)",
+    ),
+  );
+  assert.equal(progress.sleeps(), 3);
+});
+
+Deno.test("deploy() stops waiting when its signal aborts", async () => {
+  const controller = new AbortController();
+  const fake = fakeInfra({
+    s3: readyS3(),
+    cloudformation: {
+      DescribeStacks: sequence(
+        () => missingStack(),
+        () => {
+          controller.abort(new Error("Interrupted"));
+          return { Stacks: [stack("CREATE_IN_PROGRESS")] };
+        },
+      ),
+      CreateStack: () => ({ StackId: STACK_ID }),
+      DescribeStackEvents: () => ({ StackEvents: [] }),
+    },
+  });
+  await assert.rejects(
+    deploy(fake.clients, {
+      stackName: "laptops",
+      region: "us-east-1",
+      deploymentPackage: ZIP,
+      log: () => {},
+      signal: controller.signal,
+    }),
+    new Error("Interrupted"),
+  );
+});
+
+Deno.test("deploy() with dryRun prints the plan and calls nothing", async () => {
+  const fake = fakeInfra({ sts: {} });
+  const progress = recordingProgress();
+  const result = await deploy(fake.clients, {
+    stackName: "demo",
+    region: "eu-west-1",
+    endpoint: "http://127.0.0.1:5000",
+    deploymentPackage: ZIP,
+    dryRun: true,
+    ...progress.options,
+  });
+  assert.deepEqual(result, { outcome: "planned", outputs: {} });
+  assert.deepEqual(fake.operations(), []);
+  const text = progress.lines.join("\n");
+  assert.match(text, /^Dry run: deploy stack demo to http:\/\/127\.0\.0\.1:5000 \(eu-west-1\)/);
+  assert.match(text, /laptops-artifacts-<account>-eu-west-1/);
+  assert.ok(text.includes(`(${ZIP.byteLength} bytes) as ${ZIP_KEY}`));
+  assert.match(text, /with 14 resources:/);
+  for (const [id, resource] of Object.entries(buildTemplate().Resources)) {
+    assert.match(text, new RegExp(`^ +${id} +${resource.Type}$`, "m"));
+  }
+});
+
+Deno.test("deploy() with dryRun and no package says to build it", async () => {
+  const progress = recordingProgress();
+  await deploy(fakeInfra({}).clients, {
+    stackName: "laptops",
+    region: "us-east-1",
+    deploymentPackage: undefined,
+    dryRun: true,
+    ...progress.options,
+  });
+  assert.ok(
+    progress.lines.some((line) =>
+      line.includes("dist/update_item.zip (not built yet: run `deno task build`)")
+    ),
+  );
+});
+
+Deno.test("deploy() without a package calls nothing", async () => {
+  const fake = fakeInfra({});
+  await assert.rejects(
+    deploy(fake.clients, {
+      stackName: "laptops",
+      region: "us-east-1",
+      deploymentPackage: undefined,
+      ...recordingProgress().options,
+    }),
+    new TypeError("Cannot deploy stack laptops: no deployment package (run `deno task build`)"),
+  );
+  assert.deepEqual(fake.operations(), []);
+});
