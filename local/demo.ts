@@ -1,0 +1,199 @@
+/**
+ * `deno task demo`: the whole pipeline once, on a throwaway local AWS, with
+ * every stage printed as it happens, then everything stopped.
+ *
+ * It starts the local AWS in memory on a free port and the SQS→Lambda
+ * runner (the bundled handler under Node.js, as AWS runs it), then the
+ * service and the generator as their own processes through their
+ * `deno task`s, with the same permissions a user's run has.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { RESOURCES } from "../lib/resources.ts";
+import { startLambdaRunner } from "./lambda_runner.ts";
+import { startLocalAws } from "./local_aws.ts";
+
+const USAGE = `Usage: deno task demo [--name <name>.json] [--timeout S]
+
+Runs one laptop through the whole pipeline on a local AWS in memory:
+generator -> S3 + DynamoDB -> upload queue -> Lambda -> update queue -> service.
+
+Options:
+  --name NAME.json  file name of the laptop (default demo-<time>.json, in out/)
+  --timeout S       give up after S seconds (default 60)
+  -h, --help        show this help`;
+
+async function main(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        name: { type: "string" },
+        timeout: { type: "string", default: "60" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\nRun with --help for usage.`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const timeoutSeconds = Number(values.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+    console.error(`Invalid --timeout ${values.timeout}: give a number of seconds above 0`);
+    return 2;
+  }
+  const name = values.name ??
+    `demo-${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "")}.json`;
+
+  const started = performance.now();
+  const say = (stage: string, text: string) => {
+    const ms = Math.round(performance.now() - started);
+    console.log(`${String(ms).padStart(6)} ms  ${stage.padEnd(9)} ${text}`);
+  };
+
+  const aws = await startLocalAws({ port: 0, inMemory: true });
+  const cleanups: (() => Promise<unknown>)[] = [() => aws.close()];
+  const children: Deno.ChildProcess[] = [];
+  const timer = setTimeout(() => {
+    console.error(`Demo timed out after ${timeoutSeconds} s: stopping everything`);
+    for (const child of children) {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // Already gone.
+      }
+    }
+  }, timeoutSeconds * 1000);
+  try {
+    say("local", `AWS ready on ${aws.endpoint} in ${Math.round(aws.readyMs)} ms (in memory)`);
+    const runner = await startLambdaRunner({
+      endpoint: aws.endpoint,
+      code: "dist/update_item.mjs",
+      onInvoke: (report) => {
+        const records = report.records.length;
+        const kept = report.records.filter((r) => r.outcome === "retry").length;
+        say(
+          "lambda",
+          `invoked with ${records} record(s) (${report.coldStart ? "cold" : "warm"} start, ` +
+            `${Math.round(report.durationMs)} ms): ${report.outcome}` +
+            (kept ? `, ${kept} left for retry` : ", item updated and keys forwarded"),
+        );
+      },
+      logger: (entry) => {
+        if (entry.source === "function" && /"level":"error"/.test(entry.line)) {
+          say("lambda", entry.line);
+        }
+      },
+    });
+    cleanups.unshift(() => runner.close());
+    say(
+      "lambda",
+      `runner polling ${RESOURCES.uploadQueue.name}: dist/update_item.mjs under Node.js`,
+    );
+
+    const env = {
+      AWS_ENDPOINT_URL: aws.endpoint,
+      AWS_DISCOVERY_TARGET: "local",
+      AWS_REGION: RESOURCES.region,
+      AWS_DYNAMODB_TABLE: RESOURCES.table.name,
+      AWS_S3_BUCKET: RESOURCES.bucket.name,
+      AWS_SQS_UPLOAD_QUEUE: RESOURCES.uploadQueue.name,
+      AWS_SQS_UPDATE_QUEUE: RESOURCES.updateQueue.name,
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+    };
+    const service = spawnTask(["service", "--json", "--max-messages", "1"], env);
+    children.push(service);
+    say("service", `polling ${RESOURCES.updateQueue.name}`);
+    let handled = false;
+    const serviceDone = Promise.all([
+      forEachLine(service.stdout, (line) => {
+        let parsed: Record<string, unknown>;
+        try {
+          parsed = JSON.parse(line);
+        } catch {
+          say("service", line);
+          return;
+        }
+        handled = parsed.same_record === true && parsed.state_changed === true;
+        say(
+          "service",
+          `fetched item ${parsed.uuid} and s3://${RESOURCES.bucket.name}/${parsed.s3_key}`,
+        );
+        say("service", `  file (the original):  timestamp ${parsed.file_timestamp}`);
+        say("service", `  item (its state now): timestamp ${parsed.item_timestamp}`);
+        say(
+          "service",
+          handled
+            ? "  same file, new state: the Lambda changed the item, not the file"
+            : "  UNEXPECTED: the item did not change as it should",
+        );
+      }),
+      forEachLine(service.stderr, (line) => {
+        if (!line.startsWith("Task ") && !line.includes("--env-file")) say("service", line);
+      }),
+      service.status,
+    ]);
+
+    const generate = spawnTask(["generate", name], env);
+    children.push(generate);
+    const [, , generated] = await Promise.all([
+      forEachLine(generate.stdout, (line) => say("generate", line)),
+      forEachLine(generate.stderr, (line) => {
+        if (!line.startsWith("Task ") && !line.includes("--env-file")) say("generate", line);
+      }),
+      generate.status,
+    ]);
+    if (!generated.success) {
+      console.error("Demo failed: the generator did not finish");
+      service.kill("SIGTERM");
+      await serviceDone;
+      return 1;
+    }
+    const [, , serviceStatus] = await serviceDone;
+    if (!serviceStatus.success || !handled) {
+      console.error("Demo failed: the service did not see the updated item");
+      return 1;
+    }
+    say("done", `one laptop through the whole pipeline; out/${name} is the original file`);
+    return 0;
+  } finally {
+    clearTimeout(timer);
+    for (const cleanup of cleanups) await cleanup();
+    say("done", "local AWS and Lambda runner stopped");
+  }
+}
+
+function spawnTask(args: string[], env: Record<string, string>): Deno.ChildProcess {
+  return new Deno.Command("deno", {
+    args: ["task", "--quiet", ...args],
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+async function forEachLine(
+  stream: ReadableStream<Uint8Array>,
+  onLine: (line: string) => void,
+): Promise<void> {
+  let rest = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    const lines = (rest + chunk).split("\n");
+    rest = lines.pop() ?? "";
+    for (const line of lines) if (line.trim()) onLine(line);
+  }
+  if (rest.trim()) onLine(rest);
+}
+
+if (import.meta.main) {
+  Deno.exitCode = await main(Deno.args);
+}
