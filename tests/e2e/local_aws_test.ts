@@ -314,6 +314,43 @@ Deno.test("startLocalAws() refuses a busy port and a data directory in use", asy
   }
 });
 
+Deno.test("LocalAws.close() ends a pending long poll at once", async () => {
+  const aws = await startLocalAws({ port: 0, inMemory: true });
+  using c = clientsFor(aws.endpoint);
+  const QueueUrl = await queueUrl(c.sqs, RESOURCES.updateQueue.name);
+  const polling = c.sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }))
+    .then((answer) => answer.Messages ?? [], (error: unknown) => error);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const started = performance.now();
+  await aws.close();
+  const closeMs = performance.now() - started;
+  console.log(`close() with a pending 20 s long poll took ${closeMs.toFixed(0)} ms`);
+  assert.ok(closeMs < 2000, `close() took ${closeMs} ms`);
+  assert.deepEqual(await polling, []);
+  await aws.close(); // twice is fine
+});
+
+Deno.test("startLocalAws() refuses a JSON target it does not serve", async () => {
+  await using aws = await startLocalAws({ port: 0, inMemory: true });
+  const answer = await fetch(aws.endpoint, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-amz-json-1.1",
+      "x-amz-target": "Kinesis_20131202.ListStreams",
+    },
+    body: "{}",
+  });
+  assert.equal(answer.status, 400);
+  assert.equal((await answer.json()).__type, "UnknownOperationException");
+  assert.deepEqual(aws.stats(), {
+    total: 1,
+    errors: 1,
+    byOperation: { "unknown:ListStreams": 1 },
+  });
+  aws.resetStats();
+  assert.deepEqual(aws.stats(), { total: 0, errors: 0, byOperation: {} });
+});
+
 /** Writes an object, an item, a queued message and a dead letter. */
 async function writeSample(c: Clients): Promise<void> {
   await c.s3.send(
