@@ -101,7 +101,11 @@ async function main(argv: string[]): Promise<number> {
 
   const stop = new AbortController();
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  const onSignal = () => stop.abort();
+  const onSignal = () => {
+    // A second Ctrl-C while stopping means "now".
+    if (stop.signal.aborted) Deno.exit(130);
+    stop.abort();
+  };
   for (const signal of signals) Deno.addSignalListener(signal, onSignal);
   let aws: LocalAws | undefined;
   try {
@@ -112,6 +116,12 @@ async function main(argv: string[]): Promise<number> {
       });
     } catch (error) {
       console.error(error instanceof Error ? error.message : String(error));
+      if ((error as Error).cause instanceof Deno.errors.NotCapable) {
+        console.error(
+          `Hint: deno task local may only read and write ${DEFAULT_DATA_DIR}/; ` +
+            `use a --data-dir inside it, or run local/main.ts with your own --allow-read and --allow-write`,
+        );
+      }
       return 1;
     }
 
