@@ -1,0 +1,272 @@
+/**
+ * The whole pipeline as real processes: the generator and the service run
+ * through their `deno task`s (the permissions a user has), the bundled
+ * handler runs under Node.js in the Lambda runner, against the local AWS on
+ * a free port.
+ */
+
+import assert from "node:assert/strict";
+import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import { laptopToItem } from "../../lib/item_codec.ts";
+import { makeLaptop, parseLaptop } from "../../lib/laptop.ts";
+import { RESOURCES } from "../../lib/resources.ts";
+import { startLambdaRunner } from "../../local/lambda_runner.ts";
+import { startLocalAws } from "../../local/local_aws.ts";
+import { buildBundle, run, tempDir, testClients } from "./_helpers.ts";
+
+const QUEUES = [
+  RESOURCES.uploadQueue.name,
+  RESOURCES.uploadQueue.deadLetterQueueName,
+  RESOURCES.updateQueue.name,
+  RESOURCES.updateQueue.deadLetterQueueName,
+];
+
+function taskEnv(endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+  };
+}
+
+async function queueUrl(sqs: SQSClient, name: string): Promise<string> {
+  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+  assert.ok(QueueUrl);
+  return QueueUrl;
+}
+
+/** Messages visible plus in flight, per queue name. */
+async function depths(sqs: SQSClient): Promise<Record<string, number>> {
+  const result: Record<string, number> = {};
+  for (const name of QUEUES) {
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: await queueUrl(sqs, name),
+        AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+      }),
+    );
+    result[name] = Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+  }
+  return result;
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, seconds = 20): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A local AWS with short visibility timeouts and the runner on the bundle. */
+async function startPipeline(dir: string) {
+  const aws = await startLocalAws({ port: 0, inMemory: true, visibilityTimeoutSeconds: 1 });
+  try {
+    const code = await buildBundle(dir);
+    const runner = await startLambdaRunner({ endpoint: aws.endpoint, code, timeoutSeconds: 1 });
+    return {
+      aws,
+      runner,
+      async [Symbol.asyncDispose]() {
+        await runner.close();
+        await aws.close();
+      },
+    };
+  } catch (error) {
+    await aws.close();
+    throw error;
+  }
+}
+
+Deno.test("pipeline: the file stays the original while the item's state changes", async () => {
+  const dir = await tempDir("pipeline-");
+  const stem = `e2e-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    await using pipeline = await startPipeline(dir);
+    using clients = testClients(pipeline.aws.endpoint);
+    const env = taskEnv(pipeline.aws.endpoint);
+
+    const generated = await run("deno", [
+      "task",
+      "--quiet",
+      "generate",
+      `${stem}.json`,
+      "--count",
+      "3",
+      "--json",
+    ], {
+      env,
+    });
+    assert.equal(generated.code, 0, generated.stderr);
+    const report = JSON.parse(generated.stdout) as {
+      generated: { file: string; s3_key: string; uuid: string }[];
+    };
+    assert.equal(report.generated.length, 3);
+
+    const service = await run("deno", [
+      "task",
+      "--quiet",
+      "service",
+      "--json",
+      "--max-messages",
+      "3",
+    ], {
+      env,
+    });
+    assert.equal(service.code, 0, service.stderr);
+    const lines = service.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    assert.deepEqual(
+      lines.map((l) => l.s3_key).sort(),
+      report.generated.map((g) => g.s3_key).sort(),
+    );
+
+    for (const entry of report.generated) {
+      const line = lines.find((l) => l.s3_key === entry.s3_key);
+      assert.equal(line.uuid, entry.uuid);
+      assert.equal(line.same_record, true);
+      assert.equal(line.state_changed, true);
+      assert.ok(line.item_timestamp > line.file_timestamp);
+
+      // The local file, the S3 object and the generated record are the same bytes.
+      const local = await Deno.readTextFile(entry.file);
+      const object = await clients.s3.send(
+        new GetObjectCommand({ Bucket: RESOURCES.bucket.name, Key: entry.s3_key }),
+      );
+      assert.equal(await object.Body?.transformToString(), local);
+      const original = parseLaptop(JSON.parse(local));
+      assert.equal(original.timestamp, line.file_timestamp);
+
+      const { Item } = await clients.dynamodb.send(
+        new GetItemCommand({
+          TableName: RESOURCES.table.name,
+          Key: { uuid: { S: entry.uuid } },
+          ConsistentRead: true,
+        }),
+      );
+      assert.equal(Item?.timestamp?.S, line.item_timestamp);
+      assert.equal(Item?.model?.S, original.model);
+    }
+    await waitFor(
+      "every queue to drain",
+      async () => Object.values(await depths(clients.sqs)).every((n) => n === 0),
+    );
+    assert.equal(pipeline.runner.stats().invocations >= 1, true);
+  } finally {
+    for (let i = 1; i <= 3; i++) await Deno.remove(`out/${stem}-${i}.json`).catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("pipeline: a partial batch failure forwards the good records and sends the bad one to the upload DLQ", async () => {
+  const dir = await tempDir("pipeline-");
+  try {
+    await using pipeline = await startPipeline(dir);
+    using clients = testClients(pipeline.aws.endpoint);
+    const good = [makeLaptop(), makeLaptop()];
+    for (const laptop of good) {
+      await clients.dynamodb.send(
+        new PutItemCommand({ TableName: RESOURCES.table.name, Item: laptopToItem(laptop) }),
+      );
+    }
+    const missing = makeLaptop(); // never stored: its update fails every time
+    const bodies = [...good, missing].map((l) =>
+      JSON.stringify({ dynamodb_key: l.uuid, s3_key: `${l.uuid.slice(0, 8)}.json` })
+    );
+    await clients.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: await queueUrl(clients.sqs, RESOURCES.uploadQueue.name),
+        Entries: bodies.map((body, i) => ({ Id: String(i), MessageBody: body })),
+      }),
+    );
+
+    const dlq = await queueUrl(clients.sqs, RESOURCES.uploadQueue.deadLetterQueueName);
+    await waitFor("the bad record in the upload DLQ", async () =>
+      (await depths(clients.sqs))[
+        RESOURCES.uploadQueue.deadLetterQueueName
+      ] === 1, 30);
+    const dead = await clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: dlq,
+        MaxNumberOfMessages: 10,
+        MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+      }),
+    );
+    assert.deepEqual(dead.Messages?.map((m) => m.Body), [bodies[2]]);
+
+    const forwarded = await clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: await queueUrl(clients.sqs, RESOURCES.updateQueue.name),
+        MaxNumberOfMessages: 10,
+      }),
+    );
+    assert.deepEqual(forwarded.Messages?.map((m) => m.Body).sort(), bodies.slice(0, 2).sort());
+    const left = await depths(clients.sqs);
+    assert.equal(left[RESOURCES.uploadQueue.name], 0, "nothing left on the upload queue");
+    assert.equal(left[RESOURCES.updateQueue.deadLetterQueueName], 0);
+    const stats = pipeline.runner.stats();
+    console.log(`runner: ${JSON.stringify(stats)}`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("pipeline: a poison message on the update queue ends in its DLQ after maxReceiveCount, and nowhere else", async () => {
+  const dir = await tempDir("pipeline-");
+  try {
+    await using pipeline = await startPipeline(dir);
+    using clients = testClients(pipeline.aws.endpoint);
+    await clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: await queueUrl(clients.sqs, RESOURCES.updateQueue.name),
+        MessageBody: '{"dynamodb_key": 42}',
+      }),
+    );
+    const max = RESOURCES.updateQueue.maxReceiveCount;
+    const service = await run("deno", [
+      "task",
+      "--quiet",
+      "service",
+      "--json",
+      "--max-messages",
+      String(max),
+    ], { env: taskEnv(pipeline.aws.endpoint) });
+    assert.equal(service.code, 1, "the service reports failures");
+    const failures = service.stderr.trim().split("\n").filter((l) => l.startsWith("{")).map((l) =>
+      JSON.parse(l)
+    );
+    assert.equal(failures.length, max);
+    assert.deepEqual(failures.map((f) => f.receive_count), [1, 2, 3]);
+    assert.match(failures[0].error, /"dynamodb_key" is not a string/);
+    await waitFor("the poison message in the update DLQ", async () => {
+      // A receive moves a message past maxReceiveCount to the DLQ.
+      await clients.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: await queueUrl(clients.sqs, RESOURCES.updateQueue.name),
+          WaitTimeSeconds: 1,
+          VisibilityTimeout: 0,
+        }),
+      );
+      return (await depths(clients.sqs))[RESOURCES.updateQueue.deadLetterQueueName] === 1;
+    });
+    const left = await depths(clients.sqs);
+    assert.deepEqual(left, {
+      [RESOURCES.uploadQueue.name]: 0,
+      [RESOURCES.uploadQueue.deadLetterQueueName]: 0,
+      [RESOURCES.updateQueue.name]: 0,
+      [RESOURCES.updateQueue.deadLetterQueueName]: 1,
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
