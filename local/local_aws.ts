@@ -207,9 +207,15 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     close() {
       closed ??= (async () => {
         closing = true;
-        // End pending long polls first, or shutdown() would wait for them.
+        // End pending long polls, or shutdown() would wait for them; keep
+        // ending them until it is done, for a poll that was just arriving.
         fauxqs.interruptPolls();
-        await server.shutdown();
+        const interrupting = setInterval(() => fauxqs.interruptPolls(), 50);
+        try {
+          await server.shutdown();
+        } finally {
+          clearInterval(interrupting);
+        }
         await Promise.all([fauxqs.close(), dynamodb.close()]);
       })();
       return closed;
