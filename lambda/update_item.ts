@@ -28,7 +28,7 @@ function init() {
     required: ["AWS_DYNAMODB_TABLE", "AWS_SQS_UPDATE_QUEUE"],
     defaultTarget: "aws",
   });
-  const common = clientConfig(config);
+  const common = clientConfig(config, { http: "node" });
   const clients = { dynamodb: new DynamoDBClient(common), sqs: new SQSClient(common) };
   const queueUrl = createQueueUrlResolver(clients.sqs);
   return { config, clients, updateQueueUrl: () => queueUrl(config.updateQueueName) };

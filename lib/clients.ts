@@ -8,6 +8,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { FetchHttpHandler } from "@smithy/fetch-http-handler";
 import type { PipelineConfig } from "./config.ts";
 
 /** The three clients every part of the pipeline is built from. */
@@ -28,10 +29,17 @@ export interface CreateClientsOptions {
    * (LocalStack's convention).
    */
   readonly localCredentials?: { accessKeyId: string; secretAccessKey: string };
-  /** Milliseconds to wait for a TCP connection. Defaults to 3,000. */
+  /** Milliseconds to wait for a TCP connection (`http: "node"` only). Defaults to 3,000. */
   readonly connectionTimeoutMs?: number;
   /** Attempts per call, first one included (the SDK's retry strategy). Defaults to 3. */
   readonly maxAttempts?: number;
+  /**
+   * HTTP stack. `"fetch"` (the default) uses the runtime's `fetch`: under
+   * Deno it needs no `--allow-sys` (Deno's `node:https` asks for sys access
+   * to the CA store). `"node"` uses `node:http(s)`, the SDK's own default on
+   * Node.js: the Lambda uses it.
+   */
+  readonly http?: "fetch" | "node";
 }
 
 const USER_AGENT: [string, string][] = [["aws-discovery", "0.1.0"]];
@@ -76,8 +84,8 @@ export interface ClientConfig {
   maxAttempts: number;
   /** Fixed user agent (no `os.release()` call). */
   defaultUserAgentProvider: () => Promise<[string, string][]>;
-  /** Connection timeout of the HTTP handler. */
-  requestHandler: { connectionTimeout: number };
+  /** The HTTP handler, or settings for the SDK's Node.js one. */
+  requestHandler: FetchHttpHandler | { connectionTimeout: number };
   /** Endpoint, when not AWS's own. */
   endpoint?: string;
   /** Local credentials, when the endpoint is local and none are configured. */
@@ -91,6 +99,7 @@ export interface ClientConfig {
  * @example Usage
  * ```ts
  * import { SQSClient } from "@aws-sdk/client-sqs";
+import { FetchHttpHandler } from "@smithy/fetch-http-handler";
  * import { clientConfig } from "./clients.ts";
  * import { readConfig } from "./config.ts";
  *
@@ -110,12 +119,16 @@ export function clientConfig(
     localCredentials = { accessKeyId: "test", secretAccessKey: "test" },
     connectionTimeoutMs = 3_000,
     maxAttempts = 3,
+    http = "fetch",
   } = options;
   return {
     region: config.region,
     maxAttempts,
     defaultUserAgentProvider: () => Promise.resolve(USER_AGENT),
-    requestHandler: { connectionTimeout: connectionTimeoutMs },
+    // A long poll takes up to 20 s; a request gets 40 s in all.
+    requestHandler: http === "fetch"
+      ? new FetchHttpHandler({ requestTimeout: 40_000 })
+      : { connectionTimeout: connectionTimeoutMs },
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
     ...(config.local && !config.credentialsConfigured ? { credentials: localCredentials } : {}),
   };
