@@ -44,8 +44,33 @@ export interface LocalAwsRequest {
   readonly startedAt: number;
 }
 
+/** A request as the router's interceptors see it, before it is dispatched. */
+export interface InterceptedRequest {
+  /** Service (`sqs`). */
+  readonly service: AwsService;
+  /** Operation (`SendMessageBatch`). */
+  readonly operation: string;
+  /** The request as the emulators will get it (body read). */
+  readonly inner: InnerRequest;
+  /** The request's URL. */
+  readonly url: URL;
+  /** The original request's headers. */
+  readonly headers: Headers;
+}
+
+/**
+ * Runs before dispatch, in order (for example fault injection, then IAM).
+ * Returning an answer stops the request there: that answer is sent and the
+ * emulators never see it. Returning `undefined` passes it on.
+ */
+export type Interceptor = (
+  request: InterceptedRequest,
+) => InnerResponse | undefined | Promise<InnerResponse | undefined>;
+
 /** What the router routes to. */
 export interface RouterOptions {
+  /** Interceptors run before dispatch, in order. Default none. */
+  readonly interceptors?: readonly Interceptor[];
   /** DynamoDB. */
   readonly dynamodb: InnerService;
   /** SQS, S3, SNS and STS. */
@@ -104,7 +129,12 @@ export function createRouter(options: RouterOptions): Router {
       answer = failure(service, 503, "ServiceUnavailable", "The local AWS is shutting down");
     } else {
       try {
-        answer = await dispatch(service, operation, inner);
+        let early: InnerResponse | undefined;
+        for (const intercept of options.interceptors ?? []) {
+          early = await intercept({ service, operation, inner, url, headers: request.headers });
+          if (early !== undefined) break;
+        }
+        answer = early ?? await dispatch(service, operation, inner);
       } catch (error) {
         console.error(`local AWS: ${service}:${operation} failed:`, error);
         answer = failure(service, 500, "InternalError", String(error));
