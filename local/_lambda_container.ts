@@ -373,7 +373,14 @@ export class LambdaContainer {
         return;
       }
       if (at > 0) this.#functionOutput(line.slice(0, at), logStreamName);
-      this.#frame(JSON.parse(line.slice(at + this.#nonce.length)) as Frame, logStreamName);
+      let frame: Frame;
+      try {
+        frame = JSON.parse(line.slice(at + this.#nonce.length));
+      } catch {
+        this.#functionOutput(line.slice(at), logStreamName);
+        return;
+      }
+      this.#frame(frame, logStreamName);
     };
     for await (const chunk of stream) {
       buffer += decoder.decode(chunk, { stream: true });

@@ -196,7 +196,13 @@ class EventSourceMapping {
     while (!this.#abort.signal.aborted) {
       const gathered = await this.#gather(carry, number);
       carry = gathered.carry;
-      if (gathered.batch.length > 0) await this.#invoke(container, number, gathered.batch);
+      if (gathered.batch.length === 0) continue;
+      try {
+        await this.#invoke(container, number, gathered.batch);
+      } catch (error) {
+        // Not expected: the messages come back after their visibility timeout.
+        this.#platform(number, `Invocation failed in the runner: ${describeError(error)}`);
+      }
     }
   }
 
@@ -280,6 +286,19 @@ class EventSourceMapping {
 
   async #invoke(container: LambdaContainer, number: number, batch: Pending[]): Promise<void> {
     this.stats.inFlight++;
+    try {
+      await this.#invokeAndSettle(container, number, batch);
+    } finally {
+      this.stats.inFlight--;
+    }
+  }
+
+  /** Invokes the function with a batch, then deletes what succeeded. */
+  async #invokeAndSettle(
+    container: LambdaContainer,
+    number: number,
+    batch: Pending[],
+  ): Promise<void> {
     const requestId = crypto.randomUUID();
     const records = batch.map((pending) => pending.record);
     const result = await container.invoke(requestId, { Records: records });
@@ -338,7 +357,6 @@ class EventSourceMapping {
       response: result.outcome.ok ? result.outcome.response : undefined,
       records: outcomes,
     };
-    this.stats.inFlight--;
     addToStats(this.stats, report);
     try {
       this.#onInvoke?.(report);

@@ -628,6 +628,50 @@ Deno.test("startLambdaRunner() restarts a container whose process exits mid-invo
   assert.match(crash.failure?.message ?? "", /Runtime exited with error: exit status 3$/);
 });
 
+Deno.test("startLambdaRunner() fails the batch when the handler cannot be loaded", async () => {
+  await using backend = await startBackend();
+  const queue = await createQueue(backend.sqs, { visibilityTimeoutSeconds: 30 });
+  await using observed = await observe(backend, queue, {
+    code: `${FIXTURES}/echo.mjs`,
+    handlerExport: "missing",
+    timeoutSeconds: 1,
+  });
+  await send(backend.sqs, queue.url, [{ n: 1 }]);
+  await waitFor("the invocation", () => observed.reports.length === 1);
+  const [report] = observed.reports;
+  assert.equal(report?.outcome, "failure");
+  assert.deepEqual(report?.failure, {
+    kind: "init",
+    errorType: "Runtime.HandlerNotFound",
+    message: "echo.missing is undefined or not exported",
+  });
+  assert.ok(
+    observed.logs.some((e) =>
+      e.line.includes('\tERROR\tInit Error \t{"errorType":"Runtime.HandlerNotFound"')
+    ),
+  );
+  assert.deepEqual(await counts(backend.sqs, queue.url), { visible: 0, inFlight: 1 });
+});
+
+Deno.test("startLambdaRunner() close() waits for the batch in flight and deletes it", async () => {
+  await using backend = await startBackend();
+  const queue = await createQueue(backend.sqs, { visibilityTimeoutSeconds: 30 });
+  const observed = await observe(backend, queue, {
+    code: `${FIXTURES}/sleeps.mjs`,
+    timeoutSeconds: 3,
+  });
+  await send(backend.sqs, queue.url, [{ ms: 500 }]);
+  await waitFor("the invocation to start", () => observed.runner.stats().inFlight === 1);
+  const started = performance.now();
+  await observed.runner.close();
+  const closeMs = performance.now() - started;
+  console.log(`close() with a batch in flight took ${closeMs.toFixed(0)} ms`);
+  assert.equal(observed.reports.length, 1);
+  assert.equal(observed.reports[0]?.outcome, "success");
+  assert.deepEqual(await counts(backend.sqs, queue.url), { visible: 0, inFlight: 0 });
+  await observed.runner.close(); // twice is fine
+});
+
 Deno.test("startLambdaRunner() runs a TypeScript source in a deno child", async () => {
   await using backend = await startBackend();
   const queue = await createQueue(backend.sqs, { visibilityTimeoutSeconds: 30 });
