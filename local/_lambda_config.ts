@@ -67,8 +67,9 @@ export interface LambdaRunnerOptions {
   readonly denoCommand?: string;
   /**
    * Permission flags of the `deno run` child (runtime `deno`). Default:
-   * `--allow-env` for the function's variables, `AWS_*` and `HOME`,
-   * `--allow-net` for the endpoint's host, `--allow-read` for the code's folder.
+   * `--allow-env` for the function's variables, `AWS_*`, `_X_AMZN_TRACE_ID`
+   * and the home directory's variables, `--allow-net` for the endpoint's
+   * host, `--allow-read=.` (the project) and `--allow-sys=osRelease`.
    */
   readonly denoPermissions?: readonly string[];
 }

@@ -503,7 +503,19 @@ function commandFor(
   }
   const endpoint = new URL(config.endpoint);
   const permissions = config.denoPermissions ?? [
-    `--allow-env=${[...Object.keys(environment), "AWS_*", "_X_AMZN_TRACE_ID", "HOME"].join(",")}`,
+    // The AWS SDK reads AWS_*, _X_AMZN_TRACE_ID and the home directory's
+    // variables (for ~/.aws, which it may not read: it carries on without).
+    `--allow-env=${
+      [
+        ...Object.keys(environment),
+        "AWS_*",
+        "_X_AMZN_TRACE_ID",
+        "HOME",
+        "USERPROFILE",
+        "HOMEPATH",
+        "HOMEDRIVE",
+      ].join(",")
+    }`,
     `--allow-net=${endpoint.host}`,
     "--allow-read=.",
     "--allow-sys=osRelease",

@@ -7,6 +7,20 @@
  * isolated, in a Node.js child process per concurrent execution environment,
  * as AWS would run the bundle.
  *
+ * What follows AWS: the record and context shapes; a batch is gathered until
+ * `BatchSize`, the end of the batching window (opened by the first record) or
+ * 6 MB; with `ReportBatchItemFailures` the reported ids stay on the queue and
+ * the rest are deleted (DeleteMessageBatch), while an error, a timeout, a
+ * crash or a malformed response fails the whole batch, which comes back after
+ * the visibility timeout (the queue's redrive policy, not the runner, moves it
+ * to the DLQ); the settings AWS refuses are refused with a `RangeError`.
+ *
+ * Where it differs: one poller per execution environment (AWS scales pollers
+ * separately and backs off on errors); the Node.js on the machine runs the
+ * code, not the deployed `nodejs22.x`; the process is not frozen between
+ * invocations (timers keep running); memory is capped only through V8's
+ * `--max-old-space-size`; logs go to the `logger`, not CloudWatch.
+ *
  * @module
  */
 
