@@ -3,8 +3,12 @@
  * 127.0.0.1) until Ctrl-C or SIGTERM.
  *
  * ```sh
- * deno task local [--port N] [--in-memory] [--data-dir DIR] [--no-lambda]
+ * deno task local [--port N] [--in-memory] [--data-dir DIR] [--no-lambda] [--lambda-source]
  * ```
+ *
+ * Unless `--no-lambda`, it also runs the SQS→Lambda runner on the upload
+ * queue with the bundle `deno task build` writes (the task builds it first),
+ * or with the TypeScript source under `--lambda-source`.
  *
  * Exit codes: 0 after a clean stop, 1 when it cannot start (port in use,
  * data directory in use or not permitted), 2 for bad arguments.
@@ -13,6 +17,8 @@
  */
 
 import { parseArgs } from "node:util";
+import { RESOURCES } from "../lib/resources.ts";
+import { type LambdaRunner, startLambdaRunner } from "./lambda_runner.ts";
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, type LocalAws, startLocalAws } from "./local_aws.ts";
 
 const USAGE = `Usage: deno task local [options]
@@ -27,6 +33,8 @@ Options:
   --data-dir DIR    keep data in DIR (default ${DEFAULT_DATA_DIR}); needs read and
                     write permission for DIR when outside ${DEFAULT_DATA_DIR}
   --no-lambda       do not run the Lambda function on the upload queue
+  --lambda-source   run the Lambda from lambda/update_item.ts under deno run
+                    (fast edits) instead of the Node.js bundle dist/update_item.mjs
   -h, --help        show this help`;
 
 /** Parsed command line of `deno task local`. */
@@ -35,6 +43,7 @@ interface LocalArgs {
   readonly inMemory: boolean;
   readonly dataDir: string;
   readonly lambda: boolean;
+  readonly lambdaSource: boolean;
   readonly help: boolean;
 }
 
@@ -58,6 +67,7 @@ function parseLocalArgs(args: string[]): LocalArgs {
         "in-memory": { type: "boolean", default: false },
         "data-dir": { type: "string" },
         "no-lambda": { type: "boolean", default: false },
+        "lambda-source": { type: "boolean", default: false },
         "help": { type: "boolean", short: "h", default: false },
       },
     });
@@ -76,11 +86,15 @@ function parseLocalArgs(args: string[]): LocalArgs {
     throw new UsageError("Invalid options: --in-memory and --data-dir exclude each other");
   }
   if (values["data-dir"] === "") throw new UsageError("Invalid --data-dir: it is empty");
+  if (values["no-lambda"] && values["lambda-source"]) {
+    throw new UsageError("Invalid options: --no-lambda and --lambda-source exclude each other");
+  }
   return {
     port,
     inMemory: values["in-memory"],
     dataDir: values["data-dir"] ?? DEFAULT_DATA_DIR,
     lambda: !values["no-lambda"],
+    lambdaSource: values["lambda-source"],
     help: values.help,
   };
 }
@@ -108,6 +122,7 @@ async function main(argv: string[]): Promise<number> {
   };
   for (const signal of signals) Deno.addSignalListener(signal, onSignal);
   let aws: LocalAws | undefined;
+  let runner: LambdaRunner | undefined;
   try {
     try {
       aws = await startLocalAws({
@@ -125,19 +140,31 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
 
-    // ── Lambda runner ────────────────────────────────────────────────────────
-    // Started here unless --no-lambda: `startLambdaRunner()` from
-    // ./lambda_runner.ts (owned by the Lambda runner's work), given
-    // `aws.endpoint`, and stopped in the `finally` below before `aws.close()`.
-    // Until it lands, `args.lambda` is accepted and has no effect.
-    void args.lambda;
-    // ─────────────────────────────────────────────────────────────────────────
+    let lambdaLine = "Lambda off (--no-lambda)";
+    if (args.lambda) {
+      const code = args.lambdaSource ? "lambda/update_item.ts" : "dist/update_item.mjs";
+      try {
+        runner = await startLambdaRunner({
+          endpoint: aws.endpoint,
+          code,
+          logger: (entry) => console.log(`[lambda ${entry.functionName}] ${entry.line}`),
+        });
+      } catch (error) {
+        console.error(
+          `Cannot start the Lambda runner: ${error instanceof Error ? error.message : error}` +
+            (args.lambdaSource ? "" : "; build the bundle with `deno task build`"),
+        );
+        return 1;
+      }
+      lambdaLine = `Lambda ${RESOURCES.updateFunction.name} on ${RESOURCES.uploadQueue.name} ` +
+        `(${code}, ${args.lambdaSource ? "deno" : "Node.js"})`;
+    }
 
     const where = aws.dataDir === null ? "in memory" : `data in ${withSlash(aws.dataDir)}`;
     // performance.now() counts from process start: this is the time a user waits.
     console.log(
       `local AWS ready on ${aws.endpoint} (S3, DynamoDB, SQS; ${where}; ` +
-        `listening on 127.0.0.1 only) in ${Math.round(performance.now())} ms`,
+        `listening on 127.0.0.1 only; ${lambdaLine}) in ${Math.round(performance.now())} ms`,
     );
     if (!stop.signal.aborted) {
       await new Promise((resolve) =>
@@ -147,6 +174,7 @@ async function main(argv: string[]): Promise<number> {
     console.log("local AWS stopping");
     return 0;
   } finally {
+    await runner?.close();
     await aws?.close();
     for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
   }
