@@ -42,6 +42,13 @@ export interface LocalAwsRequest {
   readonly durationMs: number;
   /** When the request arrived (milliseconds since the epoch). */
   readonly startedAt: number;
+  /**
+   * The request as dispatched (path and query, headers, body), for observers
+   * that look inside it (the dashboard). Read it during the call; do not keep it.
+   */
+  readonly inner: InnerRequest;
+  /** The answer as sent, body included. Read it during the call; do not keep it. */
+  readonly answer: InnerResponse;
 }
 
 /** A request as the router's interceptors see it, before it is dispatched. */
@@ -153,6 +160,8 @@ export function createRouter(options: RouterOptions): Router {
       status: answer.status,
       durationMs: performance.now() - started,
       startedAt,
+      inner,
+      answer,
     });
     return response;
   };
