@@ -16,6 +16,7 @@ import { Buffer } from "node:buffer";
 import { mkdir } from "node:fs/promises";
 import type { BuildAppOptions } from "fauxqs";
 import type { InnerRequest, InnerResponse, InnerService } from "./_inner.ts";
+import { INTERNAL_BUCKET, type S3ObjectInfo, type S3Vault } from "./_s3_vault.ts";
 
 /** Options of {@linkcode startFauxqs}. */
 export interface FauxqsOptions {
@@ -31,6 +32,8 @@ export interface FauxqsService extends InnerService {
   hasObject(bucket: string, key: string): boolean;
   /** Ends every pending long poll now, with no messages. */
   interruptPolls(): void;
+  /** Direct access to the S3 store, for the S3 compatibility layer. */
+  readonly vault: S3Vault;
 }
 
 interface Persistence {
@@ -48,8 +51,28 @@ interface StoreWithPersistence {
   persistence?: Persistence;
 }
 
-interface S3StoreLike extends StoreWithPersistence {
+/** An object as fauxqs's S3 store holds it (the fields used here). */
+interface StoredObject {
+  key: string;
+  body: Uint8Array;
+  contentType: string;
+  contentLength: number;
+  etag: string;
+  lastModified: Date;
+}
+
+interface S3Persistence {
+  upsertObject(bucket: string, object: StoredObject): void;
+}
+
+interface S3StoreLike {
+  persistence?: S3Persistence;
+  buckets: Map<string, Map<string, StoredObject>>;
+  createBucket(name: string): void;
   headObject(bucket: string, key: string): unknown;
+  getObject(bucket: string, key: string): StoredObject;
+  putObject(bucket: string, key: string, body: Uint8Array, contentType: string): StoredObject;
+  deleteObject(bucket: string, key: string): void;
 }
 
 /** Starts fauxqs in this process. */
@@ -76,7 +99,7 @@ export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService
     persistence.load(sqsStore, snsStore, s3Store);
     sqsStore.persistence = persistence;
     snsStore.persistence = persistence;
-    s3Store.persistence = persistence;
+    s3Store.persistence = persistence as unknown as S3Persistence;
     for (const queue of sqsStore.allQueues()) queue.persistence = persistence;
   }
   const app = buildApp({
@@ -114,6 +137,71 @@ export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService
       }
     },
     interruptPolls: () => sqsStore.shutdown(),
+    vault: createVault(s3Store),
     close: () => app.close(),
+  };
+}
+
+/**
+ * Direct access to fauxqs's S3 store (pinned version: it reads the store's
+ * bucket maps and writes through its persistence exactly as its own
+ * operations do).
+ */
+function createVault(store: S3StoreLike): S3Vault {
+  store.createBucket(INTERNAL_BUCKET);
+  const info = (object: StoredObject): S3ObjectInfo => ({
+    key: object.key,
+    etag: object.etag,
+    size: object.contentLength,
+    lastModified: object.lastModified,
+  });
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  return {
+    hasBucket: (bucket) => store.buckets.has(bucket),
+    objectInfo(bucket, key) {
+      const object = store.buckets.get(bucket)?.get(key);
+      return object === undefined ? undefined : info(object);
+    },
+    listObjects(bucket, prefix) {
+      const objects = store.buckets.get(bucket);
+      if (objects === undefined) return [];
+      const found: S3ObjectInfo[] = [];
+      for (const object of objects.values()) {
+        if (object.key.startsWith(prefix)) found.push(info(object));
+      }
+      return found;
+    },
+    copyObject(from, to) {
+      const source = store.buckets.get(from.bucket)?.get(from.key);
+      const target = store.buckets.get(to.bucket);
+      if (source === undefined || target === undefined) return false;
+      // getObject() loads the body from SQLite when it is not in memory.
+      const full = store.getObject(from.bucket, from.key);
+      const copy: StoredObject = { ...full, key: to.key };
+      store.persistence?.upsertObject(to.bucket, copy);
+      target.set(to.key, store.persistence ? { ...copy, body: new Uint8Array() } : copy);
+      return true;
+    },
+    deleteObject(bucket, key) {
+      if (store.buckets.get(bucket)?.has(key)) store.deleteObject(bucket, key);
+    },
+    readRecord(key) {
+      if (!store.buckets.get(INTERNAL_BUCKET)?.has(key)) return undefined;
+      return decoder.decode(store.getObject(INTERNAL_BUCKET, key).body);
+    },
+    writeRecord(key, text) {
+      store.putObject(INTERNAL_BUCKET, key, encoder.encode(text), "application/json");
+    },
+    deleteRecord(key) {
+      if (store.buckets.get(INTERNAL_BUCKET)?.has(key)) store.deleteObject(INTERNAL_BUCKET, key);
+    },
+    recordKeys(prefix) {
+      const keys: string[] = [];
+      for (const key of store.buckets.get(INTERNAL_BUCKET)?.keys() ?? []) {
+        if (key.startsWith(prefix)) keys.push(key);
+      }
+      return keys;
+    },
   };
 }

@@ -6,21 +6,19 @@
  * but `AmazonSQS.*` → `UnknownOperationException`; everything else (SQS JSON
  * protocol, S3, and SNS/STS query protocol) → fauxqs.
  *
- * Corrections made here (fauxqs 2.4.1):
- * - S3 `PutObject` and `CompleteMultipartUpload` with `If-None-Match: *` on an
- *   existing key answer 412 `PreconditionFailed` (fauxqs ignores the header).
- *   Writes to one key are serialized, so of two concurrent conditional puts
- *   exactly one wins.
- * - SQS `QueueUrl`s (`CreateQueue`, `GetQueueUrl`, `ListQueues`) carry the
- *   origin the client used, not the host fauxqs stored when the queue was made.
+ * Corrections: each service's requests pass through its compatibility layer
+ * (`_compat.ts`: S3 regions, versioning and conditional requests; SQS's query
+ * protocol and AWS's errors; DynamoDB's current validation). SQS `QueueUrl`s
+ * (`CreateQueue`, `GetQueueUrl`, `ListQueues`) carry the origin the client
+ * used, not the host fauxqs stored when the queue was made.
  *
  * @module
  */
 
 import type { InnerRequest, InnerResponse, InnerService } from "./_inner.ts";
 import type { FauxqsService } from "./_fauxqs.ts";
-import { KeyedLock } from "./_keyed_lock.ts";
-import { type AwsService, describeOperation, s3Target } from "./_operation.ts";
+import { createCompat } from "./_compat.ts";
+import { type AwsService, describeOperation } from "./_operation.ts";
 import { QUEUE_URL_OPERATIONS, rewriteQueueUrls } from "./_queue_url.ts";
 import { s3ErrorXml, s3RequestId } from "./_s3_error.ts";
 
@@ -86,20 +84,12 @@ export interface RouterOptions {
   readonly onRequest: (request: LocalAwsRequest) => void;
   /** Whether the server is closing: new requests then get 503. */
   readonly isClosing: () => boolean;
+  /** Region of resources whose requests name none. Default `us-east-1`. */
+  readonly region?: string;
 }
 
 /** A Deno.serve handler. */
 export type Router = (request: Request) => Promise<Response>;
-
-const KEY_WRITES = new Set([
-  "PutObject",
-  "CopyObject",
-  "CompleteMultipartUpload",
-  "DeleteObject",
-  "RenameObject",
-]);
-
-const CONDITIONAL_CREATES = new Set(["PutObject", "CompleteMultipartUpload"]);
 
 const DROPPED_HEADERS = new Set([
   "connection",
@@ -111,7 +101,7 @@ const DROPPED_HEADERS = new Set([
 /** Makes the router. */
 export function createRouter(options: RouterOptions): Router {
   const { dynamodb, fauxqs } = options;
-  const keyWrites = new KeyedLock();
+  const compat = createCompat({ dynamodb, fauxqs, region: options.region ?? "us-east-1" });
 
   return async function route(request: Request): Promise<Response> {
     const startedAt = Date.now();
@@ -171,7 +161,6 @@ export function createRouter(options: RouterOptions): Router {
     operation: string,
     request: InnerRequest,
   ): Promise<InnerResponse> {
-    if (service === "dynamodb") return dynamodb.handle(request);
     if (service === "unknown" && request.headers["x-amz-target"] !== undefined) {
       return Promise.resolve(
         failure(
@@ -182,34 +171,8 @@ export function createRouter(options: RouterOptions): Router {
         ),
       );
     }
-    if (service !== "s3" || !KEY_WRITES.has(operation)) return fauxqs.handle(request);
-    const { bucket, key } = s3Target(request.url.split("?")[0] ?? "", request.headers.host ?? null);
-    if (bucket === undefined || key === undefined) return fauxqs.handle(request);
-    return keyWrites.run(`${bucket}/${key}`, () => {
-      if (
-        CONDITIONAL_CREATES.has(operation) && request.headers["if-none-match"] === "*" &&
-        fauxqs.hasObject(bucket, key)
-      ) {
-        return Promise.resolve(preconditionFailed("If-None-Match"));
-      }
-      return fauxqs.handle(request);
-    });
+    return compat.handle(service, operation, request);
   }
-}
-
-function preconditionFailed(condition: string): InnerResponse {
-  const requestId = s3RequestId();
-  const xml = s3ErrorXml({
-    code: "PreconditionFailed",
-    message: "At least one of the pre-conditions you specified did not hold",
-    requestId,
-    extra: { Condition: condition },
-  });
-  return {
-    status: 412,
-    headers: { "content-type": "application/xml", "x-amz-request-id": requestId },
-    body: new TextEncoder().encode(xml),
-  };
 }
 
 function failure(

@@ -1,0 +1,47 @@
+/**
+ * The layers that make the emulators answer as AWS does, one per service,
+ * between the router and the emulators: S3 (`_s3_layer.ts`), SQS
+ * (`_sqs_layer.ts`) and DynamoDB (`_dynamodb_layer.ts`). Anything else goes
+ * to fauxqs unchanged.
+ *
+ * @module
+ */
+
+import type { AwsService } from "./_operation.ts";
+import type { FauxqsService } from "./_fauxqs.ts";
+import type { InnerRequest, InnerResponse, InnerService } from "./_inner.ts";
+import { createS3Layer } from "./_s3_layer.ts";
+
+/** Options of {@linkcode createCompat}. */
+export interface CompatOptions {
+  /** DynamoDB. */
+  readonly dynamodb: InnerService;
+  /** SQS, S3, SNS and STS. */
+  readonly fauxqs: FauxqsService;
+  /** The local AWS's region (of resources whose requests name none). */
+  readonly region: string;
+}
+
+/** Answers a request through its service's layer. */
+export interface Compat {
+  /** Answers one request of `service`. */
+  handle(service: AwsService, operation: string, request: InnerRequest): Promise<InnerResponse>;
+}
+
+/** Makes the layers. */
+export function createCompat(options: CompatOptions): Compat {
+  const { fauxqs, dynamodb } = options;
+  const s3 = createS3Layer({ fauxqs, vault: fauxqs.vault, region: options.region });
+  return {
+    handle(service, operation, request) {
+      switch (service) {
+        case "s3":
+          return s3.handle(operation, request);
+        case "dynamodb":
+          return dynamodb.handle(request);
+        default:
+          return fauxqs.handle(request);
+      }
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * S3 bucket regions: the region a request was signed for, AWS's
+ * location-constraint rules of `CreateBucket`, and the `GetBucketLocation`
+ * answer. Pure.
+ *
+ * AWS's rules (API reference, "CreateBucket", and the S3 error code list):
+ * - `us-east-1` is never a valid constraint: `InvalidLocationConstraint`.
+ * - A request signed for `us-east-1` (the global endpoint) may create a
+ *   bucket in any other region by naming it; with no constraint the bucket is
+ *   in `us-east-1`.
+ * - A request signed for any other region must name exactly that region:
+ *   no constraint or another one is `IllegalLocationConstraintException`.
+ *
+ * @module
+ */
+
+import { elementText, escapeXml } from "./_xml.ts";
+
+/** An S3 error to answer with. */
+export interface S3ErrorSpec {
+  /** HTTP status. */
+  readonly status: number;
+  /** Error code. */
+  readonly code: string;
+  /** Message. */
+  readonly message: string;
+  /** Further elements of the error document. */
+  readonly extra?: Readonly<Record<string, string>>;
+}
+
+/** Where `CreateBucket` puts the bucket, or why it refuses. */
+export type BucketPlacement =
+  | { readonly region: string; readonly error?: undefined }
+  | { readonly error: S3ErrorSpec; readonly region?: undefined };
+
+/** The default region of S3: the one whose buckets report no location constraint. */
+export const US_EAST_1 = "us-east-1";
+
+/**
+ * The region a request was signed for: the credential scope of its
+ * `Authorization` header or of a presigned URL's `X-Amz-Credential`.
+ *
+ * @example Usage
+ * ```ts
+ * import { signedRegion } from "./_s3_location.ts";
+ *
+ * signedRegion("AWS4-HMAC-SHA256 Credential=AK/20250101/eu-west-1/s3/aws4_request, ...", null);
+ * // "eu-west-1"
+ * ```
+ */
+export function signedRegion(
+  authorization: string | undefined | null,
+  credentialParam: string | undefined | null,
+): string | undefined {
+  const scope = /Credential=([^,\s]+)/.exec(authorization ?? "")?.[1] ?? credentialParam ?? "";
+  const parts = scope.split("/");
+  // access-key/date/region/service/aws4_request (the key itself has no slash)
+  return parts.length >= 5 ? parts[parts.length - 3] : undefined;
+}
+
+/** The `LocationConstraint` of a `CreateBucketConfiguration` body, or undefined. */
+export function locationConstraint(body: string): string | undefined {
+  if (body.trim() === "") return undefined;
+  const value = elementText(body, "LocationConstraint")?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/**
+ * Applies AWS's location-constraint rules to a `CreateBucket` request.
+ *
+ * @param clientRegion The region the request was signed for.
+ * @param constraint The body's `LocationConstraint`, if any.
+ */
+export function placeBucket(clientRegion: string, constraint: string | undefined): BucketPlacement {
+  if (constraint === US_EAST_1) {
+    return {
+      error: {
+        status: 400,
+        code: "InvalidLocationConstraint",
+        message: "The specified location-constraint is not valid",
+        extra: { LocationConstraint: constraint },
+      },
+    };
+  }
+  if (clientRegion === US_EAST_1) return { region: constraint ?? US_EAST_1 };
+  if (constraint === clientRegion) return { region: constraint };
+  return {
+    error: {
+      status: 400,
+      code: "IllegalLocationConstraintException",
+      message: `The ${
+        constraint ?? "unspecified"
+      } location constraint is incompatible for the region specific endpoint this request was sent to.`,
+    },
+  };
+}
+
+/**
+ * The `GetBucketLocation` document: empty for `us-east-1`, as AWS answers
+ * (clients read it as a null constraint), the region otherwise.
+ */
+export function bucketLocationXml(region: string): string {
+  const head = `<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="${S3_NS}"`;
+  return region === US_EAST_1 ? `${head}/>` : `${head}>${escapeXml(region)}</LocationConstraint>`;
+}
+
+/** S3's XML namespace. */
+export const S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/";
