@@ -7,7 +7,8 @@
  * ```
  *
  * Unless `--no-lambda`, it also runs the SQS→Lambda runner on the upload
- * queue with the bundle `deno task build` writes (the task builds it first),
+ * queue with the bundle `deno task build` writes (rebuilt first when older
+ * than its sources),
  * or with the TypeScript source under `--lambda-source`.
  *
  * Exit codes: 0 after a clean stop, 1 when it cannot start (port in use,
@@ -18,6 +19,15 @@
 
 import { parseArgs } from "node:util";
 import { RESOURCES } from "../lib/resources.ts";
+import { ensureBundle } from "./_bundle.ts";
+import {
+  describeFaults,
+  FAULT_FLAGS,
+  FAULT_FLAGS_USAGE,
+  type FaultOptions,
+  faultOptionsFromFlags,
+  faultsActive,
+} from "./_fault_config.ts";
 import { type LambdaRunner, startLambdaRunner } from "./lambda_runner.ts";
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, type LocalAws, startLocalAws } from "./local_aws.ts";
 
@@ -35,7 +45,12 @@ Options:
   --no-lambda       do not run the Lambda function on the upload queue
   --lambda-source   run the Lambda from lambda/update_item.ts under deno run
                     (fast edits) instead of the Node.js bundle dist/update_item.mjs
-  -h, --help        show this help`;
+  --visibility-timeout S
+                    visibility timeout of the two queues in seconds, instead of
+                    the definition's (tests: failed messages come back sooner)
+  -h, --help        show this help
+
+${FAULT_FLAGS_USAGE}`;
 
 /** Parsed command line of `deno task local`. */
 interface LocalArgs {
@@ -44,6 +59,8 @@ interface LocalArgs {
   readonly dataDir: string;
   readonly lambda: boolean;
   readonly lambdaSource: boolean;
+  readonly visibilityTimeoutSeconds: number | undefined;
+  readonly faults: FaultOptions | undefined;
   readonly help: boolean;
 }
 
@@ -68,7 +85,9 @@ function parseLocalArgs(args: string[]): LocalArgs {
         "data-dir": { type: "string" },
         "no-lambda": { type: "boolean", default: false },
         "lambda-source": { type: "boolean", default: false },
+        "visibility-timeout": { type: "string" },
         "help": { type: "boolean", short: "h", default: false },
+        ...FAULT_FLAGS,
       },
     });
   } catch (error) {
@@ -89,8 +108,22 @@ function parseLocalArgs(args: string[]): LocalArgs {
   if (values["no-lambda"] && values["lambda-source"]) {
     throw new UsageError("Invalid options: --no-lambda and --lambda-source exclude each other");
   }
+  const visibility = values["visibility-timeout"];
+  if (visibility !== undefined && (!/^\d+$/.test(visibility) || Number(visibility) > 43200)) {
+    throw new UsageError(
+      `Invalid --visibility-timeout: expected 0 to 43200 seconds, got "${visibility}"`,
+    );
+  }
+  let faults: FaultOptions | undefined;
+  try {
+    faults = faultOptionsFromFlags(values);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   return {
     port,
+    visibilityTimeoutSeconds: visibility === undefined ? undefined : Number(visibility),
+    faults,
     inMemory: values["in-memory"],
     dataDir: values["data-dir"] ?? DEFAULT_DATA_DIR,
     lambda: !values["no-lambda"],
@@ -128,6 +161,10 @@ async function main(argv: string[]): Promise<number> {
       aws = await startLocalAws({
         port: args.port,
         ...(args.inMemory ? { inMemory: true } : { dataDir: args.dataDir }),
+        ...(args.visibilityTimeoutSeconds === undefined
+          ? {}
+          : { visibilityTimeoutSeconds: args.visibilityTimeoutSeconds }),
+        ...(args.faults === undefined ? {} : { faults: args.faults }),
       });
     } catch (error) {
       console.error(error instanceof Error ? error.message : String(error));
@@ -144,6 +181,7 @@ async function main(argv: string[]): Promise<number> {
     if (args.lambda) {
       const code = args.lambdaSource ? "lambda/update_item.ts" : "dist/update_item.mjs";
       try {
+        if (!args.lambdaSource) await ensureBundle(code);
         runner = await startLambdaRunner({
           endpoint: aws.endpoint,
           code,
@@ -166,6 +204,7 @@ async function main(argv: string[]): Promise<number> {
       `local AWS ready on ${aws.endpoint} (S3, DynamoDB, SQS; ${where}; ` +
         `listening on 127.0.0.1 only; ${lambdaLine}) in ${Math.round(performance.now())} ms`,
     );
+    if (faultsActive(aws.faults.config())) console.log(describeFaults(aws.faults.config()));
     if (!stop.signal.aborted) {
       await new Promise((resolve) =>
         stop.signal.addEventListener("abort", resolve, { once: true })
