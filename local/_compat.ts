@@ -11,6 +11,7 @@ import type { AwsService } from "./_operation.ts";
 import type { FauxqsService } from "./_fauxqs.ts";
 import type { InnerRequest, InnerResponse, InnerService } from "./_inner.ts";
 import { createS3Layer } from "./_s3_layer.ts";
+import { createSqsLayer } from "./_sqs_layer.ts";
 
 /** Options of {@linkcode createCompat}. */
 export interface CompatOptions {
@@ -32,11 +33,14 @@ export interface Compat {
 export function createCompat(options: CompatOptions): Compat {
   const { fauxqs, dynamodb } = options;
   const s3 = createS3Layer({ fauxqs, vault: fauxqs.vault, region: options.region });
+  const sqs = createSqsLayer({ fauxqs });
   return {
     handle(service, operation, request) {
       switch (service) {
         case "s3":
           return s3.handle(operation, request);
+        case "sqs":
+          return sqs.handle(operation, request);
         case "dynamodb":
           return dynamodb.handle(request);
         default:

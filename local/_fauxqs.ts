@@ -17,6 +17,7 @@ import { mkdir } from "node:fs/promises";
 import type { BuildAppOptions } from "fauxqs";
 import type { InnerRequest, InnerResponse, InnerService } from "./_inner.ts";
 import { INTERNAL_BUCKET, type S3ObjectInfo, type S3Vault } from "./_s3_vault.ts";
+import { INVALID_BODY_CHARACTER } from "./_sqs_errors.ts";
 
 /** Options of {@linkcode startFauxqs}. */
 export interface FauxqsOptions {
@@ -82,12 +83,15 @@ export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService
   // The stores and the SQLite persistence are not exported; they are modules
   // of the same package, found next to its entry point.
   const base = import.meta.resolve("fauxqs");
-  const [{ SqsStore }, { SnsStore }, { S3Store }, { PersistenceManager }] = await Promise.all([
-    import(new URL("./sqs/sqsStore.js", base).href),
-    import(new URL("./sns/snsStore.js", base).href),
-    import(new URL("./s3/s3Store.js", base).href),
-    import(new URL("./persistence.js", base).href),
-  ]);
+  const [{ SqsStore }, { SnsStore }, { S3Store }, { PersistenceManager }, sqsTypes] = await Promise
+    .all([
+      import(new URL("./sqs/sqsStore.js", base).href),
+      import(new URL("./sns/snsStore.js", base).href),
+      import(new URL("./s3/s3Store.js", base).href),
+      import(new URL("./persistence.js", base).href),
+      import(new URL("./sqs/sqsTypes.js", base).href),
+    ]);
+  allowSupplementaryCharacters(sqsTypes.INVALID_MESSAGE_BODY_CHAR);
   const sqsStore: SqsStoreLike = new SqsStore();
   const snsStore: StoreWithPersistence = new SnsStore();
   const s3Store: S3StoreLike = new S3Store();
@@ -140,6 +144,19 @@ export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService
     vault: createVault(s3Store),
     close: () => app.close(),
   };
+}
+
+/**
+ * fauxqs refuses message bodies with characters beyond U+FFFF (emoji), which
+ * AWS accepts (`#x10000 to #x10FFFF`): its pattern has no `u` flag, so it
+ * sees surrogates. Its actions all test bodies with this one RegExp object,
+ * so it is given AWS's test.
+ */
+function allowSupplementaryCharacters(pattern: RegExp): void {
+  Object.defineProperty(pattern, "test", {
+    value: (text: string) => INVALID_BODY_CHARACTER.test(text),
+    configurable: true,
+  });
 }
 
 /**
