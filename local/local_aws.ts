@@ -13,9 +13,11 @@ import { type FauxqsService, startFauxqs } from "./_fauxqs.ts";
 import type { InnerService } from "./_inner.ts";
 import { provisionResources } from "./_provision.ts";
 import { createRouter, type LocalAwsRequest } from "./_router.ts";
+import { createFaultInjector, type FaultController, type FaultOptions } from "./_faults.ts";
 
 export type { LocalAwsRequest } from "./_router.ts";
 export type { AwsService } from "./_operation.ts";
+export type { FaultConfig, FaultController, FaultOptions, FaultStats } from "./_faults.ts";
 
 /** The port the local AWS listens on unless told otherwise (LocalStack's). */
 export const DEFAULT_PORT = 4566;
@@ -43,13 +45,19 @@ export interface LocalAwsOptions {
    * queues keep SQS's default.
    */
   readonly visibilityTimeoutSeconds?: number;
+  /**
+   * Fault injection: errors, throttling, dropped connections and latency in
+   * each service's shapes (see `_fault_config.ts`). Default none. Changed at
+   * run time through {@linkcode LocalAws.faults} or `/_local/faults`.
+   */
+  readonly faults?: FaultOptions;
 }
 
 /** Request counts since start (or the last {@linkcode LocalAws.resetStats}). */
 export interface LocalAwsStats {
   /** Requests answered. */
   readonly total: number;
-  /** Requests answered with a status of 400 or more. */
+  /** Requests answered with a status of 400 or more, or whose connection was cut. */
   readonly errors: number;
   /** Requests by `service:Operation` (`sqs:SendMessageBatch`). */
   readonly byOperation: Readonly<Record<string, number>>;
@@ -75,6 +83,8 @@ export interface LocalAws extends AsyncDisposable {
   stats(): LocalAwsStats;
   /** Sets the request counts back to zero. */
   resetStats(): void;
+  /** The faults injected: read and change them, and their counts. */
+  readonly faults: FaultController;
   /**
    * Stops listening, ends pending long polls, waits for the requests in
    * flight, and closes the emulators and their files. Safe to call twice.
@@ -111,6 +121,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     );
   }
   const resources = options.resources ?? RESOURCES;
+  let faults;
+  try {
+    faults = createFaultInjector(options.faults);
+  } catch (error) {
+    throw new RangeError(`Cannot start local AWS: ${messageOf(error)}`, { cause: error });
+  }
   const dataDir = options.inMemory ? null : options.dataDir ?? DEFAULT_DATA_DIR;
 
   // Bind first: a busy port is the likeliest failure, and it must not touch data.
@@ -124,7 +140,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       hostname: "127.0.0.1",
       port: requestedPort,
       onListen() {},
-    }, async (request) => (await router.promise)(request));
+    }, async (request, info) => faults.serve(request, info, await router.promise));
   } catch (error) {
     if (error instanceof Deno.errors.AddrInUse) {
       throw new Error(`Cannot start local AWS: port ${requestedPort} is in use`, { cause: error });
@@ -170,10 +186,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   router.resolve(createRouter({
     dynamodb,
     fauxqs,
+    interceptors: [faults.intercept],
     isClosing: () => closing,
     onRequest(request) {
       total++;
-      if (request.status >= 400) errors++;
+      const cut = (request as { fault?: string }).fault === "drop-after";
+      if (request.status >= 400 || cut) errors++;
       counts.set(request.name, (counts.get(request.name) ?? 0) + 1);
       for (const listener of listeners) {
         try {
@@ -204,6 +222,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       total = 0;
       errors = 0;
     },
+    faults: { config: faults.config, set: faults.set, clear: faults.clear, stats: faults.stats },
     close() {
       closed ??= (async () => {
         closing = true;
