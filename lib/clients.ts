@@ -8,8 +8,9 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { FetchHttpHandler } from "@smithy/fetch-http-handler";
+import type { FetchHttpHandler } from "@smithy/fetch-http-handler";
 import type { PipelineConfig } from "./config.ts";
+import { createFetchHandler } from "./fetch_handler.ts";
 
 /** The three clients every part of the pipeline is built from. */
 export interface AwsClients {
@@ -33,6 +34,14 @@ export interface CreateClientsOptions {
   readonly connectionTimeoutMs?: number;
   /** Attempts per call, first one included (the SDK's retry strategy). Defaults to 3. */
   readonly maxAttempts?: number;
+  /**
+   * Milliseconds a call may wait for its answer to start (`http: "fetch"`
+   * only); it is then aborted and retried. A long poll passes its own with
+   * `send(command, { requestTimeout })`. Defaults to 3,000: the pipeline's
+   * calls take milliseconds, and an endpoint that accepts connections but
+   * never answers must not hang a program.
+   */
+  readonly requestTimeoutMs?: number;
   /**
    * HTTP stack. `"fetch"` (the default) uses the runtime's `fetch`: under
    * Deno it needs no `--allow-sys` (Deno's `node:https` asks for sys access
@@ -99,7 +108,6 @@ export interface ClientConfig {
  * @example Usage
  * ```ts
  * import { SQSClient } from "@aws-sdk/client-sqs";
-import { FetchHttpHandler } from "@smithy/fetch-http-handler";
  * import { clientConfig } from "./clients.ts";
  * import { readConfig } from "./config.ts";
  *
@@ -120,14 +128,15 @@ export function clientConfig(
     connectionTimeoutMs = 3_000,
     maxAttempts = 3,
     http = "fetch",
+    requestTimeoutMs = 3_000,
   } = options;
   return {
     region: config.region,
     maxAttempts,
     defaultUserAgentProvider: () => Promise.resolve(USER_AGENT),
-    // A long poll takes up to 20 s; a request gets 40 s in all.
+    // Under Deno, a fetch handler whose network errors the SDK retries.
     requestHandler: http === "fetch"
-      ? new FetchHttpHandler({ requestTimeout: 40_000 })
+      ? createFetchHandler({ requestTimeoutMs })
       : { connectionTimeout: connectionTimeoutMs },
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
     ...(config.local && !config.credentialsConfigured ? { credentials: localCredentials } : {}),

@@ -22,7 +22,7 @@ export interface PollPorts extends ComparePorts {
   readonly sqs: Pick<SQSClient, "send">;
 }
 
-/** A message handled and deleted. */
+/** A message handled (then deleted). */
 export interface HandledMessage {
   /** SQS message id. */
   readonly messageId: string;
@@ -65,7 +65,11 @@ export interface PollOptions {
    * default) instead of one `GetItem` per message.
    */
   readonly batchGet?: boolean;
-  /** Called for each message handled and deleted. */
+  /**
+   * Called for each message handled, before it is deleted: a process killed
+   * in between has shown it and gets it again (at least once), never the
+   * reverse. A failed delete is reported to `onPollError`.
+   */
   readonly onHandled?: (handled: HandledMessage) => void;
   /** Called for each message that failed (left on the queue). */
   readonly onFailed?: (failed: FailedMessage) => void;
@@ -77,7 +81,7 @@ export interface PollOptions {
 
 /** Counts of {@linkcode pollUpdates}. */
 export interface PollResult {
-  /** Messages handled and deleted. */
+  /** Messages handled (and deleted, unless `onPollError` said otherwise). */
   readonly handled: number;
   /** Messages that failed and were left on the queue. */
   readonly failed: number;
@@ -88,8 +92,9 @@ export interface PollResult {
 /**
  * Polls the update queue until the signal is aborted, `maxMessages` are
  * done, or after one poll with `once`. Each message is compared
- * ({@linkcode compareUpdate}); those handled are deleted together with
- * `DeleteMessageBatch` (failed deletes retried once); those that fail are
+ * ({@linkcode compareUpdate}); those handled are reported, then deleted
+ * together with `DeleteMessageBatch` (failed deletes retried once; one that
+ * still fails is delivered again, a duplicate); those that fail are
  * left, so SQS delivers them again and, after the queue's maxReceiveCount,
  * moves them to the dead-letter queue.
  *
@@ -138,7 +143,11 @@ export async function pollUpdates(ports: PollPorts, options: PollOptions): Promi
           WaitTimeSeconds: waitTimeSeconds,
           MessageSystemAttributeNames: ["ApproximateReceiveCount"],
         }),
-        signal ? { abortSignal: signal } : {},
+        // The answer of a long poll takes up to its wait, plus transit.
+        {
+          requestTimeout: (waitTimeSeconds + 10) * 1000,
+          ...(signal ? { abortSignal: signal } : {}),
+        },
       );
       messages = output.Messages ?? [];
     } catch (error) {
@@ -166,27 +175,32 @@ export async function pollUpdates(ports: PollPorts, options: PollOptions): Promi
       }
     }));
 
-    const done = results.filter((r) => r.handled !== undefined);
-    const notDeleted = await deleteMessages(
-      ports.sqs,
-      queueUrl,
-      done.map((r) => r.message),
-    );
+    // Report, then delete: a process killed in between has shown the
+    // message and gets it again, where the other order would lose it.
     for (const result of results) {
       if (result.handled) {
-        const deleteError = notDeleted.get(result.message.MessageId ?? "");
-        if (deleteError) {
-          onPollError(deleteError);
-          failed++;
-          onFailed({ ...result.handled, error: deleteError });
-        } else {
-          handled++;
-          onHandled(result.handled);
-        }
+        handled++;
+        onHandled(result.handled);
       } else if (result.failed) {
         failed++;
         onFailed(result.failed);
       }
+    }
+    const notDeleted = await deleteMessages(
+      ports.sqs,
+      queueUrl,
+      results.flatMap((r) => r.handled ? [r.message] : []),
+    );
+    const byError = new Map<Error, string[]>();
+    for (const [id, error] of notDeleted) byError.set(error, [...byError.get(error) ?? [], id]);
+    for (const [error, ids] of byError) {
+      onPollError(
+        new Error(
+          `Cannot delete handled message(s) ${ids.join(", ")}: ${error.message}; ` +
+            "SQS will deliver them again",
+          { cause: error },
+        ),
+      );
     }
     if (once) break;
   }
@@ -233,9 +247,7 @@ async function deleteMessages(
         for (const entry of output.Failed ?? []) {
           const message = chunk[Number(entry.Id)];
           if (!message) continue;
-          const error = new Error(
-            `Cannot delete message ${message.MessageId}: ${entry.Code}: ${entry.Message ?? ""}`,
-          );
+          const error = new Error(`${entry.Code}: ${entry.Message ?? ""}`.trimEnd());
           errors.set(message.MessageId ?? "", error);
           if (!entry.SenderFault) retry.push(message);
         }

@@ -158,23 +158,68 @@ Deno.test("pollUpdates() deletes a message only after it was handled; failures s
   assert.equal(receive?.MaxNumberOfMessages, 10);
 });
 
-Deno.test("pollUpdates() reports a message whose delete failed as not handled", async () => {
+Deno.test("pollUpdates() reports a handled message before deleting it, and a failed delete as a poll error", async () => {
   const w = world(1);
+  const order: string[] = [];
   const sqs = fakeClient({
     ReceiveMessage: () => ({ Messages: [message("m1", body(1))] }),
-    DeleteMessageBatch: () => ({
-      Successful: [],
-      Failed: [{ Id: "0", Code: "ReceiptHandleIsInvalid", SenderFault: true, Message: "gone" }],
-    }),
+    DeleteMessageBatch: () => {
+      order.push("delete");
+      return {
+        Successful: [],
+        Failed: [{ Id: "0", Code: "ReceiptHandleIsInvalid", SenderFault: true, Message: "gone" }],
+      };
+    },
   });
-  const failed: Error[] = [];
+  const errors: Error[] = [];
   const result = await pollUpdates({ ...readers(w), sqs }, {
     ...OPTIONS,
     once: true,
-    onFailed: (f) => failed.push(f.error),
+    onHandled: (h) => order.push(`handled ${h.messageId}`),
+    onPollError: (e) => errors.push(e),
   });
-  assert.equal(result.handled, 0);
-  assert.match(failed[0]?.message ?? "", /Cannot delete message m1: ReceiptHandleIsInvalid/);
+  assert.deepEqual(order, ["handled m1", "delete"], "shown first: a kill in between loses nothing");
+  assert.equal(result.handled, 1);
+  assert.equal(
+    errors[0]?.message,
+    "Cannot delete handled message(s) m1: ReceiptHandleIsInvalid: gone; SQS will deliver them again",
+  );
+});
+
+Deno.test("pollUpdates() reports one poll error for a delete call that fails as a whole", async () => {
+  const w = world(2);
+  const sqs = fakeClient({
+    ReceiveMessage: () => ({ Messages: [message("m1", body(1)), message("m2", body(2))] }),
+    DeleteMessageBatch: () => {
+      throw awsError("InternalFailure", 500);
+    },
+  });
+  const errors: Error[] = [];
+  const result = await pollUpdates({ ...readers(w), sqs }, {
+    ...OPTIONS,
+    once: true,
+    onPollError: (e) => errors.push(e),
+  });
+  assert.equal(result.handled, 2);
+  assert.equal(sqs.callsOf("DeleteMessageBatch").length, 2, "retried once");
+  assert.equal(errors.length, 1);
+  assert.match(
+    errors[0]?.message ?? "",
+    /^Cannot delete handled message\(s\) m1, m2: InternalFailure/,
+  );
+});
+
+Deno.test("pollUpdates() gives a long poll a time limit longer than its wait", async () => {
+  const w = world(1);
+  const { sqs } = queue([[message("m1", body(1))]]);
+  const options: unknown[] = [];
+  const send = sqs.send.bind(sqs);
+  const spy = {
+    ...sqs,
+    send: (command: object, opts?: unknown) => (options.push(opts), send(command, opts)),
+  };
+  await pollUpdates({ ...readers(w), sqs: spy }, { ...OPTIONS, once: true, waitTimeSeconds: 20 });
+  assert.deepEqual(options[0], { requestTimeout: 30_000 });
 });
 
 Deno.test("pollUpdates() stops at maxMessages, asking for no more than it needs", async () => {
