@@ -10,6 +10,7 @@
 import type { AwsService } from "./_operation.ts";
 import type { FauxqsService } from "./_fauxqs.ts";
 import type { InnerRequest, InnerResponse, InnerService } from "./_inner.ts";
+import { createDynamoDbLayer } from "./_dynamodb_layer.ts";
 import { createS3Layer } from "./_s3_layer.ts";
 import { createSqsLayer } from "./_sqs_layer.ts";
 
@@ -34,6 +35,7 @@ export function createCompat(options: CompatOptions): Compat {
   const { fauxqs, dynamodb } = options;
   const s3 = createS3Layer({ fauxqs, vault: fauxqs.vault, region: options.region });
   const sqs = createSqsLayer({ fauxqs });
+  const dynamoDb = createDynamoDbLayer({ dynamodb, vault: fauxqs.vault });
   return {
     handle(service, operation, request) {
       switch (service) {
@@ -42,7 +44,7 @@ export function createCompat(options: CompatOptions): Compat {
         case "sqs":
           return sqs.handle(operation, request);
         case "dynamodb":
-          return dynamodb.handle(request);
+          return dynamoDb.handle(operation, request);
         default:
           return fauxqs.handle(request);
       }
