@@ -8,7 +8,7 @@
 
 import { type DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import type { SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { createBatcher } from "./batcher.ts";
 import { type Item, laptopToItem } from "./item_codec.ts";
 import { type Laptop, makeLaptop } from "./laptop.ts";
@@ -90,8 +90,13 @@ export interface GenerateOptions {
   readonly tableName: string;
   /** S3 bucket. */
   readonly bucketName: string;
-  /** URL of the upload queue. */
-  readonly queueUrl: string;
+  /**
+   * URL of the upload queue, or a function called before each send call that
+   * gives it. Resolve the URL once and pass the string; the function form
+   * exists to reproduce the seed's call pattern (a `GetQueueUrl` per send) in
+   * the benchmark.
+   */
+  readonly queueUrl: string | (() => Promise<string>);
   /** Records in flight at once. Defaults to 1. */
   readonly concurrency?: number;
   /**
@@ -101,6 +106,12 @@ export interface GenerateOptions {
    * random UUIDs v4, so an overwrite would need a UUID collision.
    */
   readonly itemBatchSize?: number;
+  /**
+   * Messages per send call. 1 sends each message with `SendMessage` as soon
+   * as its writes are done; 2 to 10 (the default) gather the messages of the
+   * records in flight into `SendMessageBatch` calls.
+   */
+  readonly messageBatchSize?: number;
   /** Makes each record. Defaults to {@linkcode makeLaptop}. */
   readonly makeRecord?: () => Laptop;
   /** Called after each completed step. */
@@ -126,6 +137,10 @@ export interface GenerateResult {
  * 3. `PutItem` on condition `attribute_not_exists(#uuid)`;
  * 4. queue `{dynamodb_key, s3_key}`: only after 2 and 3 succeeded, gathered
  *    up to ten to a `SendMessageBatch` (records in flight at once share calls).
+ *
+ * Batched writes and sends leave when full, or as soon as no record in
+ * flight could still join them, or at the latest 20 ms after their first
+ * entry.
  *
  * When step 2 or 3 fails the local file is removed again, and the result
  * says which steps remain done. Nothing is ever overwritten.
@@ -158,6 +173,7 @@ export async function generateLaptops(
     concurrency = 1,
     makeRecord = () => makeLaptop(),
     itemBatchSize = 1,
+    messageBatchSize = SQS_BATCH_LIMIT,
     onProgress = () => {},
     signal,
   } = options;
@@ -169,6 +185,14 @@ export async function generateLaptops(
       `Invalid item batch size ${itemBatchSize}: give a whole number from 1 to ${DYNAMODB_WRITE_BATCH_LIMIT}`,
     );
   }
+  if (
+    !Number.isSafeInteger(messageBatchSize) || messageBatchSize < 1 ||
+    messageBatchSize > SQS_BATCH_LIMIT
+  ) {
+    throw new RangeError(
+      `Invalid message batch size ${messageBatchSize}: give a whole number from 1 to ${SQS_BATCH_LIMIT}`,
+    );
+  }
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`Invalid concurrency ${concurrency}: give a whole number of 1 or more`);
   }
@@ -177,14 +201,31 @@ export async function generateLaptops(
   const failed = new Map<string, FailedLaptop>();
   const itemWriter = itemBatchSize === 1 ? undefined : createBatcher<Item, void>({
     size: itemBatchSize,
+    lingerMs: BATCH_LINGER_MS,
     send: (items) => writeItems(ports.dynamodb, tableName, items),
   });
+  const resolveQueueUrl = typeof queueUrl === "string" ? () => queueUrl : queueUrl;
   const messageSender = createBatcher<string, string>({
-    size: SQS_BATCH_LIMIT,
+    size: messageBatchSize,
+    lingerMs: BATCH_LINGER_MS,
     send: async (bodies) => {
+      const url = await resolveQueueUrl();
+      if (messageBatchSize === 1) {
+        // One message per call, as the seed sends it.
+        return await Promise.all(bodies.map(async (body) => {
+          try {
+            const output = await ports.sqs.send(
+              new SendMessageCommand({ QueueUrl: url, MessageBody: body }),
+            );
+            return { ok: true, value: output.MessageId ?? "" } as const;
+          } catch (error) {
+            return { ok: false, error: asError(error) } as const;
+          }
+        }));
+      }
       const { sent, failed } = await sendMessages(
         ports.sqs,
-        queueUrl,
+        url,
         bodies.map((body, i) => ({ id: String(i), body })),
       );
       return bodies.map((_, i) => {
@@ -208,6 +249,16 @@ export async function generateLaptops(
     );
   };
 
+  // Records upstream of each batcher. A batch leaves as soon as no record is
+  // left that could still join it (or when it is full, or after the linger),
+  // so batches fill up to the records in flight and a lone record never waits.
+  let uploading = 0;
+  let writingItems = 0;
+  const upstreamChanged = () => {
+    if (uploading === 0) itemWriter?.flush();
+    if (uploading === 0 && writingItems === 0) messageSender.flush();
+  };
+
   const writeOne = async (fileName: string) => {
     const laptop = makeRecord();
     const path = `${outDir}/${fileName}`;
@@ -219,25 +270,46 @@ export async function generateLaptops(
       done.push("file");
       onProgress({ fileName, step, laptop });
       step = "object";
-      await ports.s3.send(
-        new PutObjectCommand({
-          Bucket: bucketName,
-          Key: fileName,
-          Body: body,
-          ContentType: "application/json",
-          IfNoneMatch: "*",
-        }),
-      );
+      uploading++;
+      try {
+        await ports.s3.send(
+          new PutObjectCommand({
+            Bucket: bucketName,
+            Key: fileName,
+            Body: body,
+            ContentType: "application/json",
+            IfNoneMatch: "*",
+          }),
+        );
+      } catch (error) {
+        uploading--;
+        upstreamChanged();
+        throw error;
+      }
       done.push("object");
       onProgress({ fileName, step, laptop });
       step = "item";
-      await putItem(laptop);
+      // Join the item batch, then leave the uploads: the order matters.
+      const itemWritten = putItem(laptop);
+      writingItems++;
+      uploading--;
+      upstreamChanged();
+      try {
+        await itemWritten;
+      } catch (error) {
+        writingItems--;
+        upstreamChanged();
+        throw error;
+      }
       done.push("item");
       onProgress({ fileName, step, laptop });
       step = "message";
-      const messageId = await messageSender.add(
+      const messageSent = messageSender.add(
         formatPipelineMessage({ dynamodb_key: laptop.uuid, s3_key: fileName }),
       );
+      writingItems--;
+      upstreamChanged();
+      const messageId = await messageSent;
       done.push("message");
       generated.set(fileName, { fileName, path, laptop, messageId });
       onProgress({ fileName, step, laptop });
@@ -305,4 +377,14 @@ function describeStepError(
     message = `Cannot ${what}: ${error instanceof Error ? error.message : String(error)}`;
   }
   return new Error(message, { cause: error });
+}
+
+/**
+ * Longest wait of a batch for more records: used only while records that
+ * could join it are still on their way (an upload or an item write in flight).
+ */
+const BATCH_LINGER_MS = 20;
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

@@ -246,3 +246,153 @@ Deno.test("generateLaptops() with item batches writes with BatchWriteItem and lo
     RangeError,
   );
 });
+
+Deno.test("generateLaptops() loses no message when a SendMessageBatch fails in part", async () => {
+  let call = 0;
+  const accepted = new Map<string, number>();
+  const { ports, makeRecord } = setup({
+    sqs: {
+      SendMessageBatch: (input: Record<string, unknown>) => {
+        call++;
+        const entries = input.Entries as { Id: string; MessageBody: string }[];
+        // The message of uuid 3 is refused (sender's fault); on the first call
+        // every third entry fails through SQS's fault and is retried.
+        const refused = (e: { MessageBody: string }) => e.MessageBody.includes(uuid(3));
+        const throttled = (_: unknown, i: number) => call === 1 && i % 3 === 1;
+        for (const [i, e] of entries.entries()) {
+          if (refused(e) || throttled(e, i)) continue;
+          const key = JSON.parse(e.MessageBody).s3_key as string;
+          accepted.set(key, (accepted.get(key) ?? 0) + 1);
+        }
+        return {
+          Successful: entries.filter((e, i) => !refused(e) && !throttled(e, i)).map((e) => ({
+            Id: e.Id,
+            MessageId: `m-${call}-${e.Id}`,
+          })),
+          Failed: entries.flatMap((e, i) =>
+            refused(e)
+              ? [{ Id: e.Id, Code: "InvalidParameterValue", SenderFault: true }]
+              : throttled(e, i)
+              ? [{ Id: e.Id, Code: "InternalError", SenderFault: false }]
+              : []
+          ),
+        };
+      },
+    },
+  });
+  const fileNames = Array.from({ length: 20 }, (_, i) => `l-${i + 1}.json`);
+  const result = await generateLaptops(ports, {
+    ...OPTIONS,
+    fileNames,
+    makeRecord,
+    concurrency: 20,
+  });
+  assert.equal(result.generated.length, 19);
+  assert.deepEqual(result.failed.map((f) => f.done), [["file", "object", "item"]]);
+  assert.deepEqual(result.failed.map((f) => f.notDone), [["message"]]);
+  assert.ok(call > 2, "the throttled entries were sent again");
+  // SQS accepted each generated record's message exactly once, and nothing else.
+  assert.deepEqual(
+    [...accepted.entries()].sort(),
+    result.generated.map((g) => [g.fileName, 1]).sort(),
+  );
+  assert.equal(new Set(result.generated.map((g) => g.messageId)).size, 19);
+});
+
+Deno.test("generateLaptops() with a message batch size of 1 sends each message with SendMessage", async () => {
+  const { ports, makeRecord } = setup({
+    sqs: {
+      SendMessage: (input: Record<string, unknown>) => ({ MessageId: `m-${input.QueueUrl}` }),
+    },
+  });
+  const result = await generateLaptops(ports, {
+    ...OPTIONS,
+    fileNames: ["a.json", "b.json", "c.json"],
+    makeRecord,
+    concurrency: 3,
+    messageBatchSize: 1,
+  });
+  assert.equal(result.generated.length, 3);
+  assert.equal(ports.sqs.callsOf("SendMessage").length, 3);
+  assert.equal(ports.sqs.callsOf("SendMessageBatch").length, 0);
+  await assert.rejects(
+    generateLaptops(ports, { ...OPTIONS, fileNames: ["x.json"], messageBatchSize: 11 }),
+    RangeError,
+  );
+});
+
+Deno.test("generateLaptops() calls a queueUrl function before each send call, and a failed lookup fails only those messages", async () => {
+  const { ports, makeRecord } = setup({
+    sqs: { SendMessage: () => ({ MessageId: "m" }) },
+  });
+  let lookups = 0;
+  const result = await generateLaptops(ports, {
+    ...OPTIONS,
+    queueUrl: () => {
+      lookups++;
+      return lookups === 2
+        ? Promise.reject(new Error("AWS.SimpleQueueService.NonExistentQueue"))
+        : Promise.resolve(OPTIONS.queueUrl);
+    },
+    fileNames: ["a.json", "b.json", "c.json"],
+    makeRecord,
+    messageBatchSize: 1,
+  });
+  assert.equal(lookups, 3);
+  assert.deepEqual(result.generated.map((g) => g.fileName), ["a.json", "c.json"]);
+  assert.deepEqual(result.failed.map((f) => [f.fileName, f.notDone]), [["b.json", ["message"]]]);
+  assert.match(
+    result.failed[0]?.error.message ?? "",
+    /Cannot send the message: .*NonExistentQueue/,
+  );
+});
+
+Deno.test("generateLaptops() fills a batch with every record whose upload is in flight", async () => {
+  let uploads = 0;
+  const { ports, makeRecord } = setup({
+    s3: {
+      // Uploads end 2 ms apart, longer than a short linger would wait.
+      PutObject: () =>
+        new Promise((resolve) => setTimeout(() => resolve({ ETag: '"e"' }), 2 * uploads++)),
+    },
+    dynamodb: { BatchWriteItem: () => ({ UnprocessedItems: {} }) },
+  });
+  const fileNames = Array.from({ length: 8 }, (_, i) => `l-${i + 1}.json`);
+  const result = await generateLaptops(ports, {
+    ...OPTIONS,
+    fileNames,
+    makeRecord,
+    concurrency: 8,
+    itemBatchSize: 25,
+  });
+  assert.equal(result.generated.length, 8);
+  const writes = ports.dynamodb.callsOf("BatchWriteItem");
+  assert.deepEqual(
+    writes.map((c) => (c.input.RequestItems as Record<string, unknown[]>).laptops?.length),
+    [8],
+  );
+  assert.deepEqual(
+    ports.sqs.callsOf("SendMessageBatch").map((c) => (c.input.Entries as unknown[]).length),
+    [8],
+  );
+});
+
+Deno.test("generateLaptops() sends a lone record's batches at once, without waiting for more", async () => {
+  const { ports, makeRecord } = setup({
+    dynamodb: { BatchWriteItem: () => ({ UnprocessedItems: {} }) },
+  });
+  const started = performance.now();
+  const result = await generateLaptops(ports, {
+    ...OPTIONS,
+    fileNames: ["a.json", "b.json", "c.json"],
+    makeRecord,
+    concurrency: 1,
+    itemBatchSize: 25,
+  });
+  const elapsed = performance.now() - started;
+  assert.equal(result.generated.length, 3);
+  assert.equal(ports.dynamodb.callsOf("BatchWriteItem").length, 3);
+  assert.equal(ports.sqs.callsOf("SendMessageBatch").length, 3);
+  // Waiting out the 20 ms linger would take 3 records x 2 batches x 20 ms.
+  assert.ok(elapsed < 60, `${elapsed.toFixed(1)} ms`);
+});
