@@ -1,0 +1,349 @@
+/**
+ * `deno task bench [--items N] [--json] [--rate R]`: N items through the
+ * whole pipeline on a local AWS in memory, with the seed's call pattern
+ * (baseline) and with the project's defaults (optimized), in the same run;
+ * then an open-loop run at R items/s. See `--help`.
+ *
+ * How it runs: each run gets a fresh local AWS (in memory, ephemeral port)
+ * on this process's main thread; the Lambda runs as AWS runs it, a bundle
+ * under Node.js behind the local event source mapping; the generator and the
+ * service are the lib's own functions (`generateLaptops`, `pollUpdates`)
+ * called in process, each in a Web Worker (own thread and V8 isolate).
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { latencyChartSvg } from "./chart.ts";
+import { PRICES } from "./cost.ts";
+import { formatReport } from "./format_report.ts";
+import { buildReport, type BundleVariant, reportRun, type RunReport } from "./report.ts";
+import { bundle, coldImportTimes } from "./_bundle.ts";
+import { measureCeiling } from "./_ceiling.ts";
+import { runPipeline, type RunSettings } from "./_run.ts";
+
+const USAGE = `Usage: deno task bench [options]
+
+Runs N items through the whole pipeline (generator -> S3 + DynamoDB -> upload
+queue -> Lambda -> update queue -> service) on a local AWS in memory, twice:
+baseline (the seed's call pattern) and optimized (the project's defaults);
+then the optimized pipeline open loop at R items/s. Prints a table, writes
+bench/out/report.txt, report.json and latency.svg.
+
+Options:
+  --items N       items per run (default 1000)
+  --rate R        open-loop run at R items/s offered (default 100; 0 skips it)
+  --rate-items M  items of the open-loop run (default N, at most 15 s of load)
+  --json          print one JSON object on stdout instead of the table
+  -h, --help      show this help`;
+
+const OUT_DIR = "bench/out";
+const LAMBDA_BUNDLE = "dist/update_item.mjs";
+const SEED_BUNDLE = `${OUT_DIR}/seed_update_item.mjs`;
+const COLD_IMPORT_RUNS = 9;
+const LAMBDA_MEMORY_MB = 256;
+
+async function main(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        items: { type: "string", default: "1000" },
+        rate: { type: "string", default: "100" },
+        "rate-items": { type: "string" },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const items = Number(values.items);
+  if (!Number.isSafeInteger(items) || items < 10 || items > 1_000_000) {
+    return usageError(`Invalid --items ${values.items}: give a whole number from 10 to 1000000`);
+  }
+  const rate = Number(values.rate);
+  if (!Number.isFinite(rate) || rate < 0 || rate > 10_000) {
+    return usageError(`Invalid --rate ${values.rate}: give items per second from 0 to 10000`);
+  }
+  const rateItems = values["rate-items"] === undefined
+    ? Math.min(items, Math.max(10, Math.round(rate * 15)))
+    : Number(values["rate-items"]);
+  if (!Number.isSafeInteger(rateItems) || rateItems < 10) {
+    return usageError(
+      `Invalid --rate-items ${values["rate-items"]}: give a whole number of 10 or more`,
+    );
+  }
+  const say = (text: string) => {
+    if (!values.json || Deno.stderr.isTerminal()) console.error(text);
+  };
+
+  await Deno.mkdir(OUT_DIR, { recursive: true });
+  say("Building the Lambda bundle (deno task build)...");
+  await buildLambda();
+
+  say("Bundling the baseline Lambda and the bundle variants...");
+  const bundles = await measureBundles();
+  for (const variant of bundles) {
+    say(`  ${variant.name}: ${variant.bytes} bytes, cold import ${median(variant.coldImportMs)}`);
+  }
+
+  say("Measuring the local AWS alone...");
+  const ceiling = { concurrency: 8, rates: {} as Record<string, number> };
+  ceiling.rates = await measureCeiling({
+    clients: 1,
+    concurrency: ceiling.concurrency,
+    durationMs: 700,
+  });
+
+  const timeoutMs = Math.max(120_000, items * 100);
+  const baselineSettings: RunSettings = {
+    name: "baseline",
+    items,
+    generator: {
+      concurrency: 1,
+      itemBatchSize: 1,
+      messageBatchSize: 1,
+      queueUrlPerSend: true,
+      ratePerSecond: 0,
+    },
+    lambda: {
+      code: SEED_BUNDLE,
+      batchSize: 1,
+      maximumBatchingWindowSeconds: 0,
+      maximumConcurrency: 2,
+      memoryMb: LAMBDA_MEMORY_MB,
+    },
+    service: { batchSize: 1, batchGet: false },
+    timeoutMs,
+  };
+  const optimizedSettings: RunSettings = {
+    name: "optimized",
+    items,
+    // deno task generate --count N: concurrency 16, 25 items per BatchWriteItem.
+    generator: {
+      concurrency: 16,
+      itemBatchSize: 25,
+      messageBatchSize: 10,
+      queueUrlPerSend: false,
+      ratePerSecond: 0,
+    },
+    // RESOURCES.updateFunction: batch 10, no batching window, 2 at once.
+    lambda: {
+      code: LAMBDA_BUNDLE,
+      batchSize: 10,
+      maximumBatchingWindowSeconds: 0,
+      maximumConcurrency: 2,
+      memoryMb: LAMBDA_MEMORY_MB,
+    },
+    // pollUpdates defaults: 10 per receive, one BatchGetItem per batch.
+    service: { batchSize: 10, batchGet: true },
+    timeoutMs,
+  };
+
+  const runs: RunReport[] = [];
+  const failures: string[] = [];
+  for (const settings of [baselineSettings, optimizedSettings]) {
+    runs.push(await run(settings));
+  }
+  let openLoop: RunReport | null = null;
+  if (rate > 0) {
+    openLoop = await run({
+      ...optimizedSettings,
+      name: "open loop",
+      items: rateItems,
+      // Enough generator workers that none is missing when its slot comes.
+      generator: { ...optimizedSettings.generator, concurrency: 256, ratePerSecond: rate },
+      timeoutMs: Math.max(120_000, (rateItems / rate) * 1000 * 3),
+    });
+  }
+
+  const [baseline, optimized] = runs as [RunReport, RunReport];
+  const report = buildReport(baseline, optimized, {
+    openLoop,
+    ceiling,
+    bundles,
+    machine: await machine(),
+    prices: PRICES,
+  });
+  const text = formatReport(report);
+  const svg = latencyChartSvg(
+    [
+      {
+        name: `baseline: ${baseline.items_per_s.toFixed(1)} items/s`,
+        color: "#c0392b",
+        samples: samples.get(baseline) ?? [],
+      },
+      {
+        name: `optimized: ${optimized.items_per_s.toFixed(1)} items/s`,
+        color: "#2471a3",
+        samples: samples.get(optimized) ?? [],
+      },
+      ...(openLoop
+        ? [{
+          name: `optimized, open loop at ${rate} items/s offered`,
+          color: "#1e8449",
+          samples: samples.get(openLoop) ?? [],
+        }]
+        : []),
+    ],
+    { title: `Latency from generate to handled, ${items.toLocaleString("en-US")} items per run` },
+  );
+  await Deno.writeTextFile(`${OUT_DIR}/report.txt`, text);
+  await Deno.writeTextFile(`${OUT_DIR}/report.json`, JSON.stringify(report, null, 2) + "\n");
+  await Deno.writeTextFile(`${OUT_DIR}/latency.svg`, svg);
+  if (values.json) {
+    console.log(JSON.stringify(report));
+  } else {
+    console.log(text);
+    console.log(
+      `Report: ${OUT_DIR}/report.txt, ${OUT_DIR}/report.json; chart: ${OUT_DIR}/latency.svg`,
+    );
+  }
+  for (const failure of failures) console.error(failure);
+  return failures.length > 0 ? 1 : 0;
+
+  async function run(settings: RunSettings): Promise<RunReport> {
+    const label = settings.generator.ratePerSecond > 0
+      ? `${settings.name} (${settings.generator.ratePerSecond} items/s offered)`
+      : settings.name;
+    say(`Running ${label}: ${settings.items} items...`);
+    const interactive = Deno.stderr.isTerminal();
+    const measurement = await runPipeline(settings, (handled) => {
+      if (interactive) {
+        Deno.stderr.writeSync(new TextEncoder().encode(`\r  ${handled}/${settings.items} handled`));
+      }
+    });
+    if (interactive) Deno.stderr.writeSync(new TextEncoder().encode("\n"));
+    const runReport = reportRun(measurement, ceiling.rates);
+    samples.set(runReport, measurement.samples);
+    if (measurement.handled < settings.items || measurement.timedOut) {
+      failures.push(
+        `Benchmark run ${label} lost items: ${measurement.handled} of ${settings.items} handled` +
+          (measurement.timedOut ? " before the timeout" : ""),
+      );
+    }
+    for (const failure of measurement.failures.slice(0, 10)) {
+      failures.push(`Benchmark run ${label}: ${failure}`);
+    }
+    say(
+      `  ${runReport.items_per_s.toFixed(1)} items/s, ${
+        runReport.requests_per_item.toFixed(2)
+      } requests/item, ` +
+        `p99 ${Math.round(runReport.p99_ms)} ms`,
+    );
+    return runReport;
+  }
+}
+
+const samples = new Map<RunReport, [number, number][]>();
+
+/** Runs `deno task build`, quietly: in `--json` mode stdout carries only the report. */
+async function buildLambda(): Promise<void> {
+  const output = await new Deno.Command("deno", {
+    args: ["task", "--quiet", "build"],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!output.success) {
+    const text = new TextDecoder().decode(output.stderr) + new TextDecoder().decode(output.stdout);
+    throw new Error(`Cannot build the Lambda bundle: deno task build failed:\n${text.trim()}`);
+  }
+}
+
+/** Builds the seed's Lambda for the baseline and the variants, and times their imports. */
+async function measureBundles(): Promise<BundleVariant[]> {
+  await bundle({ entry: "bench/_seed_update_item.ts", output: SEED_BUNDLE, conditions: "module" });
+  const variants: BundleVariant[] = [];
+  const add = async (name: string, description: string, path: string) => {
+    const { size } = await Deno.stat(path);
+    try {
+      variants.push({
+        name,
+        description,
+        bytes: size,
+        coldImportMs: await coldImportTimes(path, COLD_IMPORT_RUNS),
+      });
+    } catch (error) {
+      variants.push({
+        name,
+        description,
+        bytes: size,
+        coldImportMs: [],
+        error: (error as Error).message,
+      });
+    }
+  };
+  await add(
+    "bundled, ES module builds",
+    "deno task build: SDK bundled and tree-shaken, package condition `module` (the SDK's ES builds)",
+    LAMBDA_BUNDLE,
+  );
+  const nodeCondition = `${OUT_DIR}/update_item_node_condition.mjs`;
+  await bundle({ entry: "lambda/update_item.ts", output: nodeCondition });
+  await add(
+    "bundled, CommonJS builds",
+    "SDK bundled with Deno's default `node` condition: the SDK core's CommonJS builds, not tree-shaken",
+    nodeCondition,
+  );
+  const external = `${OUT_DIR}/update_item_sdk_external.mjs`;
+  await bundle({
+    entry: "lambda/update_item.ts",
+    output: external,
+    conditions: "module",
+    external: ["@aws-sdk/*", "@smithy/*"],
+  });
+  await add(
+    "SDK external",
+    "@aws-sdk/* and @smithy/* left out, loaded at run time from node_modules (as the nodejs22.x runtime would from its own SDK v3)",
+    external,
+  );
+  return variants;
+}
+
+async function machine(): Promise<Record<string, string | number>> {
+  let node = "unknown";
+  try {
+    const output = await new Deno.Command("node", {
+      args: ["--version"],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    node = new TextDecoder().decode(output.stdout).trim();
+  } catch {
+    // Reported as unknown.
+  }
+  return {
+    cpus: navigator.hardwareConcurrency,
+    os: `${Deno.build.os} ${Deno.build.arch}`,
+    deno: Deno.version.deno,
+    node,
+    date: new Date().toISOString(),
+  };
+}
+
+function median(values: readonly number[]): string {
+  if (values.length === 0) return "not measured";
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${(sorted[Math.floor((sorted.length - 1) / 2)] ?? 0).toFixed(1)} ms median`;
+}
+
+function usageError(message: string): number {
+  console.error(`${message}\nRun with --help for usage.`);
+  return 2;
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exitCode = await main(Deno.args);
+  } catch (error) {
+    console.error(`Cannot run the benchmark: ${error instanceof Error ? error.message : error}`);
+    Deno.exitCode = 1;
+  }
+}
