@@ -1,0 +1,642 @@
+"""Conformance cases of the local AWS, run with boto3 (the Python SDK).
+
+Usage: python3 tests/conformance/boto3_conformance.py ENDPOINT
+
+Each case follows the AWS documentation page named in its docstring and
+prints one JSON line: {"case": ..., "ok": true|false, "detail": ...}. The
+exit code is 0 when every case passed. Run by tests/e2e/conformance_boto3_test.ts
+against a local AWS on an ephemeral port.
+"""
+
+import hashlib
+import json
+import sys
+import time
+import traceback
+from datetime import datetime, timedelta, timezone
+
+import boto3
+import botocore
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
+
+ENDPOINT = sys.argv[1]
+MB = 1024 * 1024
+CASES = []
+
+
+def client(service, region="us-east-1"):
+    return boto3.client(
+        service,
+        endpoint_url=ENDPOINT,
+        region_name=region,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
+    )
+
+
+s3 = client("s3")
+sqs = client("sqs")
+ddb = client("dynamodb")
+
+
+def case(fn):
+    CASES.append(fn)
+    return fn
+
+
+def error_of(call):
+    """Runs call and returns its ClientError response (fails if it succeeds)."""
+    try:
+        call()
+    except botocore.exceptions.ClientError as error:
+        return error.response
+    raise AssertionError("expected an error, the call succeeded")
+
+
+def expect_error(call, code, status=None, message=None):
+    response = error_of(call)
+    got = response["Error"]["Code"]
+    assert got == code, f"code {got!r}, expected {code!r} ({response['Error']})"
+    if status is not None:
+        got_status = response["ResponseMetadata"]["HTTPStatusCode"]
+        assert got_status == status, f"status {got_status}, expected {status}"
+    if message is not None:
+        got_message = response["Error"].get("Message")
+        assert got_message == message, f"message {got_message!r}, expected {message!r}"
+    return response
+
+
+def delete_all_versions(bucket):
+    paginator = s3.get_paginator("list_object_versions")
+    for page in paginator.paginate(Bucket=bucket):
+        objects = [
+            {"Key": v["Key"], "VersionId": v["VersionId"]}
+            for v in page.get("Versions", []) + page.get("DeleteMarkers", [])
+        ]
+        if objects:
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": objects, "Quiet": True})
+    s3.delete_bucket(Bucket=bucket)
+
+
+# ── S3 ──────────────────────────────────────────────────────────────────────
+
+
+@case
+def s3_get_bucket_location_us_east_1():
+    """GetBucketLocation: https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html
+    Buckets in us-east-1 have a null LocationConstraint."""
+    s3.create_bucket(Bucket="loc-us-east-1")
+    assert s3.get_bucket_location(Bucket="loc-us-east-1")["LocationConstraint"] is None
+    expect_error(lambda: s3.get_bucket_location(Bucket="no-such-bucket-x"), "NoSuchBucket", 404)
+
+
+@case
+def s3_create_bucket_location_constraints():
+    """CreateBucket: https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html"""
+    expect_error(
+        lambda: s3.create_bucket(
+            Bucket="loc-explicit",
+            CreateBucketConfiguration={"LocationConstraint": "us-east-1"},
+        ),
+        "InvalidLocationConstraint",
+        400,
+    )
+    eu = client("s3", "eu-west-1")
+    expect_error(
+        lambda: eu.create_bucket(Bucket="loc-unspecified"),
+        "IllegalLocationConstraintException",
+        400,
+        "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.",
+    )
+    expect_error(
+        lambda: eu.create_bucket(
+            Bucket="loc-other",
+            CreateBucketConfiguration={"LocationConstraint": "eu-central-1"},
+        ),
+        "IllegalLocationConstraintException",
+        400,
+    )
+    eu.create_bucket(
+        Bucket="loc-eu-west-1", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    assert s3.get_bucket_location(Bucket="loc-eu-west-1")["LocationConstraint"] == "eu-west-1"
+    head = s3.head_bucket(Bucket="loc-eu-west-1")
+    assert head["ResponseMetadata"]["HTTPHeaders"]["x-amz-bucket-region"] == "eu-west-1"
+    expect_error(
+        lambda: eu.create_bucket(
+            Bucket="loc-eu-west-1",
+            CreateBucketConfiguration={"LocationConstraint": "eu-west-1"},
+        ),
+        "BucketAlreadyOwnedByYou",
+        409,
+    )
+    # The us-east-1 endpoint may create a bucket in another region.
+    s3.create_bucket(
+        Bucket="loc-from-global", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
+    )
+    assert s3.get_bucket_location(Bucket="loc-from-global")["LocationConstraint"] == "eu-west-2"
+    # Re-creating your own us-east-1 bucket there is a no-op.
+    s3.create_bucket(Bucket="loc-us-east-1")
+    regions = {b["Name"]: b.get("BucketRegion") for b in s3.list_buckets()["Buckets"]}
+    assert regions["loc-eu-west-1"] == "eu-west-1", regions
+    assert "0-local-aws-internal" not in regions
+
+
+@case
+def s3_versioning_lifecycle():
+    """Versioning: https://docs.aws.amazon.com/AmazonS3/latest/userguide/versioning-workflows.html,
+    PutBucketVersioning, ListObjectVersions, GetObject/HeadObject/DeleteObject with VersionId."""
+    bucket = "versioned-bucket"
+    s3.create_bucket(Bucket=bucket)
+    assert "Status" not in s3.get_bucket_versioning(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="before", Body=b"unversioned")
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    v1 = s3.put_object(Bucket=bucket, Key="k", Body=b"one")["VersionId"]
+    v2 = s3.put_object(Bucket=bucket, Key="k", Body=b"two")["VersionId"]
+    assert v1 and v2 and v1 != v2
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"two"
+    got = s3.get_object(Bucket=bucket, Key="k", VersionId=v1)
+    assert got["Body"].read() == b"one" and got["VersionId"] == v1
+    assert s3.head_object(Bucket=bucket, Key="k", VersionId=v1)["ContentLength"] == 3
+    marker = s3.delete_object(Bucket=bucket, Key="k")
+    assert marker["DeleteMarker"] is True and marker["VersionId"]
+    missing = expect_error(lambda: s3.get_object(Bucket=bucket, Key="k"), "NoSuchKey", 404)
+    assert missing["ResponseMetadata"]["HTTPHeaders"]["x-amz-delete-marker"] == "true"
+    expect_error(
+        lambda: s3.get_object(Bucket=bucket, Key="k", VersionId=marker["VersionId"]),
+        "MethodNotAllowed",
+        405,
+    )
+    versions = s3.list_object_versions(Bucket=bucket)
+    assert [(v["Key"], v["VersionId"]) for v in versions["Versions"]] == [
+        ("before", "null"),
+        ("k", v2),
+        ("k", v1),
+    ], versions["Versions"]
+    assert [(m["VersionId"], m["IsLatest"]) for m in versions["DeleteMarkers"]] == [
+        (marker["VersionId"], True)
+    ]
+    expect_error(lambda: s3.delete_bucket(Bucket=bucket), "BucketNotEmpty", 409)
+    # Deleting the delete marker brings the object back.
+    s3.delete_object(Bucket=bucket, Key="k", VersionId=marker["VersionId"])
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"two"
+    # Deleting the current version makes the previous one current.
+    s3.delete_object(Bucket=bucket, Key="k", VersionId=v2)
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"one"
+    expect_error(
+        lambda: s3.get_object(Bucket=bucket, Key="k", VersionId="A" * 32), "NoSuchVersion", 404
+    )
+    delete_all_versions(bucket)
+    assert bucket not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+
+
+@case
+def s3_versioning_suspended_null_version():
+    """Suspended versioning: https://docs.aws.amazon.com/AmazonS3/latest/userguide/AddingObjectstoVersionSuspendedBuckets.html"""
+    bucket = "suspended-bucket"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    kept = s3.put_object(Bucket=bucket, Key="k", Body=b"kept")["VersionId"]
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+    s3.put_object(Bucket=bucket, Key="k", Body=b"null one")
+    s3.put_object(Bucket=bucket, Key="k", Body=b"null two")
+    ids = [v["VersionId"] for v in s3.list_object_versions(Bucket=bucket)["Versions"]]
+    assert ids == ["null", kept], ids
+    assert s3.get_object(Bucket=bucket, Key="k", VersionId="null")["Body"].read() == b"null two"
+    delete_all_versions(bucket)
+
+
+@case
+def s3_unversioned_cleanup_bucket_not_empty():
+    """DeleteBucket: https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html"""
+    s3.create_bucket(Bucket="plain-bucket")
+    s3.put_object(Bucket="plain-bucket", Key="a", Body=b"a")
+    expect_error(lambda: s3.delete_bucket(Bucket="plain-bucket"), "BucketNotEmpty", 409)
+    versions = s3.list_object_versions(Bucket="plain-bucket")["Versions"]
+    assert [(v["Key"], v["VersionId"]) for v in versions] == [("a", "null")]
+    s3.delete_objects(Bucket="plain-bucket", Delete={"Objects": [{"Key": "a"}]})
+    s3.delete_bucket(Bucket="plain-bucket")
+
+
+@case
+def s3_conditional_writes():
+    """Conditional writes: https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html"""
+    for bucket, versioned in [("cond-plain", False), ("cond-versioned", True)]:
+        s3.create_bucket(Bucket=bucket)
+        if versioned:
+            s3.put_bucket_versioning(
+                Bucket=bucket, VersioningConfiguration={"Status": "Enabled"}
+            )
+        first = s3.put_object(Bucket=bucket, Key="once", Body=b"1", IfNoneMatch="*")
+        expect_error(
+            lambda: s3.put_object(Bucket=bucket, Key="once", Body=b"2", IfNoneMatch="*"),
+            "PreconditionFailed",
+            412,
+        )
+        expect_error(
+            lambda: s3.put_object(Bucket=bucket, Key="once", Body=b"2", IfMatch='"0000"'),
+            "PreconditionFailed",
+            412,
+        )
+        s3.put_object(Bucket=bucket, Key="once", Body=b"3", IfMatch=first["ETag"])
+        expect_error(
+            lambda: s3.put_object(Bucket=bucket, Key="absent", Body=b"x", IfMatch='"0000"'),
+            "NoSuchKey",
+            404,
+        )
+        etag = s3.head_object(Bucket=bucket, Key="once")["ETag"]
+        expect_error(
+            lambda: s3.delete_object(Bucket=bucket, Key="once", IfMatch='"0000"'),
+            "PreconditionFailed",
+            412,
+        )
+        s3.delete_object(Bucket=bucket, Key="once", IfMatch=etag)
+        # After a delete marker, the key counts as absent again.
+        s3.put_object(Bucket=bucket, Key="once", Body=b"4", IfNoneMatch="*")
+
+
+@case
+def s3_complete_multipart_upload_if_none_match():
+    """CompleteMultipartUpload If-None-Match: https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html"""
+    bucket = "cond-plain"
+    s3.put_object(Bucket=bucket, Key="mpu", Body=b"exists")
+
+    def complete(key):
+        upload = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+        part = s3.upload_part(
+            Bucket=bucket, Key=key, UploadId=upload, PartNumber=1, Body=b"part"
+        )
+        return lambda: s3.complete_multipart_upload(
+            Bucket=bucket,
+            Key=key,
+            UploadId=upload,
+            MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]},
+            IfNoneMatch="*",
+        )
+
+    expect_error(complete("mpu"), "PreconditionFailed", 412)
+    complete("mpu-new")()
+    assert s3.get_object(Bucket=bucket, Key="mpu-new")["Body"].read() == b"part"
+
+
+@case
+def s3_conditional_reads():
+    """GetObject/HeadObject conditional headers: https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html"""
+    bucket = "cond-plain"
+    put = s3.put_object(Bucket=bucket, Key="read", Body=b"read me")
+    etag = put["ETag"]
+    future = datetime.now(timezone.utc) + timedelta(days=1)
+    past = datetime.now(timezone.utc) - timedelta(days=1)
+    assert s3.get_object(Bucket=bucket, Key="read", IfMatch=etag)["Body"].read() == b"read me"
+    expect_error(
+        lambda: s3.get_object(Bucket=bucket, Key="read", IfMatch='"0000"'), "PreconditionFailed", 412
+    )
+    expect_error(lambda: s3.get_object(Bucket=bucket, Key="read", IfNoneMatch=etag), "304", 304)
+    expect_error(
+        lambda: s3.get_object(Bucket=bucket, Key="read", IfModifiedSince=future), "304", 304
+    )
+    expect_error(
+        lambda: s3.get_object(Bucket=bucket, Key="read", IfUnmodifiedSince=past),
+        "PreconditionFailed",
+        412,
+    )
+    expect_error(lambda: s3.head_object(Bucket=bucket, Key="read", IfNoneMatch=etag), "304", 304)
+    expect_error(lambda: s3.head_object(Bucket=bucket, Key="read", IfMatch='"0000"'), "412", 412)
+    assert s3.get_object(Bucket=bucket, Key="read", IfModifiedSince=past)["ContentLength"] == 7
+
+
+@case
+def s3_large_objects():
+    """Large objects and multipart: https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html,
+    UploadPartCopy: https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html"""
+    bucket = "large-bucket"
+    s3.create_bucket(Bucket=bucket)
+    data = bytes(range(256)) * (10 * MB // 256)
+    digest = hashlib.md5(data).hexdigest()
+    s3.put_object(Bucket=bucket, Key="single", Body=data)
+    got = s3.get_object(Bucket=bucket, Key="single")
+    assert got["ContentLength"] == 10 * MB
+    assert hashlib.md5(got["Body"].read()).hexdigest() == digest
+    transfer = TransferConfig(multipart_threshold=5 * MB, multipart_chunksize=5 * MB)
+    s3.upload_fileobj(__import__("io").BytesIO(data), bucket, "multi", Config=transfer)
+    assert s3.head_object(Bucket=bucket, Key="multi")["ETag"].endswith('-2"')
+    s3.copy({"Bucket": bucket, "Key": "multi"}, bucket, "copied", Config=transfer)
+    copied = s3.get_object(Bucket=bucket, Key="copied")["Body"].read()
+    assert hashlib.md5(copied).hexdigest() == digest
+
+
+@case
+def s3_range_reads():
+    """Range: https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_RequestSyntax"""
+    bucket = "large-bucket"
+    s3.put_object(Bucket=bucket, Key="digits", Body=b"0123456789")
+    first = s3.get_object(Bucket=bucket, Key="digits", Range="bytes=0-3")
+    assert first["ResponseMetadata"]["HTTPStatusCode"] == 206
+    assert first["ContentRange"] == "bytes 0-3/10" and first["Body"].read() == b"0123"
+    assert s3.get_object(Bucket=bucket, Key="digits", Range="bytes=-3")["Body"].read() == b"789"
+    assert s3.get_object(Bucket=bucket, Key="digits", Range="bytes=8-")["Body"].read() == b"89"
+    tail = s3.get_object(Bucket=bucket, Key="single", Range="bytes=10485750-")
+    assert tail["ContentRange"] == "bytes 10485750-10485759/10485760"
+    expect_error(
+        lambda: s3.get_object(Bucket=bucket, Key="digits", Range="bytes=10-"), "InvalidRange", 416
+    )
+
+
+@case
+def s3_response_header_overrides():
+    """Response header overrides: https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_RequestSyntax"""
+    bucket = "large-bucket"
+    got = s3.get_object(
+        Bucket=bucket,
+        Key="digits",
+        ResponseContentType="text/x-digits",
+        ResponseContentDisposition='attachment; filename="d.txt"',
+        ResponseCacheControl="no-cache",
+        ResponseContentLanguage="en",
+        ResponseExpires=datetime(2030, 1, 1, tzinfo=timezone.utc),
+        ResponseContentEncoding="identity",
+    )
+    assert got["ContentType"] == "text/x-digits"
+    assert got["ContentDisposition"] == 'attachment; filename="d.txt"'
+    assert got["CacheControl"] == "no-cache"
+    assert got["ContentLanguage"] == "en"
+    assert got["ContentEncoding"] == "identity"
+    assert got["ResponseMetadata"]["HTTPHeaders"]["expires"].startswith("Tue, 01 Jan 2030")
+
+
+# ── SQS (boto3 speaks the JSON protocol) ────────────────────────────────────
+
+
+def queue(name, attributes=None):
+    return sqs.create_queue(QueueName=name, Attributes=attributes or {})["QueueUrl"]
+
+
+@case
+def sqs_queue_urls_are_public():
+    """CreateQueue/GetQueueUrl QueueUrl: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueUrl.html"""
+    url = queue("conformance-urls")
+    assert url == f"{ENDPOINT}/000000000000/conformance-urls", url
+    assert sqs.get_queue_url(QueueName="conformance-urls")["QueueUrl"] == url
+    assert all(u.startswith(ENDPOINT + "/") for u in sqs.list_queues()["QueueUrls"])
+    sqs.send_message(QueueUrl=url, MessageBody="emoji 😀 ok")
+    assert sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"] == "emoji 😀 ok"
+
+
+@case
+def sqs_batch_errors():
+    """SendMessageBatch/DeleteMessageBatch errors: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html"""
+    url = queue("conformance-batch")
+    expect_error(
+        lambda: sqs.send_message_batch(QueueUrl=url, Entries=[]),
+        "AWS.SimpleQueueService.EmptyBatchRequest",
+        400,
+        "There should be at least one SendMessageBatchRequestEntry in the request.",
+    )
+    expect_error(
+        lambda: sqs.delete_message_batch(QueueUrl=url, Entries=[]),
+        "AWS.SimpleQueueService.EmptyBatchRequest",
+        400,
+        "There should be at least one DeleteMessageBatchRequestEntry in the request.",
+    )
+    expect_error(
+        lambda: sqs.change_message_visibility_batch(QueueUrl=url, Entries=[]),
+        "AWS.SimpleQueueService.EmptyBatchRequest",
+        400,
+        "There should be at least one ChangeMessageVisibilityBatchRequestEntry in the request.",
+    )
+    expect_error(
+        lambda: sqs.send_message_batch(
+            QueueUrl=url, Entries=[{"Id": f"m{i}", "MessageBody": "x"} for i in range(11)]
+        ),
+        "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
+        400,
+        "Maximum number of entries per request are 10. You have sent 11.",
+    )
+    expect_error(
+        lambda: sqs.send_message_batch(
+            QueueUrl=url,
+            Entries=[{"Id": "same", "MessageBody": "x"}, {"Id": "same", "MessageBody": "y"}],
+        ),
+        "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
+        400,
+        "Id same repeated.",
+    )
+    expect_error(
+        lambda: sqs.send_message_batch(QueueUrl=url, Entries=[{"Id": "a b", "MessageBody": "x"}]),
+        "AWS.SimpleQueueService.InvalidBatchEntryId",
+        400,
+    )
+    answer = sqs.send_message_batch(
+        QueueUrl=url,
+        Entries=[
+            {"Id": "ok", "MessageBody": "x"},
+            {"Id": "late", "MessageBody": "y", "DelaySeconds": 901},
+        ],
+    )
+    assert [s["Id"] for s in answer["Successful"]] == ["ok"]
+    assert [(f["Id"], f["Code"], f["SenderFault"]) for f in answer["Failed"]] == [
+        ("late", "InvalidParameterValue", True)
+    ]
+
+
+@case
+def sqs_parameter_errors():
+    """SendMessage/ReceiveMessage/DeleteMessage errors: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html"""
+    url = queue("conformance-params")
+    expect_error(
+        lambda: sqs.send_message(QueueUrl=url, MessageBody="x", DelaySeconds=901),
+        "InvalidParameterValue",
+        400,
+        "Value 901 for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.",
+    )
+    expect_error(
+        lambda: sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=11),
+        "InvalidParameterValue",
+        400,
+    )
+    expect_error(
+        lambda: sqs.delete_message(QueueUrl=url, ReceiptHandle="not-a-handle"),
+        "ReceiptHandleIsInvalid",
+        400,
+        'The input receipt handle "not-a-handle" is not a valid receipt handle.',
+    )
+    expect_error(
+        lambda: sqs.get_queue_url(QueueName="conformance-missing"),
+        "AWS.SimpleQueueService.NonExistentQueue",
+        400,
+        "The specified queue does not exist.",
+    )
+    expect_error(
+        lambda: sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Bogus"]),
+        "InvalidAttributeName",
+        400,
+    )
+    expect_error(
+        lambda: sqs.create_queue(QueueName="conformance-params", Attributes={"VisibilityTimeout": "99"}),
+        "QueueAlreadyExists",
+        400,
+    )
+
+
+@case
+def sqs_dead_letter_source_queues_and_permissions():
+    """ListDeadLetterSourceQueues: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ListDeadLetterSourceQueues.html,
+    AddPermission: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_AddPermission.html"""
+    dlq = queue("conformance-dlq")
+    arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    source = queue(
+        "conformance-source",
+        {"RedrivePolicy": json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": 3})},
+    )
+    assert sqs.list_dead_letter_source_queues(QueueUrl=dlq)["queueUrls"] == [source]
+    sqs.add_permission(
+        QueueUrl=source, Label="share", AWSAccountIds=["111122223333"], Actions=["SendMessage"]
+    )
+    policy = json.loads(
+        sqs.get_queue_attributes(QueueUrl=source, AttributeNames=["Policy"])["Attributes"]["Policy"]
+    )
+    assert policy["Statement"][0]["Sid"] == "share"
+    expect_error(
+        lambda: sqs.add_permission(
+            QueueUrl=source, Label="share", AWSAccountIds=["111122223333"], Actions=["SendMessage"]
+        ),
+        "InvalidParameterValue",
+    )
+    sqs.remove_permission(QueueUrl=source, Label="share")
+
+
+# ── DynamoDB ────────────────────────────────────────────────────────────────
+
+
+TABLE = "conformance-items"
+
+
+def table():
+    try:
+        ddb.create_table(
+            TableName=TABLE,
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        ddb.get_waiter("table_exists").wait(TableName=TABLE, WaiterConfig={"Delay": 1})
+    except ddb.exceptions.ResourceInUseException:
+        pass
+    return TABLE
+
+
+@case
+def dynamodb_validation_messages():
+    """Validation errors: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/CommonErrors.html,
+    UpdateItem: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html"""
+    name = table()
+    expect_error(
+        lambda: ddb.update_item(TableName=name, Key={"id": {"S": "a"}}, UpdateExpression=""),
+        "ValidationException",
+        400,
+        "Invalid UpdateExpression: The expression can not be empty;",
+    )
+    for kind, word in [("SS", "An string set  may not be empty"), ("NS", "An number set  may not be empty")]:
+        expect_error(
+            lambda: ddb.put_item(TableName=name, Item={"id": {"S": "a"}, "s": {kind: []}}),
+            "ValidationException",
+            400,
+            f"One or more parameter values were invalid: {word}",
+        )
+    empty_key = (
+        "One or more parameter values are not valid. The AttributeValue for a key attribute "
+        "cannot contain an empty string value. Key: id"
+    )
+    expect_error(lambda: ddb.put_item(TableName=name, Item={"id": {"S": ""}}), "ValidationException", 400, empty_key)
+    expect_error(lambda: ddb.get_item(TableName=name, Key={"id": {"S": ""}}), "ValidationException", 400, empty_key)
+    # Empty strings and binaries are fine outside keys.
+    ddb.put_item(TableName=name, Item={"id": {"S": "e"}, "s": {"S": ""}, "b": {"B": b""}})
+
+
+@case
+def dynamodb_table_arn_as_table_name():
+    """TableName accepts an ARN: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GetItem.html#DDB-GetItem-request-TableName"""
+    name = table()
+    arn = ddb.describe_table(TableName=name)["Table"]["TableArn"]
+    assert ddb.describe_table(TableName=arn)["Table"]["TableName"] == name
+    ddb.put_item(TableName=arn, Item={"id": {"S": "arn"}, "n": {"N": "1"}})
+    assert ddb.get_item(TableName=arn, Key={"id": {"S": "arn"}})["Item"]["n"] == {"N": "1"}
+    got = ddb.batch_get_item(RequestItems={arn: {"Keys": [{"id": {"S": "arn"}}]}})
+    assert list(got["Responses"]) == [arn]
+
+
+@case
+def dynamodb_binary_batch_write():
+    """BatchWriteItem with binary attributes: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html"""
+    name = table()
+    ddb.batch_write_item(
+        RequestItems={
+            name: [
+                {"PutRequest": {"Item": {"id": {"S": "bin"}, "b": {"B": b"\x00\xff"}, "bs": {"BS": [b"\x01", b"\x02"]}}}},
+            ]
+        }
+    )
+    item = ddb.get_item(TableName=name, Key={"id": {"S": "bin"}})["Item"]
+    assert item["b"] == {"B": b"\x00\xff"} and sorted(item["bs"]["BS"]) == [b"\x01", b"\x02"]
+
+
+@case
+def dynamodb_transactions():
+    """TransactWriteItems: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html"""
+    name = table()
+    ddb.transact_write_items(
+        TransactItems=[
+            {"Put": {"TableName": name, "Item": {"id": {"S": "t1"}, "n": {"N": "1"}}}},
+            {"Put": {"TableName": name, "Item": {"id": {"S": "t2"}, "n": {"N": "1"}}}},
+        ]
+    )
+    response = expect_error(
+        lambda: ddb.transact_write_items(
+            TransactItems=[
+                {"Delete": {"TableName": name, "Key": {"id": {"S": "t1"}}}},
+                {
+                    "Update": {
+                        "TableName": name,
+                        "Key": {"id": {"S": "t2"}},
+                        "UpdateExpression": "SET n = :v",
+                        "ConditionExpression": "n = :old",
+                        "ExpressionAttributeValues": {":v": {"N": "2"}, ":old": {"N": "9"}},
+                    }
+                },
+            ]
+        ),
+        "TransactionCanceledException",
+        400,
+    )
+    assert [r["Code"] for r in response["CancellationReasons"]] == ["None", "ConditionalCheckFailed"]
+    assert "Item" in ddb.get_item(TableName=name, Key={"id": {"S": "t1"}}), "t1 must survive"
+    got = ddb.transact_get_items(TransactItems=[{"Get": {"TableName": name, "Key": {"id": {"S": "t2"}}}}])
+    assert got["Responses"][0]["Item"]["n"] == {"N": "1"}
+
+
+def main():
+    failed = 0
+    for fn in CASES:
+        started = time.monotonic()
+        try:
+            fn()
+            result = {"case": fn.__name__, "ok": True}
+        except Exception as error:  # report every case, whatever it raised
+            failed += 1
+            result = {
+                "case": fn.__name__,
+                "ok": False,
+                "detail": f"{type(error).__name__}: {error}",
+                "trace": traceback.format_exc(limit=3),
+            }
+        result["ms"] = round((time.monotonic() - started) * 1000)
+        result["doc"] = (fn.__doc__ or "").strip().splitlines()[0].rstrip(",")
+        print(json.dumps(result), flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

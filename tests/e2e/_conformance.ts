@@ -1,0 +1,70 @@
+/**
+ * Shared pieces of the conformance tests (`conformance_*_test.ts`): SDK
+ * clients for any region, and a check that a call fails as AWS documents.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SQSClient } from "@aws-sdk/client-sqs";
+
+/** Options every conformance client shares. */
+function common(endpoint: string, region: string) {
+  return {
+    endpoint,
+    region,
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    maxAttempts: 1,
+    defaultUserAgentProvider: () => Promise.resolve([["conformance", "1"]] as [string, string][]),
+  };
+}
+
+/** An S3 client (path style) for `region`. */
+export function s3Client(endpoint: string, region = "us-east-1"): S3Client {
+  return new S3Client({ ...common(endpoint, region), forcePathStyle: true });
+}
+
+/** An SQS client for `region`. */
+export function sqsClient(endpoint: string, region = "us-east-1"): SQSClient {
+  return new SQSClient(common(endpoint, region));
+}
+
+/** A DynamoDB client for `region`. */
+export function dynamoDbClient(endpoint: string, region = "us-east-1"): DynamoDBClient {
+  return new DynamoDBClient(common(endpoint, region));
+}
+
+/** What a failed call must show. */
+export interface ExpectedError {
+  /**
+   * The SDK's error name (the JSON shape, or the S3 code). Left out for
+   * answers without a body (304, HEAD), which the SDK names by guess.
+   */
+  readonly name?: string;
+  /** HTTP status. */
+  readonly status?: number;
+  /** Exact message. */
+  readonly message?: string;
+  /** SQS: the query-protocol code the SDK reads from `x-amzn-query-error`. */
+  readonly code?: string;
+}
+
+/** Awaits `call`, which must fail as `expected` says; returns the error. */
+export async function expectError(
+  call: Promise<unknown>,
+  expected: ExpectedError,
+): Promise<Record<string, unknown>> {
+  const error = await call.then(
+    () => assert.fail(`expected ${expected.name ?? expected.status}, the call succeeded`),
+    (error: unknown) => error as Record<string, unknown>,
+  );
+  if (expected.name !== undefined) assert.equal(error.name, expected.name, String(error.message));
+  if (expected.status !== undefined) {
+    assert.equal((error.$metadata as { httpStatusCode?: number }).httpStatusCode, expected.status);
+  }
+  if (expected.message !== undefined) assert.equal(error.message, expected.message);
+  if (expected.code !== undefined) assert.equal(error.Code, expected.code);
+  return error;
+}
