@@ -69,7 +69,12 @@ export const POLICIES: Readonly<Record<PrincipalName, PrincipalPolicy>> = deepFr
   generator: {
     description: "Runs scripts/generate.ts: writes the file, the item and the upload message",
     statements: [
-      { sid: "PutItem", actions: ["dynamodb:PutItem"], resource: "table" },
+      // PutItem for one record (conditional), BatchWriteItem with --count.
+      {
+        sid: "PutItems",
+        actions: ["dynamodb:BatchWriteItem", "dynamodb:PutItem"],
+        resource: "table",
+      },
       { sid: "PutObject", actions: ["s3:PutObject"], resource: "bucketObjects" },
       {
         sid: "SendUploadMessage",
@@ -81,7 +86,8 @@ export const POLICIES: Readonly<Record<PrincipalName, PrincipalPolicy>> = deepFr
   service: {
     description: "Runs service/main.ts: reads update messages, the item and the file",
     statements: [
-      { sid: "GetItem", actions: ["dynamodb:GetItem"], resource: "table" },
+      // One BatchGetItem per received batch of messages.
+      { sid: "GetItems", actions: ["dynamodb:BatchGetItem"], resource: "table" },
       { sid: "GetObject", actions: ["s3:GetObject"], resource: "bucketObjects" },
       {
         sid: "ReceiveUpdateMessages",
@@ -94,13 +100,11 @@ export const POLICIES: Readonly<Record<PrincipalName, PrincipalPolicy>> = deepFr
     description: "The update-item Lambda's execution role (its event source mapping polls with it)",
     statements: [
       {
+        // What the SQS Developer Guide requires of a Lambda execution role
+        // for a queue trigger ("Configuring a queue to trigger an AWS Lambda
+        // function"); the event source mapping polls with the role.
         sid: "ConsumeUploadQueue",
-        actions: [
-          "sqs:ChangeMessageVisibility",
-          "sqs:DeleteMessage",
-          "sqs:GetQueueAttributes",
-          "sqs:ReceiveMessage",
-        ],
+        actions: ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
         resource: "uploadQueue",
       },
       { sid: "UpdateItem", actions: ["dynamodb:UpdateItem"], resource: "table" },
@@ -131,6 +135,15 @@ export interface PolicyDocument<R> {
   }[];
 }
 
+/** Options of {@linkcode policyDocument}. */
+export interface PolicyDocumentOptions {
+  /**
+   * The policies to render from. Defaults to {@linkcode POLICIES}; the local
+   * AWS's tests pass a changed copy to see a missing permission fail.
+   */
+  readonly policies?: Readonly<Record<PrincipalName, PrincipalPolicy>>;
+}
+
 /**
  * Renders a principal's policy as an IAM policy document, each resource key
  * turned into a resource by `resolve`.
@@ -146,15 +159,18 @@ export interface PolicyDocument<R> {
  *
  * @param principal The principal whose policy to render.
  * @param resolve Turns a resource key into the document's `Resource` value.
+ * @param options The policies to render from.
  * @returns The policy document.
  */
 export function policyDocument<R>(
   principal: PrincipalName,
   resolve: (resource: PolicyResource) => R,
+  options: PolicyDocumentOptions = {},
 ): PolicyDocument<R> {
+  const { policies = POLICIES } = options;
   return {
     Version: "2012-10-17",
-    Statement: POLICIES[principal].statements.map((statement) => ({
+    Statement: policies[principal].statements.map((statement) => ({
       Sid: statement.sid,
       Effect: "Allow",
       Action: [...statement.actions],

@@ -193,23 +193,18 @@ Deno.test("buildTemplate() gives each principal exactly its table of actions", (
   // Principal → resource → actions; a new permission must be added here too.
   const expected = {
     "UpdateFunctionRole/update-item": {
-      UploadQueue: [
-        "sqs:ChangeMessageVisibility",
-        "sqs:DeleteMessage",
-        "sqs:GetQueueAttributes",
-        "sqs:ReceiveMessage",
-      ],
+      UploadQueue: ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
       Table: ["dynamodb:UpdateItem"],
       UpdateQueue: ["sqs:GetQueueUrl", "sqs:SendMessage"],
       UpdateFunctionLogGroup: ["logs:CreateLogStream", "logs:PutLogEvents"],
     },
     GeneratorPolicy: {
-      Table: ["dynamodb:PutItem"],
+      Table: ["dynamodb:BatchWriteItem", "dynamodb:PutItem"],
       DataBucketObjects: ["s3:PutObject"],
       UploadQueue: ["sqs:GetQueueUrl", "sqs:SendMessage"],
     },
     ServicePolicy: {
-      Table: ["dynamodb:GetItem"],
+      Table: ["dynamodb:BatchGetItem"],
       DataBucketObjects: ["s3:GetObject"],
       UpdateQueue: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
     },

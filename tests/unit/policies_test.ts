@@ -13,22 +13,17 @@ import {
  */
 const EXPECTED: Record<PrincipalName, Partial<Record<PolicyResource, string[]>>> = {
   generator: {
-    table: ["dynamodb:PutItem"],
+    table: ["dynamodb:BatchWriteItem", "dynamodb:PutItem"],
     bucketObjects: ["s3:PutObject"],
     uploadQueue: ["sqs:GetQueueUrl", "sqs:SendMessage"],
   },
   service: {
-    table: ["dynamodb:GetItem"],
+    table: ["dynamodb:BatchGetItem"],
     bucketObjects: ["s3:GetObject"],
     updateQueue: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
   },
   updateFunction: {
-    uploadQueue: [
-      "sqs:ChangeMessageVisibility",
-      "sqs:DeleteMessage",
-      "sqs:GetQueueAttributes",
-      "sqs:ReceiveMessage",
-    ],
+    uploadQueue: ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
     table: ["dynamodb:UpdateItem"],
     updateQueue: ["sqs:GetQueueUrl", "sqs:SendMessage"],
     functionLogGroup: ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -77,7 +72,12 @@ Deno.test("policyDocument() renders Allow statements with the resolver's resourc
   assert.deepEqual(document, {
     Version: "2012-10-17",
     Statement: [
-      { Sid: "PutItem", Effect: "Allow", Action: ["dynamodb:PutItem"], Resource: { key: "table" } },
+      {
+        Sid: "PutItems",
+        Effect: "Allow",
+        Action: ["dynamodb:BatchWriteItem", "dynamodb:PutItem"],
+        Resource: { key: "table" },
+      },
       {
         Sid: "PutObject",
         Effect: "Allow",
@@ -97,7 +97,7 @@ Deno.test("policyDocument() renders Allow statements with the resolver's resourc
 Deno.test("policyDocument() returns copies that do not change POLICIES", () => {
   const document = policyDocument("service", (resource) => resource);
   (document.Statement[0]?.Action as string[]).push("s3:DeleteObject");
-  assert.deepEqual(POLICIES.service.statements[0]?.actions, ["dynamodb:GetItem"]);
+  assert.deepEqual(POLICIES.service.statements[0]?.actions, ["dynamodb:BatchGetItem"]);
 });
 
 Deno.test("resourceArn() gives the concrete ARNs of the local AWS's names", () => {
