@@ -22,8 +22,25 @@ import { type AwsService, describeOperation } from "./_operation.ts";
 import { QUEUE_URL_OPERATIONS, rewriteQueueUrls } from "./_queue_url.ts";
 import { s3ErrorXml, s3RequestId } from "./_s3_error.ts";
 
+/**
+ * What interceptors add to a request's report: who signed it, what IAM
+ * checked, and why it was refused before dispatch (for the dashboard).
+ */
+export interface RequestAnnotations {
+  /** ARN of the identity that signed the request (`arn:aws:iam::000000000000:user/generator`). */
+  principal?: string;
+  /** The IAM action checked (`sqs:SendMessage` for `SendMessageBatch`). */
+  action?: string;
+  /** The resource ARN it was checked on. */
+  resource?: string;
+  /** Why the request was refused before dispatch: AWS's error code and message. */
+  denied?: { readonly code: string; readonly message: string };
+  /** The fault injected (`_faults.ts`): `error`, `throttle`, `drop-before` or `drop-after`. */
+  fault?: "error" | "throttle" | "drop-before" | "drop-after";
+}
+
 /** One request the local AWS answered. */
-export interface LocalAwsRequest {
+export interface LocalAwsRequest extends Readonly<RequestAnnotations> {
   /** Service (`sqs`). */
   readonly service: AwsService;
   /** Operation (`SendMessageBatch`). */
@@ -61,6 +78,8 @@ export interface InterceptedRequest {
   readonly url: URL;
   /** The original request's headers. */
   readonly headers: Headers;
+  /** Written by interceptors, copied to the request's {@linkcode LocalAwsRequest}. */
+  readonly annotations: RequestAnnotations;
 }
 
 /**
@@ -122,13 +141,21 @@ export function createRouter(options: RouterOptions): Router {
       body,
     };
     let answer: InnerResponse;
+    const annotations: RequestAnnotations = {};
     if (options.isClosing()) {
       answer = failure(service, 503, "ServiceUnavailable", "The local AWS is shutting down");
     } else {
       try {
         let early: InnerResponse | undefined;
         for (const intercept of options.interceptors ?? []) {
-          early = await intercept({ service, operation, inner, url, headers: request.headers });
+          early = await intercept({
+            service,
+            operation,
+            inner,
+            url,
+            headers: request.headers,
+            annotations,
+          });
           if (early !== undefined) break;
         }
         answer = early ?? await dispatch(service, operation, inner);
@@ -152,6 +179,7 @@ export function createRouter(options: RouterOptions): Router {
       startedAt,
       inner,
       answer,
+      ...annotations,
     });
     return response;
   };

@@ -12,12 +12,14 @@ import { startDynalite } from "./_dynalite.ts";
 import { type FauxqsService, startFauxqs } from "./_fauxqs.ts";
 import type { InnerService } from "./_inner.ts";
 import { provisionResources } from "./_provision.ts";
+import { createIamInterceptor, type PolicySet } from "./_iam.ts";
 import { createRouter, type LocalAwsRequest } from "./_router.ts";
 import { createFaultInjector, type FaultController, type FaultOptions } from "./_faults.ts";
 
-export type { LocalAwsRequest } from "./_router.ts";
-export type { AwsService } from "./_operation.ts";
+export type { LocalAwsRequest, RequestAnnotations } from "./_router.ts";
+export type { PolicySet } from "./_iam.ts";
 export type { FaultConfig, FaultController, FaultOptions, FaultStats } from "./_faults.ts";
+export type { AwsService } from "./_operation.ts";
 
 /** The port the local AWS listens on unless told otherwise (LocalStack's). */
 export const DEFAULT_PORT = 4566;
@@ -45,6 +47,20 @@ export interface LocalAwsOptions {
    * queues keep SQS's default.
    */
   readonly visibilityTimeoutSeconds?: number;
+  /**
+   * IAM enforcement. `"on"` (the default) verifies each request's SigV4
+   * signature against the local identities of `lib/local_identities.ts` and
+   * allows only what the principal's policy in `lib/policies.ts` allows, as
+   * the template deploys it; the admin identity `test`/`test` may do
+   * everything, so any client with those keys works as before. `"off"`
+   * accepts any request, signed or not.
+   */
+  readonly iam?: "on" | "off";
+  /**
+   * For tests: the policies to enforce instead of `POLICIES` (a copy with a
+   * permission removed or added). Ignored when `iam` is `"off"`.
+   */
+  readonly policies?: PolicySet;
   /**
    * Fault injection: errors, throttling, dropped connections and latency in
    * each service's shapes (see `_fault_config.ts`). Default none. Changed at
@@ -104,7 +120,8 @@ export interface LocalAws extends AsyncDisposable {
  * console.log(aws.endpoint); // http://127.0.0.1:41563
  * ```
  *
- * @throws {RangeError} When `port` or `visibilityTimeoutSeconds` is out of range.
+ * @throws {RangeError} When `port`, `visibilityTimeoutSeconds` or `iam` is out of range.
+ * @throws {TypeError} When `policies` uses an element the local IAM evaluator does not model.
  * @throws {Error} When the port is in use, or the data directory is in use or
  * cannot be read or written.
  */
@@ -121,6 +138,15 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     );
   }
   const resources = options.resources ?? RESOURCES;
+  const iam = options.iam ?? "on";
+  if (iam !== "on" && iam !== "off") {
+    throw new RangeError(`Cannot start local AWS: iam must be "on" or "off", got "${iam}"`);
+  }
+  const iamInterceptor = iam === "off" ? undefined : createIamInterceptor({
+    region: resources.region,
+    bucketName: resources.bucket.name,
+    ...(options.policies === undefined ? {} : { policies: options.policies }),
+  });
   let faults;
   try {
     faults = createFaultInjector(options.faults);
@@ -186,7 +212,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   router.resolve(createRouter({
     dynamodb,
     fauxqs,
-    interceptors: [faults.intercept],
+    interceptors: [faults.intercept, ...(iamInterceptor === undefined ? [] : [iamInterceptor])],
     isClosing: () => closing,
     onRequest(request) {
       total++;

@@ -4,6 +4,7 @@
  *
  * ```sh
  * deno task local [--port N] [--in-memory] [--data-dir DIR] [--no-lambda] [--lambda-source]
+ *                  [--iam on|off]
  * ```
  *
  * Unless `--no-lambda`, it also runs the SQS→Lambda runner on the upload
@@ -45,6 +46,9 @@ Options:
   --no-lambda       do not run the Lambda function on the upload queue
   --lambda-source   run the Lambda from lambda/update_item.ts under deno run
                     (fast edits) instead of the Node.js bundle dist/update_item.mjs
+  --iam on|off      check each request's signature and the IAM policies of
+                    lib/policies.ts for its identity (default on; the admin
+                    keys test/test may do everything)
   --visibility-timeout S
                     visibility timeout of the two queues in seconds, instead of
                     the definition's (tests: failed messages come back sooner)
@@ -60,6 +64,7 @@ interface LocalArgs {
   readonly lambda: boolean;
   readonly lambdaSource: boolean;
   readonly visibilityTimeoutSeconds: number | undefined;
+  readonly iam: "on" | "off";
   readonly faults: FaultOptions | undefined;
   readonly help: boolean;
 }
@@ -86,6 +91,7 @@ function parseLocalArgs(args: string[]): LocalArgs {
         "no-lambda": { type: "boolean", default: false },
         "lambda-source": { type: "boolean", default: false },
         "visibility-timeout": { type: "string" },
+        "iam": { type: "string", default: "on" },
         "help": { type: "boolean", short: "h", default: false },
         ...FAULT_FLAGS,
       },
@@ -114,6 +120,10 @@ function parseLocalArgs(args: string[]): LocalArgs {
       `Invalid --visibility-timeout: expected 0 to 43200 seconds, got "${visibility}"`,
     );
   }
+  const iam = values.iam;
+  if (iam !== "on" && iam !== "off") {
+    throw new UsageError(`Invalid --iam: expected on or off, got "${iam}"`);
+  }
   let faults: FaultOptions | undefined;
   try {
     faults = faultOptionsFromFlags(values);
@@ -123,6 +133,7 @@ function parseLocalArgs(args: string[]): LocalArgs {
   return {
     port,
     visibilityTimeoutSeconds: visibility === undefined ? undefined : Number(visibility),
+    iam,
     faults,
     inMemory: values["in-memory"],
     dataDir: values["data-dir"] ?? DEFAULT_DATA_DIR,
@@ -165,6 +176,7 @@ async function main(argv: string[]): Promise<number> {
           ? {}
           : { visibilityTimeoutSeconds: args.visibilityTimeoutSeconds }),
         ...(args.faults === undefined ? {} : { faults: args.faults }),
+        iam: args.iam,
       });
     } catch (error) {
       console.error(error instanceof Error ? error.message : String(error));
@@ -176,6 +188,11 @@ async function main(argv: string[]): Promise<number> {
       }
       return 1;
     }
+
+    // Denials as they happen, as the client sees them.
+    aws.onRequest((request) => {
+      if (request.denied) console.log(`[iam] ${request.denied.code}: ${request.denied.message}`);
+    });
 
     let lambdaLine = "Lambda off (--no-lambda)";
     if (args.lambda) {
@@ -205,6 +222,12 @@ async function main(argv: string[]): Promise<number> {
         `listening on 127.0.0.1 only; ${lambdaLine}) in ${Math.round(performance.now())} ms`,
     );
     if (faultsActive(aws.faults.config())) console.log(describeFaults(aws.faults.config()));
+    console.log(
+      args.iam === "on"
+        ? "IAM on: each request must be signed by a local identity and allowed by its policy " +
+          "(lib/policies.ts); admin test/test may do everything. --iam off to accept anything"
+        : "IAM off: any request is accepted, signed or not",
+    );
     if (!stop.signal.aborted) {
       await new Promise((resolve) =>
         stop.signal.addEventListener("abort", resolve, { once: true })
