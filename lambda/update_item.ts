@@ -16,6 +16,8 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { clientConfig } from "../lib/clients.ts";
 import { readConfig } from "../lib/config.ts";
+import { describeError } from "../lib/describe_error.ts";
+import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { createQueueUrlResolver } from "../lib/queue_urls.ts";
 import { processUploadRecords, type SQSBatchResponse, type SQSEvent } from "../lib/update_items.ts";
 
@@ -28,7 +30,12 @@ function init() {
     required: ["AWS_DYNAMODB_TABLE", "AWS_SQS_UPDATE_QUEUE"],
     defaultTarget: "aws",
   });
-  const common = clientConfig(config, { http: "node" });
+  // The runner passes the role's keys; without them, against the local AWS,
+  // the role's local identity.
+  const common = clientConfig(config, {
+    http: "node",
+    localCredentials: LOCAL_IDENTITIES.updateFunction,
+  });
   const clients = { dynamodb: new DynamoDBClient(common), sqs: new SQSClient(common) };
   const queueUrl = createQueueUrlResolver(clients.sqs);
   return { config, clients, updateQueueUrl: () => queueUrl(config.updateQueueName) };
@@ -55,7 +62,9 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
         level: "error",
         requestId,
         messageId,
-        message: error?.message ?? "failed",
+        // One line a person can act on: for a denied call, AWS's message names
+        // the role, the action and the resource.
+        message: error === undefined ? "failed" : describeError(error, config),
       }));
     },
   });

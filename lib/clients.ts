@@ -26,10 +26,12 @@ export interface AwsClients {
 export interface CreateClientsOptions {
   /**
    * Credentials used when the endpoint is local and none are configured in the
-   * environment. Defaults to the local AWS's admin identity `test`/`test`
-   * (LocalStack's convention).
+   * environment: each program passes its own local identity
+   * (`LOCAL_IDENTITIES` of `local_identities.ts`), so that the local AWS
+   * checks it against that program's policy. Defaults to the admin identity
+   * `test`/`test` (LocalStack's convention), which may do everything.
    */
-  readonly localCredentials?: { accessKeyId: string; secretAccessKey: string };
+  readonly localCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** Milliseconds to wait for a TCP connection (`http: "node"` only). Defaults to 3,000. */
   readonly connectionTimeoutMs?: number;
   /** Attempts per call, first one included (the SDK's retry strategy). Defaults to 3. */
@@ -139,6 +141,13 @@ export function clientConfig(
       ? createFetchHandler({ requestTimeoutMs })
       : { connectionTimeout: connectionTimeoutMs },
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
-    ...(config.local && !config.credentialsConfigured ? { credentials: localCredentials } : {}),
+    ...(config.local && !config.credentialsConfigured
+      ? {
+        credentials: {
+          accessKeyId: localCredentials.accessKeyId,
+          secretAccessKey: localCredentials.secretAccessKey,
+        },
+      }
+      : {}),
   };
 }

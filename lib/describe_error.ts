@@ -58,8 +58,34 @@ export function describeError(error: unknown, context: ErrorContext): string {
   if (codes.includes("ENOTFOUND") || /\bENOTFOUND\b|getaddrinfo|dns error/.test(text)) {
     return `Cannot reach AWS at ${where}: the host name does not resolve`;
   }
+  // An AWS error wrapped by the pipeline ("Cannot put the item: <AWS's message>")
+  // is described as itself, after the wrapper's words.
+  for (let i = 0; i < chain.length; i++) {
+    const e = chain[i] as { name?: string; message?: string };
+    const described = describeNamed(
+      e.name ?? "",
+      (e.message ?? "").replace(/\.$/, ""),
+      where,
+      local,
+    );
+    if (described === undefined) continue;
+    const outer = top?.message ?? "";
+    const own = e.message ?? "";
+    return i > 0 && own !== "" && outer.endsWith(own)
+      ? `${outer.slice(0, outer.length - own.length)}${described}`
+      : described;
+  }
   const name = top?.name ?? "Error";
   const message = (top?.message ?? String(error)).replace(/\.$/, "");
+  return name === "Error" || name === "TypeError" ? message : `${name}: ${message}`;
+}
+
+function describeNamed(
+  name: string,
+  message: string,
+  where: string,
+  local: boolean,
+): string | undefined {
   switch (name) {
     case "QueueDoesNotExist":
     case "AWS.SimpleQueueService.NonExistentQueue":
@@ -74,13 +100,24 @@ export function describeError(error: unknown, context: ErrorContext): string {
     case "UnrecognizedClientException":
     case "InvalidAccessKeyId":
     case "SignatureDoesNotMatch":
+    case "InvalidSignatureException":
+    case "IncompleteSignature":
+    case "IncompleteSignatureException":
+    case "MissingAuthenticationToken":
+    case "MissingAuthenticationTokenException":
+    case "RequestTimeTooSkewed":
     case "ExpiredToken":
     case "ExpiredTokenException":
-      return `AWS rejected the credentials (${name}): ${message}`;
+      return `AWS rejected the credentials (${name}): ${message}${
+        local ? "; the local AWS knows only its local identities (admin: test/test)" : ""
+      }`;
     case "AccessDenied":
     case "AccessDeniedException":
-      return `Access denied: ${message}`;
+      // AWS's message names the identity, the action and the resource.
+      return `Access denied (${name}): ${message}${
+        local ? "; the local AWS enforces the policies of lib/policies.ts, as deployed" : ""
+      }`;
     default:
-      return name === "Error" || name === "TypeError" ? message : `${name}: ${message}`;
+      return undefined;
   }
 }

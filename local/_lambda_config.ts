@@ -6,6 +6,7 @@
  * @module
  */
 
+import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { RESOURCES } from "../lib/resources.ts";
 import type { LambdaCredentials } from "./_lambda_sqs.ts";
 import type { LambdaInvocationReport, LambdaLogEntry } from "./_lambda_report.ts";
@@ -19,7 +20,12 @@ export interface LambdaRunnerOptions {
   readonly endpoint?: string;
   /** Region. Default `RESOURCES.region`. */
   readonly region?: string;
-  /** Credentials for SQS and for the function. Default `test` / `test`. */
+  /**
+   * Credentials for polling SQS and for the function (its execution role's).
+   * Default the local identity of the function's role
+   * (`LOCAL_IDENTITIES.updateFunction`), so the mapping and the function run
+   * under the role's policy when the local AWS enforces IAM.
+   */
   readonly credentials?: LambdaCredentials;
   /** Queue name or URL, resolved once at start. Default `RESOURCES.uploadQueue.name`. */
   readonly queue?: string;
@@ -141,7 +147,10 @@ export function resolveLambdaRunnerConfig(options: LambdaRunnerOptions): LambdaR
   const config: LambdaRunnerConfig = {
     endpoint: options.endpoint ?? RESOURCES.localEndpoint,
     region: options.region ?? RESOURCES.region,
-    credentials: options.credentials ?? { accessKeyId: "test", secretAccessKey: "test" },
+    credentials: options.credentials ?? {
+      accessKeyId: LOCAL_IDENTITIES.updateFunction.accessKeyId,
+      secretAccessKey: LOCAL_IDENTITIES.updateFunction.secretAccessKey,
+    },
     queue: options.queue ?? RESOURCES.uploadQueue.name,
     code,
     handlerExport,

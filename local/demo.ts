@@ -11,6 +11,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { RESOURCES } from "../lib/resources.ts";
 import { startLambdaRunner } from "./lambda_runner.ts";
 import { startLocalAws } from "./local_aws.ts";
@@ -58,7 +59,11 @@ async function main(args: string[]): Promise<number> {
     console.log(`${String(ms).padStart(6)} ms  ${stage.padEnd(9)} ${text}`);
   };
 
-  const aws = await startLocalAws({ port: 0, inMemory: true });
+  const aws = await startLocalAws({ port: 0, inMemory: true, iam: "on" });
+  const denied: string[] = [];
+  aws.onRequest((request) => {
+    if (request.denied) denied.push(`${request.denied.code}: ${request.denied.message}`);
+  });
   const cleanups: (() => Promise<unknown>)[] = [() => aws.close()];
   const children: Deno.ChildProcess[] = [];
   const timer = setTimeout(() => {
@@ -73,6 +78,14 @@ async function main(args: string[]): Promise<number> {
   }, timeoutSeconds * 1000);
   try {
     say("local", `AWS ready on ${aws.endpoint} in ${Math.round(aws.readyMs)} ms (in memory)`);
+    say(
+      "iam",
+      "on: each component signs as its own local identity and may do only what " +
+        "lib/policies.ts allows it",
+    );
+    for (const name of ["generator", "service", "updateFunction"] as const) {
+      say("iam", `  ${name.padEnd(14)} ${LOCAL_IDENTITIES[name].arn}`);
+    }
     const runner = await startLambdaRunner({
       endpoint: aws.endpoint,
       code: "dist/update_item.mjs",
@@ -106,8 +119,11 @@ async function main(args: string[]): Promise<number> {
       AWS_S3_BUCKET: RESOURCES.bucket.name,
       AWS_SQS_UPLOAD_QUEUE: RESOURCES.uploadQueue.name,
       AWS_SQS_UPDATE_QUEUE: RESOURCES.updateQueue.name,
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
+      // No credentials configured: each program signs as its own local identity.
+      AWS_ACCESS_KEY_ID: "",
+      AWS_SECRET_ACCESS_KEY: "",
+      AWS_SESSION_TOKEN: "",
+      AWS_PROFILE: "",
     };
     const service = spawnTask(["service", "--json", "--max-messages", "1"], env);
     children.push(service);
@@ -152,6 +168,7 @@ async function main(args: string[]): Promise<number> {
       generate.status,
     ]);
     if (!generated.success) {
+      for (const line of denied) say("iam", `denied ${line}`);
       console.error("Demo failed: the generator did not finish");
       service.kill("SIGTERM");
       await serviceDone;
@@ -159,9 +176,16 @@ async function main(args: string[]): Promise<number> {
     }
     const [, , serviceStatus] = await serviceDone;
     if (!serviceStatus.success || !handled) {
+      for (const line of denied) say("iam", `denied ${line}`);
       console.error("Demo failed: the service did not see the updated item");
       return 1;
     }
+    if (denied.length > 0) {
+      for (const line of denied) say("iam", `denied ${line}`);
+      console.error("Demo failed: the local AWS denied requests the pipeline made");
+      return 1;
+    }
+    say("iam", "no request denied: each component did its part with only its own permissions");
     say("done", `one laptop through the whole pipeline; out/${name} is the original file`);
     return 0;
   } finally {

@@ -24,7 +24,8 @@
  * @module
  */
 
-import type { SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { readBatchResponse } from "./_lambda_batch_response.ts";
 import {
   checkQueueForMapping,
@@ -127,13 +128,18 @@ export async function startLambdaRunner(
   const client = createSqsClient(config);
   let queue: ResolvedQueue;
   try {
-    queue = await resolveQueue(client, config.queue);
+    queue = await resolveQueue(client, await queueUrlOf(config));
     checkQueueForMapping(config, queue);
   } catch (error) {
     client.destroy();
     if (error instanceof RangeError) throw error;
+    // A refusal by AWS (IAM) says why; anything else is an unreachable queue.
+    const name = (error as { name?: string }).name ?? "";
+    const why = /^(AccessDenied|InvalidClientTokenId|SignatureDoesNotMatch)/.test(name)
+      ? `: ${name}: ${(error as Error).message}`
+      : "";
     throw new Error(
-      `Cannot start Lambda runner: queue "${config.queue}" is not reachable at ${config.endpoint}`,
+      `Cannot start Lambda runner: queue "${config.queue}" is not reachable at ${config.endpoint}${why}`,
       { cause: error },
     );
   }
@@ -399,6 +405,27 @@ class EventSourceMapping {
 /** The default logger: one console line per entry, prefixed with the function and container. */
 function printLogEntry(entry: LambdaLogEntry): void {
   console.log(`[${entry.functionName}#${entry.container}] ${entry.line}`);
+}
+
+/**
+ * AWS's event source mapping knows its queue by ARN, so the execution role
+ * needs no `sqs:GetQueueUrl`: a queue name is turned into its URL once, as
+ * the local admin identity (the deployer's step), and the role does the rest
+ * (`GetQueueAttributes`, `ReceiveMessage`, `DeleteMessageBatch`).
+ */
+async function queueUrlOf(config: LambdaRunnerConfig): Promise<string> {
+  if (config.queue.includes("://")) return config.queue;
+  const { accessKeyId, secretAccessKey } = LOCAL_IDENTITIES.admin;
+  const setup = createSqsClient({ ...config, credentials: { accessKeyId, secretAccessKey } });
+  try {
+    const { QueueUrl } = await setup.send(new GetQueueUrlCommand({ QueueName: config.queue }));
+    if (QueueUrl === undefined) {
+      throw new Error(`Cannot resolve queue "${config.queue}": no QueueUrl returned`);
+    }
+    return QueueUrl;
+  } finally {
+    setup.destroy();
+  }
 }
 
 async function checkCode(path: string): Promise<void> {

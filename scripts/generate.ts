@@ -12,6 +12,7 @@ import { denoFiles } from "../lib/deno_files.ts";
 import { describeError } from "../lib/describe_error.ts";
 import { fileNamesFor } from "../lib/file_name.ts";
 import { generateLaptops, type GenerateStep } from "../lib/generate_laptops.ts";
+import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { createQueueUrlResolver } from "../lib/queue_urls.ts";
 
 const USAGE = `Usage: deno task generate [options] <name>.json
@@ -105,7 +106,8 @@ async function main(args: string[]): Promise<number> {
     }
     throw error;
   }
-  const clients = createClients(config);
+  // Against the local AWS with no credentials configured: the generator's own identity.
+  const clients = createClients(config, { localCredentials: LOCAL_IDENTITIES.generator });
   const controller = new AbortController();
   const stop = () => controller.abort();
   Deno.addSignalListener("SIGINT", stop);

@@ -11,6 +11,7 @@ import { createClients } from "../lib/clients.ts";
 import { ConfigError, readConfig } from "../lib/config.ts";
 import { describeError } from "../lib/describe_error.ts";
 import { comparisonLine, formatComparison } from "../lib/format_comparison.ts";
+import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { pollUpdates } from "../lib/poll_updates.ts";
 import { createQueueUrlResolver } from "../lib/queue_urls.ts";
 
@@ -77,7 +78,8 @@ async function main(args: string[]): Promise<number> {
     }
     throw error;
   }
-  const clients = createClients(config);
+  // Against the local AWS with no credentials configured: the service's own identity.
+  const clients = createClients(config, { localCredentials: LOCAL_IDENTITIES.service });
   const controller = new AbortController();
   const stop = () => {
     if (!values.json) console.error("Stopping: finishing the messages in hand");

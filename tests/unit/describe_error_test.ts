@@ -78,3 +78,28 @@ Deno.test("formatComparison() shows the original file, the item now, and the ver
   };
   assert.match(formatComparison(unchanged), /same file, same state/);
 });
+
+Deno.test("describeError() shows an access denial as AWS words it, wrapped or not", () => {
+  const message = "User: arn:aws:iam::000000000000:user/generator is not authorized to perform: " +
+    "dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table/laptops " +
+    "because no identity-based policy allows the dynamodb:PutItem action";
+  const denied = awsError("AccessDeniedException", 400, message);
+  assert.equal(
+    describeError(denied, { endpoint: undefined, region: "us-east-1" }),
+    `Access denied (AccessDeniedException): ${message}`,
+  );
+  assert.equal(
+    describeError(denied, LOCAL),
+    `Access denied (AccessDeniedException): ${message}; ` +
+      "the local AWS enforces the policies of lib/policies.ts, as deployed",
+  );
+  const wrapped = new Error(`Cannot put the item: ${message}`, { cause: denied });
+  assert.match(
+    describeError(wrapped, LOCAL),
+    /^Cannot put the item: Access denied \(AccessDeniedException\): User: arn:aws:iam::000000000000:user\/generator is not authorized to perform: dynamodb:PutItem on resource: /,
+  );
+  assert.match(
+    describeError(awsError("InvalidSignatureException", 400, "Signature expired: x"), LOCAL),
+    /^AWS rejected the credentials \(InvalidSignatureException\): Signature expired: x; the local AWS knows only its local identities/,
+  );
+});
