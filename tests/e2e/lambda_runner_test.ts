@@ -701,6 +701,8 @@ Deno.test("startLambdaRunner() rejects a queue whose visibility timeout is below
     () =>
       startLambdaRunner({
         endpoint: backend.endpoint,
+        // The test's own queue: not the role's, so the admin's keys.
+        credentials: CREDENTIALS,
         queue: queue.url,
         code: `${FIXTURES}/echo.mjs`,
         timeoutSeconds: 6,

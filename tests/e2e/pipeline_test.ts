@@ -30,12 +30,19 @@ const QUEUES = [
   RESOURCES.updateQueue.deadLetterQueueName,
 ];
 
+/**
+ * No credentials configured: the generator and the service sign as their own
+ * local identities, so the pipeline runs under the least privilege of
+ * lib/policies.ts (the runner polls and invokes as the function's role).
+ */
 function taskEnv(endpoint: string): Record<string, string> {
   return {
     AWS_ENDPOINT_URL: endpoint,
     AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_ACCESS_KEY_ID: "",
+    AWS_SECRET_ACCESS_KEY: "",
+    AWS_SESSION_TOKEN: "",
+    AWS_PROFILE: "",
   };
 }
 
