@@ -4,7 +4,9 @@
  * condition fails, the existing object or item is read: if it is exactly
  * what this call writes, the failure was this call's own earlier attempt
  * (its answer was lost, the SDK or the caller sent it again), and the
- * create succeeded. Anything else is a real conflict, and the error stands.
+ * create succeeded. Anything else is a real conflict, and the error stands;
+ * when the read fails with a transient error, that error is thrown, for the
+ * caller to try the whole create again.
  *
  * @module
  */
@@ -12,6 +14,7 @@
 import { type DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { Item } from "./item_codec.ts";
+import { isTransient } from "./retry.ts";
 
 /** What a create found. */
 export type CreateOutcome = "created" | "found-own";
@@ -61,14 +64,21 @@ export async function createObjectOnce(
   } catch (error) {
     const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
     if (name !== "PreconditionFailed" && $metadata?.httpStatusCode !== 412) throw error;
-    const existing = await s3.send(
-      new GetObjectCommand({ Bucket: object.bucket, Key: object.key }),
-    );
-    if (existing.ContentLength === new TextEncoder().encode(object.body).length) {
-      if (await existing.Body?.transformToString() === object.body) return "found-own";
-    } else {
-      await existing.Body?.transformToWebStream().cancel();
+    let own = false;
+    try {
+      const existing = await s3.send(
+        new GetObjectCommand({ Bucket: object.bucket, Key: object.key }),
+      );
+      if (existing.ContentLength === new TextEncoder().encode(object.body).length) {
+        own = await existing.Body?.transformToString() === object.body;
+      } else {
+        await existing.Body?.transformToWebStream().cancel();
+      }
+    } catch (readError) {
+      // Unreachable now: try the whole create again later. Else the conflict stands.
+      if (isTransient(readError)) throw readError;
     }
+    if (own) return "found-own";
     throw error;
   }
 }
@@ -109,9 +119,15 @@ export async function createItemOnce(
     if ((error as { name?: string }).name !== "ConditionalCheckFailedException" || !key) {
       throw error;
     }
-    const { Item: existing } = await dynamodb.send(
-      new GetItemCommand({ TableName: tableName, Key: { uuid: key }, ConsistentRead: true }),
-    );
+    let existing: Item | undefined;
+    try {
+      ({ Item: existing } = await dynamodb.send(
+        new GetItemCommand({ TableName: tableName, Key: { uuid: key }, ConsistentRead: true }),
+      ));
+    } catch (readError) {
+      // Unreachable now: try the whole create again later. Else the conflict stands.
+      if (isTransient(readError)) throw readError;
+    }
     if (existing !== undefined && canonical(existing) === canonical(item)) return "found-own";
     throw error;
   }

@@ -6,13 +6,15 @@
  * @module
  */
 
-import { type DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { createBatcher } from "./batcher.ts";
+import { createItemOnce, createObjectOnce } from "./create_once.ts";
 import { type Item, laptopToItem } from "./item_codec.ts";
 import { type Laptop, makeLaptop } from "./laptop.ts";
 import { formatPipelineMessage } from "./message.ts";
+import { type RetryOptions, retryTransient } from "./retry.ts";
 import { sendMessages, SQS_BATCH_LIMIT } from "./send_messages.ts";
 import { DYNAMODB_WRITE_BATCH_LIMIT, writeItems } from "./write_items.ts";
 
@@ -118,6 +120,13 @@ export interface GenerateOptions {
   readonly onProgress?: (progress: GenerateProgress) => void;
   /** When aborted, no new record is started; those in flight are finished. */
   readonly signal?: AbortSignal;
+  /**
+   * How a step that fails with a transient error (unreachable endpoint,
+   * 5xx, throttling) is retried, beyond the SDK's own attempts. Defaults to
+   * 8 attempts with exponential backoff up to 2 s (about 7 s in all: long
+   * enough for a restarted local AWS).
+   */
+  readonly retry?: RetryOptions;
 }
 
 /** Outcome of {@linkcode generateLaptops}. */
@@ -141,6 +150,12 @@ export interface GenerateResult {
  * Batched writes and sends leave when full, or as soon as no record in
  * flight could still join them, or at the latest 20 ms after their first
  * entry.
+ *
+ * Steps 2 to 4 are retried on transient errors (`options.retry`). Each is
+ * safe to repeat: a conditional create that fails because an earlier
+ * attempt of the same record took effect (its answer was lost) finds its
+ * own object or item and goes on; a message sent twice is a duplicate, which
+ * the pipeline handles.
  *
  * When step 2 or 3 fails the local file is removed again, and the result
  * says which steps remain done. Nothing is ever overwritten.
@@ -176,6 +191,7 @@ export async function generateLaptops(
     messageBatchSize = SQS_BATCH_LIMIT,
     onProgress = () => {},
     signal,
+    retry,
   } = options;
   if (
     !Number.isSafeInteger(itemBatchSize) || itemBatchSize < 1 ||
@@ -237,17 +253,13 @@ export async function generateLaptops(
     },
   });
 
-  const putItem = async (laptop: Laptop) => {
-    if (itemWriter) return await itemWriter.add(laptopToItem(laptop));
-    await ports.dynamodb.send(
-      new PutItemCommand({
-        TableName: tableName,
-        Item: laptopToItem(laptop),
-        ConditionExpression: "attribute_not_exists(#uuid)",
-        ExpressionAttributeNames: { "#uuid": "uuid" },
-      }),
-    );
-  };
+  // Each joins its batch (or starts its call) at once, before any await.
+  const putItem = (laptop: Laptop) =>
+    retryTransient(async () => {
+      const item = laptopToItem(laptop);
+      if (itemWriter) await itemWriter.add(item);
+      else await createItemOnce(ports.dynamodb, tableName, item);
+    }, retry);
 
   // Records upstream of each batcher. A batch leaves as soon as no record is
   // left that could still join it (or when it is full, or after the linger),
@@ -272,14 +284,15 @@ export async function generateLaptops(
       step = "object";
       uploading++;
       try {
-        await ports.s3.send(
-          new PutObjectCommand({
-            Bucket: bucketName,
-            Key: fileName,
-            Body: body,
-            ContentType: "application/json",
-            IfNoneMatch: "*",
-          }),
+        await retryTransient(
+          () =>
+            createObjectOnce(ports.s3, {
+              bucket: bucketName,
+              key: fileName,
+              body,
+              contentType: "application/json",
+            }),
+          retry,
         );
       } catch (error) {
         uploading--;
@@ -304,9 +317,8 @@ export async function generateLaptops(
       done.push("item");
       onProgress({ fileName, step, laptop });
       step = "message";
-      const messageSent = messageSender.add(
-        formatPipelineMessage({ dynamodb_key: laptop.uuid, s3_key: fileName }),
-      );
+      const message = formatPipelineMessage({ dynamodb_key: laptop.uuid, s3_key: fileName });
+      const messageSent = retryTransient(() => messageSender.add(message), retry);
       writingItems--;
       upstreamChanged();
       const messageId = await messageSent;

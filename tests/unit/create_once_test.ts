@@ -91,3 +91,27 @@ Deno.test("createItemOnce() keeps the conflict for another item with the key", a
     name: "ConditionalCheckFailedException",
   });
 });
+
+Deno.test("createObjectOnce() and createItemOnce() throw a transient error of the read-back, to be tried again", async () => {
+  const reset = () => Object.assign(new TypeError("body cut"), { code: "ECONNRESET" });
+  const s3 = fakeClient({
+    PutObject: () => {
+      throw awsError("PreconditionFailed", 412);
+    },
+    GetObject: () => ({
+      ContentLength: new TextEncoder().encode(OBJECT.body).length,
+      Body: { transformToString: () => Promise.reject(reset()) },
+    }),
+  });
+  await assert.rejects(createObjectOnce(s3, OBJECT), { code: "ECONNRESET" });
+  const item = laptopToItem(makeLaptop({ randomUuid: () => uuid(1) }));
+  const dynamodb = fakeClient({
+    PutItem: () => {
+      throw awsError("ConditionalCheckFailedException", 400);
+    },
+    GetItem: () => {
+      throw awsError("InternalServerError", 500);
+    },
+  });
+  await assert.rejects(createItemOnce(dynamodb, "laptops", item), { name: "InternalServerError" });
+});

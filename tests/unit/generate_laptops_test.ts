@@ -91,14 +91,24 @@ Deno.test("generateLaptops() stops before any AWS call when the local file exist
 
 Deno.test("generateLaptops() removes its file and sends nothing when the object exists", async () => {
   const { log, ports, makeRecord } = setup({
-    s3: { PutObject: () => Promise.reject(awsError("PreconditionFailed", 412)) },
+    s3: {
+      PutObject: () => Promise.reject(awsError("PreconditionFailed", 412)),
+      GetObject: () => ({
+        ContentLength: 3,
+        Body: { transformToString: () => Promise.resolve("{}\n") },
+      }),
+    },
   });
   const result = await generateLaptops(ports, {
     ...OPTIONS,
     fileNames: ["laptop.json"],
     makeRecord,
   });
-  assert.deepEqual(log.map((c) => c.operation), ["writeFile", "PutObject", "removeFile"]);
+  assert.deepEqual(
+    log.map((c) => c.operation),
+    ["writeFile", "PutObject", "GetObject", "removeFile"],
+    "the object is read to tell another's from this run's own",
+  );
   assert.equal(ports.files.files.size, 0);
   const [failure] = result.failed;
   assert.match(failure?.error.message ?? "", /S3 object laptop\.json exists already/);
@@ -108,14 +118,17 @@ Deno.test("generateLaptops() removes its file and sends nothing when the object 
 
 Deno.test("generateLaptops() sends no message when the item cannot be put, and says what was done", async () => {
   const { log, ports, makeRecord } = setup({
-    dynamodb: { PutItem: () => Promise.reject(awsError("ConditionalCheckFailedException")) },
+    dynamodb: {
+      PutItem: () => Promise.reject(awsError("ConditionalCheckFailedException")),
+      GetItem: () => ({ Item: { uuid: { S: uuid(1) }, model: { S: "another" } } }),
+    },
   });
   const result = await generateLaptops(ports, {
     ...OPTIONS,
     fileNames: ["laptop.json"],
     makeRecord,
   });
-  assert.deepEqual(log.map((c) => c.operation), ["writeFile", "PutObject", "PutItem"]);
+  assert.deepEqual(log.map((c) => c.operation), ["writeFile", "PutObject", "PutItem", "GetItem"]);
   const [failure] = result.failed;
   assert.match(failure?.error.message ?? "", /an item with this uuid exists already/);
   assert.deepEqual(failure?.done, ["file", "object"]);
@@ -395,4 +408,82 @@ Deno.test("generateLaptops() sends a lone record's batches at once, without wait
   assert.equal(ports.sqs.callsOf("SendMessageBatch").length, 3);
   // Waiting out the 20 ms linger would take 3 records x 2 batches x 20 ms.
   assert.ok(elapsed < 60, `${elapsed.toFixed(1)} ms`);
+});
+
+Deno.test("generateLaptops() retries each step on a transient error and goes on", async () => {
+  const fail = { PutObject: 1, PutItem: 1, SendMessageBatch: 1 };
+  const once =
+    (operation: keyof typeof fail, error: Error, answer: (input: never) => unknown) =>
+    (input: never) => {
+      if (fail[operation]-- > 0) throw error;
+      return answer(input);
+    };
+  const reset = Object.assign(new TypeError("fetch failed"), { code: "ECONNRESET" });
+  const { ports, makeRecord } = setup({
+    s3: { PutObject: once("PutObject", awsError("SlowDown", 503), () => ({})) },
+    dynamodb: { PutItem: once("PutItem", reset, () => ({})) },
+    sqs: {
+      SendMessageBatch: once(
+        "SendMessageBatch",
+        awsError("RequestThrottled", 403),
+        (input: { Entries: { Id: string }[] }) => ({
+          Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "m" })),
+          Failed: [],
+        }),
+      ),
+    },
+  });
+  const waits: number[] = [];
+  const result = await generateLaptops(ports, {
+    ...OPTIONS,
+    fileNames: ["laptop.json"],
+    makeRecord,
+    retry: { sleep: (n) => (waits.push(n), Promise.resolve()) },
+  });
+  assert.deepEqual(result.failed, []);
+  assert.equal(result.generated.length, 1);
+  assert.deepEqual(waits, [1, 1, 1]);
+  assert.equal(ports.s3.callsOf("PutObject").length, 2);
+  assert.equal(ports.dynamodb.callsOf("PutItem").length, 2);
+  assert.equal(ports.sqs.callsOf("SendMessageBatch").length, 2);
+});
+
+Deno.test("generateLaptops() takes its own object and item when an attempt's answer was lost", async () => {
+  const objects = new Map<string, string>();
+  const items = new Map<string, unknown>();
+  const lost = () => Object.assign(new TypeError("fetch failed"), { code: "ECONNRESET" });
+  const { ports, makeRecord } = setup({
+    s3: {
+      // Stored, then the connection is cut: the retry meets its own object.
+      PutObject: (input: { Key: string; Body: string }) => {
+        if (objects.has(input.Key)) throw awsError("PreconditionFailed", 412);
+        objects.set(input.Key, input.Body);
+        throw lost();
+      },
+      GetObject: (input: { Key: string }) => {
+        const body = objects.get(input.Key) ?? "";
+        return {
+          ContentLength: new TextEncoder().encode(body).length,
+          Body: { transformToString: () => Promise.resolve(body) },
+        };
+      },
+    },
+    dynamodb: {
+      PutItem: (input: { Item: { uuid: { S: string } } }) => {
+        if (items.has(input.Item.uuid.S)) throw awsError("ConditionalCheckFailedException");
+        items.set(input.Item.uuid.S, input.Item);
+        throw lost();
+      },
+      GetItem: (input: { Key: { uuid: { S: string } } }) => ({ Item: items.get(input.Key.uuid.S) }),
+    },
+  });
+  const result = await generateLaptops(ports, {
+    ...OPTIONS,
+    fileNames: ["laptop.json"],
+    makeRecord,
+    retry: { sleep: () => Promise.resolve() },
+  });
+  assert.deepEqual(result.failed, []);
+  assert.equal(result.generated.length, 1);
+  assert.equal(objects.get("laptop.json"), ports.files.files.get("out/laptop.json"));
 });
