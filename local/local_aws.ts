@@ -15,6 +15,7 @@ import { provisionResources } from "./_provision.ts";
 import { createIamInterceptor, type PolicySet } from "./_iam.ts";
 import { createRouter, type LocalAwsRequest } from "./_router.ts";
 import { createFaultInjector, type FaultController, type FaultOptions } from "./_faults.ts";
+import { createDashboard, type DashboardFeed } from "./dashboard/dashboard.ts";
 
 export type { LocalAwsRequest, RequestAnnotations } from "./_router.ts";
 export type { PolicySet } from "./_iam.ts";
@@ -67,6 +68,11 @@ export interface LocalAwsOptions {
    * run time through {@linkcode LocalAws.faults} or `/_local/faults`.
    */
   readonly faults?: FaultOptions;
+  /**
+   * Serve the dashboard at `/_dashboard` on the same port: the pipeline with
+   * live counts, a trace per laptop, the dead-letter queues. Default false.
+   */
+  readonly dashboard?: boolean;
 }
 
 /** Request counts since start (or the last {@linkcode LocalAws.resetStats}). */
@@ -101,6 +107,8 @@ export interface LocalAws extends AsyncDisposable {
   resetStats(): void;
   /** The faults injected: read and change them, and their counts. */
   readonly faults: FaultController;
+  /** The dashboard, when `dashboard` is on: its URL, and what feeds it the Lambda's invocations. */
+  readonly dashboard: DashboardFeed | undefined;
   /**
    * Stops listening, ends pending long polls, waits for the requests in
    * flight, and closes the emulators and their files. Safe to call twice.
@@ -209,7 +217,11 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   let counts = new Map<string, number>();
   let total = 0;
   let errors = 0;
-  router.resolve(createRouter({
+  const dashboard = options.dashboard
+    ? createDashboard({ dynamodb, fauxqs, resources, port })
+    : undefined;
+  if (dashboard !== undefined) listeners.add((request) => dashboard.observeRequest(request));
+  const awsRouter = createRouter({
     dynamodb,
     fauxqs,
     interceptors: [faults.intercept, ...(iamInterceptor === undefined ? [] : [iamInterceptor])],
@@ -227,7 +239,15 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
         }
       }
     },
-  }));
+  });
+  router.resolve(
+    dashboard === undefined
+      ? awsRouter
+      : (request) =>
+        dashboard.owns(new URL(request.url).pathname)
+          ? dashboard.handle(request)
+          : awsRouter(request),
+  );
 
   let closed: Promise<void> | undefined;
   const readyMs = performance.now() - started;
@@ -249,9 +269,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       errors = 0;
     },
     faults: { config: faults.config, set: faults.set, clear: faults.clear, stats: faults.stats },
+    dashboard: dashboard?.feed(`http://127.0.0.1:${port}`),
     close() {
       closed ??= (async () => {
         closing = true;
+        // Its event streams would keep shutdown() waiting.
+        await dashboard?.close();
         // End pending long polls, or shutdown() would wait for them; keep
         // ending them until it is done, for a poll that was just arriving.
         fauxqs.interruptPolls();

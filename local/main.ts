@@ -4,8 +4,11 @@
  *
  * ```sh
  * deno task local [--port N] [--in-memory] [--data-dir DIR] [--no-lambda] [--lambda-source]
- *                  [--iam on|off]
+ *                  [--iam on|off] [--no-dashboard]
  * ```
+ *
+ * Unless `--no-dashboard`, the same port serves the dashboard at
+ * `/_dashboard/` (its address ends the ready line).
  *
  * Unless `--no-lambda`, it also runs the SQS→Lambda runner on the upload
  * queue with the bundle `deno task build` writes (rebuilt first when older
@@ -46,6 +49,7 @@ Options:
   --no-lambda       do not run the Lambda function on the upload queue
   --lambda-source   run the Lambda from lambda/update_item.ts under deno run
                     (fast edits) instead of the Node.js bundle dist/update_item.mjs
+  --no-dashboard    do not serve the dashboard at /_dashboard
   --iam on|off      check each request's signature and the IAM policies of
                     lib/policies.ts for its identity (default on; the admin
                     keys test/test may do everything)
@@ -65,6 +69,7 @@ interface LocalArgs {
   readonly lambdaSource: boolean;
   readonly visibilityTimeoutSeconds: number | undefined;
   readonly iam: "on" | "off";
+  readonly dashboard: boolean;
   readonly faults: FaultOptions | undefined;
   readonly help: boolean;
 }
@@ -92,6 +97,7 @@ function parseLocalArgs(args: string[]): LocalArgs {
         "lambda-source": { type: "boolean", default: false },
         "visibility-timeout": { type: "string" },
         "iam": { type: "string", default: "on" },
+        "no-dashboard": { type: "boolean", default: false },
         "help": { type: "boolean", short: "h", default: false },
         ...FAULT_FLAGS,
       },
@@ -134,6 +140,7 @@ function parseLocalArgs(args: string[]): LocalArgs {
     port,
     visibilityTimeoutSeconds: visibility === undefined ? undefined : Number(visibility),
     iam,
+    dashboard: !values["no-dashboard"],
     faults,
     inMemory: values["in-memory"],
     dataDir: values["data-dir"] ?? DEFAULT_DATA_DIR,
@@ -177,6 +184,7 @@ async function main(argv: string[]): Promise<number> {
           : { visibilityTimeoutSeconds: args.visibilityTimeoutSeconds }),
         ...(args.faults === undefined ? {} : { faults: args.faults }),
         iam: args.iam,
+        dashboard: args.dashboard,
       });
     } catch (error) {
       console.error(error instanceof Error ? error.message : String(error));
@@ -195,6 +203,7 @@ async function main(argv: string[]): Promise<number> {
     });
 
     let lambdaLine = "Lambda off (--no-lambda)";
+    const dashboard = aws.dashboard;
     if (args.lambda) {
       const code = args.lambdaSource ? "lambda/update_item.ts" : "dist/update_item.mjs";
       try {
@@ -203,7 +212,11 @@ async function main(argv: string[]): Promise<number> {
           endpoint: aws.endpoint,
           code,
           logger: (entry) => console.log(`[lambda ${entry.functionName}] ${entry.line}`),
+          ...(dashboard === undefined
+            ? {}
+            : { onInvoke: (report) => dashboard.observeInvocation(report) }),
         });
+        dashboard?.attachLambda(runner);
       } catch (error) {
         console.error(
           `Cannot start the Lambda runner: ${error instanceof Error ? error.message : error}` +
@@ -219,7 +232,8 @@ async function main(argv: string[]): Promise<number> {
     // performance.now() counts from process start: this is the time a user waits.
     console.log(
       `local AWS ready on ${aws.endpoint} (S3, DynamoDB, SQS; ${where}; ` +
-        `listening on 127.0.0.1 only; ${lambdaLine}) in ${Math.round(performance.now())} ms`,
+        `listening on 127.0.0.1 only; ${lambdaLine}) in ${Math.round(performance.now())} ms` +
+        (dashboard === undefined ? "" : `; dashboard ${dashboard.url}`),
     );
     if (faultsActive(aws.faults.config())) console.log(describeFaults(aws.faults.config()));
     console.log(
