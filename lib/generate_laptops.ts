@@ -123,7 +123,7 @@ export interface GenerateOptions {
   /**
    * How a step that fails with a transient error (unreachable endpoint,
    * 5xx, throttling) is retried, beyond the SDK's own attempts. Defaults to
-   * 8 attempts with exponential backoff up to 2 s (about 7 s in all: long
+   * 10 attempts with exponential backoff up to 2 s (5.5 to 11 s in all: long
    * enough for a restarted local AWS).
    */
   readonly retry?: RetryOptions;

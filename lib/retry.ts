@@ -8,7 +8,7 @@
 
 /** Options of {@linkcode retryTransient}. */
 export interface RetryOptions {
-  /** Calls, the first included. Defaults to 8. */
+  /** Calls, the first included. Defaults to 10 (with the default waits, 5.5 to 11 s of retrying). */
   readonly attempts?: number;
   /** Waits before retry number `n` (1, 2, ...). Defaults to {@linkcode backoffDelay}. */
   readonly sleep?: (n: number) => Promise<void>;
@@ -80,13 +80,17 @@ export function isTransient(error: unknown): boolean {
 }
 
 /**
- * Exponential backoff with full jitter: up to 100 ms × 2^(n-1), at most 2 s.
+ * Exponential backoff with "equal jitter": half of 100 ms × 2^(n-1) (at most
+ * 2 s), plus up to as much again at random. The guaranteed half makes the
+ * retries span a known time (an endpoint restarting), the random half keeps
+ * callers from retrying in step.
  *
  * @param n The retry's number, from 1.
  * @returns Milliseconds to wait.
  */
 export function backoffDelay(n: number): number {
-  return Math.random() * Math.min(2_000, 100 * 2 ** (n - 1));
+  const cap = Math.min(2_000, 100 * 2 ** (n - 1));
+  return cap / 2 + Math.random() * (cap / 2);
 }
 
 /**
@@ -108,7 +112,7 @@ export async function retryTransient<T>(
   options: RetryOptions = {},
 ): Promise<T> {
   const {
-    attempts = 8,
+    attempts = 10,
     sleep = (n: number) => new Promise<void>((resolve) => setTimeout(resolve, backoffDelay(n))),
     onRetry,
   } = options;

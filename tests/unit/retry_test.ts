@@ -62,7 +62,11 @@ Deno.test("retryTransient() throws a client error at once and the last error aft
 
 Deno.test("backoffDelay() grows exponentially with jitter and stays under 2 s", () => {
   for (let n = 1; n <= 12; n++) {
+    const cap = Math.min(2_000, 100 * 2 ** (n - 1));
     const delay = backoffDelay(n);
-    assert.ok(delay >= 0 && delay <= Math.min(2_000, 100 * 2 ** (n - 1)), `${n}: ${delay}`);
+    assert.ok(delay >= cap / 2 && delay <= cap, `${n}: ${delay}`);
   }
+  const least = Array.from({ length: 9 }, (_, i) => Math.min(2_000, 100 * 2 ** i) / 2)
+    .reduce((a, b) => a + b);
+  assert.equal(least, 5_550, "ten attempts span at least 5.5 s: a restart of the endpoint");
 });
