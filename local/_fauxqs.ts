@@ -66,9 +66,18 @@ interface S3Persistence {
   upsertObject(bucket: string, object: StoredObject): void;
 }
 
+interface StoredUpload {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  initiated: Date;
+  parts: Map<number, { partNumber: number; body: Uint8Array; etag: string; lastModified: Date }>;
+}
+
 interface S3StoreLike {
   persistence?: S3Persistence;
   buckets: Map<string, Map<string, StoredObject>>;
+  multipartUploads: Map<string, StoredUpload>;
   createBucket(name: string): void;
   headObject(bucket: string, key: string): unknown;
   getObject(bucket: string, key: string): StoredObject;
@@ -219,6 +228,21 @@ function createVault(store: S3StoreLike): S3Vault {
         if (key.startsWith(prefix)) keys.push(key);
       }
       return keys;
+    },
+    listUploads(bucket) {
+      return [...store.multipartUploads.values()].filter((upload) => upload.bucket === bucket)
+        .map(({ uploadId, key, initiated }) => ({ uploadId, bucket, key, initiated }));
+    },
+    listParts(uploadId) {
+      const upload = store.multipartUploads.get(uploadId);
+      if (upload === undefined) return undefined;
+      return [...upload.parts.values()].sort((a, b) => a.partNumber - b.partNumber)
+        .map(({ partNumber, etag, body, lastModified }) => ({
+          partNumber,
+          etag,
+          size: body.length,
+          lastModified,
+        }));
     },
   };
 }

@@ -35,7 +35,19 @@ import {
   resolveRange,
   responseOverrides,
 } from "./_s3_conditions.ts";
+import {
+  BUCKET_CONFIGS,
+  bucketConfigOf,
+  checkTags,
+  DELETED_IS_NOT_FOUND,
+  objectLockEnabledXml,
+  ownerAclXml,
+  parseTagging,
+  parseTaggingHeader,
+  taggingXml,
+} from "./_s3_config.ts";
 import { s3ErrorXml, s3RequestId } from "./_s3_error.ts";
+import { listKeys, listV1Xml, listV2Xml, tokenKey } from "./_s3_listing.ts";
 import {
   bucketLocationXml,
   locationConstraint,
@@ -128,10 +140,19 @@ export function createS3Layer(options: S3LayerOptions): S3Layer {
       const { bucket, key } = s3Target(url.pathname, request.headers.host ?? null);
       if (bucket === INTERNAL_BUCKET) return s3Error(noSuchBucket(bucket));
       if (bucket === undefined) {
-        return operation === "ListBuckets" ? listBuckets(request) : fauxqs.handle(request);
+        return operation === "ListBuckets" ? listBuckets(request) : forward(request);
       }
       if (key === undefined) {
+        const config = CONFIG_OPERATIONS.has(operation)
+          ? bucketConfigOf(url.searchParams)
+          : undefined;
+        if (config !== undefined) return bucketConfig(bucket, config.param, request);
         switch (operation) {
+          case "ListObjects":
+          case "ListObjectsV2":
+            return listObjects(bucket, url, operation === "ListObjectsV2");
+          case "ListMultipartUploads":
+            return listMultipartUploads(bucket, url);
           case "CreateBucket":
             return createBucket(bucket, url, request);
           case "DeleteBucket":
@@ -151,7 +172,7 @@ export function createS3Layer(options: S3LayerOptions): S3Layer {
           case "DeleteObjects":
             return deleteObjects(bucket, request);
           default:
-            return fauxqs.handle(request);
+            return forward(request);
         }
       }
       switch (operation) {
@@ -166,11 +187,41 @@ export function createS3Layer(options: S3LayerOptions): S3Layer {
           return read({ bucket, key }, url, request);
         case "UploadPartCopy":
           return uploadPartCopy(url, request);
+        case "GetObjectTagging":
+        case "PutObjectTagging":
+        case "DeleteObjectTagging":
+          return objectTagging(operation, { bucket, key }, url, request);
+        case "GetObjectAcl":
+        case "PutObjectAcl":
+          return objectAcl(operation, { bucket, key }, url);
+        case "ListParts":
+          return listParts({ bucket, key }, url);
         default:
-          return fauxqs.handle(request);
+          return forward(request);
       }
     },
   };
+
+  /** fauxqs's answer, with AWS's wording for the errors it words differently. */
+  async function forward(request: InnerRequest): Promise<InnerResponse> {
+    const answer = await fauxqs.handle(request);
+    if (answer.status < 400 || request.method === "HEAD") return answer;
+    const xml = decoder.decode(answer.body);
+    const code = /<Code>([^<]+)<\/Code>/.exec(xml)?.[1];
+    const bucket =
+      s3Target(new URL(request.url, "http://localhost").pathname, request.headers.host ?? null)
+        .bucket ?? "";
+    if (code === "NoSuchBucket") return s3Error(noSuchBucket(bucket));
+    if (code === "InvalidBucketName") {
+      return s3Error({
+        status: 400,
+        code,
+        message: "The specified bucket is not valid.",
+        extra: { BucketName: bucket },
+      });
+    }
+    return answer;
+  }
 
   // ── buckets ───────────────────────────────────────────────────────────────
 
@@ -223,7 +274,7 @@ export function createS3Layer(options: S3LayerOptions): S3Layer {
         extra: { BucketName: bucket },
       });
     }
-    const answer = await fauxqs.handle(request);
+    const answer = await forward(request);
     if (answer.status === 200) {
       const objectLock = request.headers["x-amz-bucket-object-lock-enabled"] === "true";
       saveBucketRecord(bucket, {
@@ -244,16 +295,18 @@ export function createS3Layer(options: S3LayerOptions): S3Layer {
         extra: { BucketName: bucket },
       });
     }
-    const answer = await fauxqs.handle(request);
+    const answer = await forward(request);
     if (answer.status === 204) {
       vault.deleteRecord(`bucket/${bucket}`);
-      for (const key of vault.recordKeys(`data/${bucket}/`)) vault.deleteRecord(key);
+      for (const prefix of ["data", "config", "tags"]) {
+        for (const key of vault.recordKeys(`${prefix}/${bucket}/`)) vault.deleteRecord(key);
+      }
     }
     return answer;
   }
 
   async function headBucket(bucket: string, request: InnerRequest): Promise<InnerResponse> {
-    const answer = await fauxqs.handle(request);
+    const answer = await forward(request);
     if (answer.status !== 200) return answer;
     return withHeaders(answer, { "x-amz-bucket-region": bucketRecord(bucket).region });
   }
@@ -321,6 +374,240 @@ export function createS3Layer(options: S3LayerOptions): S3Layer {
       encodingType: query.get("encoding-type") ?? undefined,
     };
     return xmlAnswer(listVersionsXml(bucket, params, listVersions(keys, params)));
+  }
+
+  function bucketConfig(bucket: string, param: string, request: InnerRequest): InnerResponse {
+    if (!vault.hasBucket(bucket)) return s3Error(noSuchBucket(bucket));
+    const spec = BUCKET_CONFIGS.find((config) => config.param === param);
+    if (spec === undefined) return s3Error(noSuchBucket(bucket));
+    const record = `config/${bucket}/${param}`;
+    switch (request.method) {
+      case "GET": {
+        const stored = vault.readRecord(record);
+        if (stored !== undefined) {
+          if (stored === DELETED) {
+            return s3Error(DELETED_IS_NOT_FOUND[param] ?? noSuchBucket(bucket));
+          }
+          return {
+            status: 200,
+            headers: { "content-type": spec.contentType, "x-amz-request-id": s3RequestId() },
+            body: encoder.encode(stored),
+          };
+        }
+        if (param === "object-lock" && bucketRecord(bucket).objectLock) {
+          return xmlAnswer(objectLockEnabledXml());
+        }
+        return "xml" in spec.absent ? xmlAnswer(spec.absent.xml) : s3Error(spec.absent.error);
+      }
+      case "PUT": {
+        const body = decoder.decode(request.body);
+        if (param === "acl" && body.trim() === "") return empty(200);
+        const refused = spec.validate?.(body);
+        if (refused !== undefined) return s3Error(refused);
+        vault.writeRecord(record, body);
+        return empty(param === "policy" ? 204 : 200);
+      }
+      case "DELETE":
+        if (DELETED_IS_NOT_FOUND[param] !== undefined) vault.writeRecord(record, DELETED);
+        else vault.deleteRecord(record);
+        return empty(204);
+      default:
+        return s3Error(methodNotAllowed(request.method, "BUCKET"));
+    }
+  }
+
+  function listObjects(bucket: string, url: URL, v2: boolean): InnerResponse {
+    if (!vault.hasBucket(bucket)) return s3Error(noSuchBucket(bucket));
+    const query = url.searchParams;
+    const maxKeysText = query.get("max-keys");
+    if (maxKeysText !== null && !/^\d+$/.test(maxKeysText)) {
+      return s3Error({
+        status: 400,
+        code: "InvalidArgument",
+        message: "Provided max-keys not an integer or within integer range",
+        extra: { ArgumentName: "max-keys", ArgumentValue: maxKeysText },
+      });
+    }
+    const encoding = query.get("encoding-type");
+    if (encoding !== null && encoding !== "url") {
+      return s3Error({
+        status: 400,
+        code: "InvalidArgument",
+        message: "Invalid Encoding Method specified in Request",
+        extra: { ArgumentName: "encoding-type", ArgumentValue: encoding },
+      });
+    }
+    const prefix = query.get("prefix") ?? "";
+    const common = {
+      bucket,
+      url: encoding === "url",
+    };
+    const base = {
+      prefix,
+      delimiter: query.get("delimiter") ?? "",
+      maxKeys: Math.min(Number(maxKeysText ?? 1000), 1000),
+    };
+    const objects = vault.listObjects(bucket, prefix);
+    if (!v2) {
+      const marker = query.get("marker") ?? "";
+      const params = { ...base, after: marker };
+      return xmlAnswer(
+        listV1Xml(listKeys(objects, params), { ...common, params, owner: true, marker }),
+      );
+    }
+    const token = query.get("continuation-token") ?? undefined;
+    const startAfter = query.get("start-after") ?? "";
+    let after = startAfter;
+    if (token !== undefined) {
+      const key = tokenKey(token);
+      if (key === undefined || token === "") {
+        return s3Error({
+          status: 400,
+          code: "InvalidArgument",
+          message: "The continuation token provided is incorrect",
+          extra: { ArgumentName: "continuation-token" },
+        });
+      }
+      after = key;
+    }
+    const params = { ...base, after };
+    return xmlAnswer(
+      listV2Xml(listKeys(objects, params), {
+        ...common,
+        params,
+        owner: query.get("fetch-owner") === "true",
+        ...(token === undefined ? {} : { token }),
+        ...(startAfter === "" ? {} : { startAfter }),
+      }),
+    );
+  }
+
+  function listMultipartUploads(bucket: string, url: URL): InnerResponse {
+    if (!vault.hasBucket(bucket)) return s3Error(noSuchBucket(bucket));
+    const query = url.searchParams;
+    const prefix = query.get("prefix") ?? "";
+    const keyMarker = query.get("key-marker") ?? "";
+    const maxUploads = Math.min(Number(query.get("max-uploads") ?? 1000) || 1000, 1000);
+    const uploads = vault.listUploads(bucket)
+      .filter((u) => u.key.startsWith(prefix) && (keyMarker === "" || u.key > keyMarker))
+      .sort((a, b) =>
+        a.key < b.key ? -1 : a.key > b.key ? 1 : a.initiated.getTime() - b.initiated.getTime()
+      );
+    const page = uploads.slice(0, maxUploads);
+    const truncated = uploads.length > page.length;
+    const last = page[page.length - 1];
+    const owner = `<ID>${OWNER_ID}</ID><DisplayName>local</DisplayName>`;
+    const xml =
+      `<?xml version="1.0" encoding="UTF-8"?>\n<ListMultipartUploadsResult xmlns="${S3_NS}">${
+        element("Bucket", bucket)
+      }${element("KeyMarker", keyMarker)}${
+        element("UploadIdMarker", query.get("upload-id-marker") ?? "")
+      }${
+        truncated && last
+          ? element("NextKeyMarker", last.key) + element("NextUploadIdMarker", last.uploadId)
+          : ""
+      }${element("Prefix", prefix)}${element("MaxUploads", maxUploads)}${
+        element("IsTruncated", truncated)
+      }${
+        page.map((u) =>
+          `<Upload>${element("Key", u.key)}${
+            element("UploadId", u.uploadId)
+          }<Initiator>${owner}</Initiator><Owner>${owner}</Owner>${
+            element("StorageClass", "STANDARD")
+          }${element("Initiated", u.initiated.toISOString())}</Upload>`
+        ).join("")
+      }</ListMultipartUploadsResult>`;
+    return xmlAnswer(xml);
+  }
+
+  function listParts(target: S3Location, url: URL): InnerResponse {
+    if (!vault.hasBucket(target.bucket)) return s3Error(noSuchBucket(target.bucket));
+    const uploadId = url.searchParams.get("uploadId") ?? "";
+    const upload = vault.listUploads(target.bucket).find((u) => u.uploadId === uploadId);
+    const parts = vault.listParts(uploadId);
+    if (upload === undefined || parts === undefined || upload.key !== target.key) {
+      return s3Error(noSuchUpload(uploadId));
+    }
+    const marker = Number(url.searchParams.get("part-number-marker") ?? 0) || 0;
+    const maxParts = Math.min(Number(url.searchParams.get("max-parts") ?? 1000) || 1000, 1000);
+    const after = parts.filter((p) => p.partNumber > marker);
+    const page = after.slice(0, maxParts);
+    const truncated = after.length > page.length;
+    const owner = `<ID>${OWNER_ID}</ID><DisplayName>local</DisplayName>`;
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<ListPartsResult xmlns="${S3_NS}">${
+      element("Bucket", target.bucket)
+    }${element("Key", target.key)}${element("UploadId", uploadId)}${
+      element("PartNumberMarker", marker)
+    }${element("NextPartNumberMarker", page[page.length - 1]?.partNumber ?? 0)}${
+      element("MaxParts", maxParts)
+    }${element("IsTruncated", truncated)}<Initiator>${owner}</Initiator><Owner>${owner}</Owner>${
+      element("StorageClass", "STANDARD")
+    }${
+      page.map((p) =>
+        `<Part>${element("PartNumber", p.partNumber)}${
+          element("LastModified", p.lastModified.toISOString())
+        }${element("ETag", p.etag)}${element("Size", p.size)}</Part>`
+      ).join("")
+    }</ListPartsResult>`;
+    return xmlAnswer(xml);
+  }
+
+  // ── object tags and ACLs ──────────────────────────────────────────────────
+
+  function tagRecord(target: S3Location, versionId: string): string {
+    return `tags/${target.bucket}/${versionId}/${target.key}`;
+  }
+
+  function readTags(target: S3Location, versionId: string): [string, string][] {
+    const text = vault.readRecord(tagRecord(target, versionId));
+    return text === undefined ? [] : JSON.parse(text) as [string, string][];
+  }
+
+  function writeTags(target: S3Location, versionId: string, tags: readonly [string, string][]) {
+    if (tags.length === 0) vault.deleteRecord(tagRecord(target, versionId));
+    else vault.writeRecord(tagRecord(target, versionId), JSON.stringify(tags));
+  }
+
+  /** The version a tagging or ACL request means, or its error. */
+  function taggedVersion(target: S3Location, url: URL): string | { error: S3ErrorSpec } {
+    if (!vault.hasBucket(target.bucket)) return { error: noSuchBucket(target.bucket) };
+    const resolved = resolveVersion(target, url.searchParams.get("versionId") ?? undefined, "GET");
+    if ("error" in resolved) return { error: resolved.error };
+    if (vault.objectInfo(resolved.location.bucket, resolved.location.key) === undefined) {
+      return { error: noSuchKey(target.key) };
+    }
+    return resolved.entry?.id ?? NULL_VERSION;
+  }
+
+  function objectTagging(
+    operation: string,
+    target: S3Location,
+    url: URL,
+    request: InnerRequest,
+  ): InnerResponse {
+    const versionId = taggedVersion(target, url);
+    if (typeof versionId !== "string") return s3Error(versionId.error);
+    const header = bucketRecord(target.bucket).versioning === undefined
+      ? {}
+      : { "x-amz-version-id": versionId };
+    if (operation === "GetObjectTagging") {
+      return withHeaders(xmlAnswer(taggingXml(readTags(target, versionId))), header);
+    }
+    if (operation === "DeleteObjectTagging") {
+      writeTags(target, versionId, []);
+      return { status: 204, headers: header, body: new Uint8Array() };
+    }
+    const tags = parseTagging(decoder.decode(request.body));
+    const refused = checkTags(tags, 10);
+    if (refused !== undefined) return s3Error(refused);
+    writeTags(target, versionId, tags);
+    return { status: 200, headers: header, body: new Uint8Array() };
+  }
+
+  function objectAcl(operation: string, target: S3Location, url: URL): InnerResponse {
+    const versionId = taggedVersion(target, url);
+    if (typeof versionId !== "string") return s3Error(versionId.error);
+    return operation === "GetObjectAcl" ? xmlAnswer(ownerAclXml()) : empty(200);
   }
 
   // ── versions ──────────────────────────────────────────────────────────────
@@ -432,14 +719,16 @@ export function createS3Layer(options: S3LayerOptions): S3Layer {
     target: S3Location,
     request: InnerRequest,
   ): Promise<InnerResponse> {
-    if (!vault.hasBucket(target.bucket)) return fauxqs.handle(request);
+    if (!vault.hasBucket(target.bucket)) return forward(request);
     let inner = request;
     let sourceVersionHeader: Record<string, string> = {};
+    let source: { location: S3Location; versionId: string } | undefined;
     if (operation === "CopyObject") {
-      const source = copySource(request, target);
-      if ("error" in source) return s3Error(source.error);
-      inner = source.request;
-      sourceVersionHeader = source.versionHeader;
+      const copied = copySource(request, target);
+      if ("error" in copied) return s3Error(copied.error);
+      inner = copied.request;
+      sourceVersionHeader = copied.versionHeader;
+      source = { location: copied.sourceKey, versionId: copied.versionId };
     }
     return await keyLock.run(`${target.bucket}/${target.key}`, async () => {
       const object = vault.objectInfo(target.bucket, target.key);
@@ -448,8 +737,12 @@ export function createS3Layer(options: S3LayerOptions): S3Layer {
       });
       if (refused !== undefined) return s3Error(refused);
       const status = bucketRecord(target.bucket).versioning;
+      const tags = newTags(operation, request, source);
+      if (tags !== undefined && "error" in tags) return s3Error(tags.error);
       if (status === undefined) {
-        return withHeaders(await fauxqs.handle(inner), sourceVersionHeader);
+        const answer = await fauxqs.handle(inner);
+        if (answer.status === 200) writeTags(target, NULL_VERSION, tags ?? []);
+        return withHeaders(answer, sourceVersionHeader);
       }
       const versions = versionsOf(target.bucket, target.key);
       const newId = status === "Enabled" ? newVersionId() : NULL_VERSION;
@@ -470,11 +763,33 @@ export function createS3Layer(options: S3LayerOptions): S3Layer {
         lastModified: written.lastModified.toISOString(),
       });
       saveVersions(target.bucket, target.key, versions);
+      writeTags(target, newId, tags ?? []);
       return withHeaders(answer, {
         ...sourceVersionHeader,
         ...(newId === NULL_VERSION ? {} : { "x-amz-version-id": newId }),
       });
     });
+  }
+
+  /**
+   * The tags a write gives its new version: `x-amz-tagging` (PutObject,
+   * CreateMultipartUpload is not tracked), or for CopyObject the source's
+   * tags unless `x-amz-tagging-directive: REPLACE`.
+   */
+  function newTags(
+    operation: string,
+    request: InnerRequest,
+    source: { location: S3Location; versionId: string } | undefined,
+  ): [string, string][] | { error: S3ErrorSpec } | undefined {
+    const header = request.headers["x-amz-tagging"];
+    if (operation === "CopyObject" && source !== undefined) {
+      if (request.headers["x-amz-tagging-directive"] !== "REPLACE") {
+        return readTags(source.location, source.versionId);
+      }
+    }
+    if (header === undefined || operation === "CompleteMultipartUpload") return undefined;
+    const tags = parseTaggingHeader(header);
+    return checkTags(tags, 10) === undefined ? tags : { error: checkTags(tags, 10)! };
   }
 
   /**
@@ -486,7 +801,13 @@ export function createS3Layer(options: S3LayerOptions): S3Layer {
     request: InnerRequest,
     target: S3Location | undefined,
   ):
-    | { request: InnerRequest; versionHeader: Record<string, string>; location: S3Location }
+    | {
+      request: InnerRequest;
+      versionHeader: Record<string, string>;
+      location: S3Location;
+      sourceKey: S3Location;
+      versionId: string;
+    }
     | { error: S3ErrorSpec } {
     const parsed = parseCopySource(request.headers["x-amz-copy-source"] ?? "");
     if (parsed === undefined) {
@@ -560,6 +881,8 @@ export function createS3Layer(options: S3LayerOptions): S3Layer {
         ? { "x-amz-copy-source-version-id": resolved.entry?.id ?? NULL_VERSION }
         : {},
       location: resolved.location,
+      sourceKey: { bucket: parsed.bucket, key: parsed.key },
+      versionId: resolved.entry?.id ?? NULL_VERSION,
     };
   }
 
@@ -614,7 +937,7 @@ export function createS3Layer(options: S3LayerOptions): S3Layer {
     url: URL,
     request: InnerRequest,
   ): Promise<InnerResponse> {
-    if (!vault.hasBucket(target.bucket)) return fauxqs.handle(request);
+    if (!vault.hasBucket(target.bucket)) return forward(request);
     const outcome = await deleteOne(
       target,
       url.searchParams.get("versionId") ?? undefined,
@@ -656,6 +979,7 @@ export function createS3Layer(options: S3LayerOptions): S3Layer {
       const status = bucketRecord(bucket).versioning;
       if (status === undefined) {
         vault.deleteObject(bucket, key);
+        writeTags(target, NULL_VERSION, []);
         return { ok: true };
       }
       const versions = versionsOf(bucket, key);
@@ -689,6 +1013,7 @@ export function createS3Layer(options: S3LayerOptions): S3Layer {
       vault.deleteRecord(archiveLocation(bucket, entry.id, key).key);
     }
     saveVersions(bucket, key, versions);
+    writeTags(target, versionId, []);
     return { ok: true, versionId, ...(entry.deleteMarker ? { deleteMarker: true } : {}) };
   }
 
@@ -734,7 +1059,7 @@ export function createS3Layer(options: S3LayerOptions): S3Layer {
   // ── reads ─────────────────────────────────────────────────────────────────
 
   async function read(target: S3Location, url: URL, request: InnerRequest): Promise<InnerResponse> {
-    if (!vault.hasBucket(target.bucket)) return fauxqs.handle(request);
+    if (!vault.hasBucket(target.bucket)) return forward(request);
     const query = url.searchParams;
     const resolved = resolveVersion(target, query.get("versionId") ?? undefined, request.method);
     if ("error" in resolved) return s3Error(resolved.error, resolved.headers);
@@ -769,10 +1094,12 @@ export function createS3Layer(options: S3LayerOptions): S3Layer {
         body: new Uint8Array(),
       };
     }
+    const tagCount = readTags(target, resolved.entry?.id ?? NULL_VERSION).length;
     const headers: Record<string, string> = {
       ...answer.headers,
       "accept-ranges": "bytes",
       ...versionHeader,
+      ...(tagCount > 0 ? { "x-amz-tagging-count": String(tagCount) } : {}),
       ...responseOverrides(query),
     };
     if (partNumber !== null) return { ...answer, headers };
@@ -871,6 +1198,58 @@ function implicitVersion(object: {
     etag: object.etag,
     size: object.size,
     lastModified: object.lastModified.toISOString(),
+  };
+}
+
+/** Operations that read or write a bucket configuration (`_s3_config.ts`). */
+const CONFIG_OPERATIONS = new Set(
+  [
+    "Tagging",
+    "Policy",
+    "Cors",
+    "Website",
+    "Replication",
+    "Encryption",
+    "OwnershipControls",
+    "Acl",
+    "NotificationConfiguration",
+    "Logging",
+    "AccelerateConfiguration",
+    "RequestPayment",
+  ].flatMap((name) => [`GetBucket${name}`, `PutBucket${name}`, `DeleteBucket${name}`]).concat([
+    "GetPublicAccessBlock",
+    "PutPublicAccessBlock",
+    "DeletePublicAccessBlock",
+    "GetObjectLockConfiguration",
+    "PutObjectLockConfiguration",
+  ]),
+);
+
+/** A deleted configuration whose absence differs from its default (ownership controls). */
+const DELETED = "\u0000deleted";
+
+const OWNER_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a";
+
+function empty(status: number): InnerResponse {
+  return { status, headers: { "x-amz-request-id": s3RequestId() }, body: new Uint8Array() };
+}
+
+function noSuchUpload(uploadId: string): S3ErrorSpec {
+  return {
+    status: 404,
+    code: "NoSuchUpload",
+    message:
+      "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+    extra: { UploadId: uploadId },
+  };
+}
+
+function methodNotAllowed(method: string, resourceType: string): S3ErrorSpec {
+  return {
+    status: 405,
+    code: "MethodNotAllowed",
+    message: "The specified method is not allowed against this resource.",
+    extra: { Method: method, ResourceType: resourceType },
   };
 }
 

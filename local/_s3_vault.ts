@@ -44,6 +44,26 @@ export interface S3Vault {
   deleteRecord(key: string): void;
   /** Keys of the internal bucket's records that start with `prefix`, in no order. */
   recordKeys(prefix: string): string[];
+  /** The bucket's multipart uploads in progress, in no order. */
+  listUploads(bucket: string): S3UploadInfo[];
+  /** An upload's parts in part-number order, or undefined when there is no such upload. */
+  listParts(uploadId: string): S3PartInfo[] | undefined;
+}
+
+/** A multipart upload in progress. */
+export interface S3UploadInfo {
+  readonly uploadId: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly initiated: Date;
+}
+
+/** An uploaded part. */
+export interface S3PartInfo {
+  readonly partNumber: number;
+  readonly etag: string;
+  readonly size: number;
+  readonly lastModified: Date;
 }
 
 /** A bucket and key. */

@@ -367,6 +367,112 @@ def s3_response_header_overrides():
     assert got["ResponseMetadata"]["HTTPHeaders"]["expires"].startswith("Tue, 01 Jan 2030")
 
 
+@case
+def s3_list_objects_order_and_encoding():
+    """ListObjectsV2: https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
+    (keys in UTF-8 binary order; boto3 asks for encoding-type=url)"""
+    bucket = "listing-bucket"
+    s3.create_bucket(Bucket=bucket)
+    keys = ["b", "B", "a/1", "a/2", "a b", "a+b", "100%", "é"]
+    for key in keys:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+    listed = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
+    assert listed == sorted(keys, key=lambda k: k.encode()), listed
+    assert [o["Key"] for o in s3.list_objects(Bucket=bucket)["Contents"]] == listed
+    page = s3.list_objects_v2(Bucket=bucket, Delimiter="/", MaxKeys=3)
+    assert [p["Prefix"] for p in page.get("CommonPrefixes", [])] == [], page
+    assert page["KeyCount"] == 3 and page["IsTruncated"] is True
+    paginator = s3.get_paginator("list_objects_v2")
+    pages = list(paginator.paginate(Bucket=bucket, Delimiter="/", PaginationConfig={"PageSize": 2}))
+    flat = [o["Key"] for p in pages for o in p.get("Contents", [])]
+    prefixes = [c["Prefix"] for p in pages for c in p.get("CommonPrefixes", [])]
+    assert prefixes == ["a/"] and "a/1" not in flat and len(flat) == 6, (flat, prefixes)
+    owner = s3.list_objects_v2(Bucket=bucket, FetchOwner=True, MaxKeys=1)["Contents"][0]
+    assert owner["Owner"]["ID"]
+
+
+@case
+def s3_object_tagging():
+    """Object tagging: https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectTagging.html,
+    GetObjectTagging, DeleteObjectTagging and x-amz-tagging on PutObject"""
+    bucket = "listing-bucket"
+    s3.put_object(Bucket=bucket, Key="tagged", Body=b"x", Tagging="team=data&tier=1")
+    tags = s3.get_object_tagging(Bucket=bucket, Key="tagged")["TagSet"]
+    assert tags == [{"Key": "team", "Value": "data"}, {"Key": "tier", "Value": "1"}], tags
+    assert s3.get_object(Bucket=bucket, Key="tagged")["TagCount"] == 2
+    s3.put_object_tagging(Bucket=bucket, Key="tagged", Tagging={"TagSet": [{"Key": "k", "Value": "v"}]})
+    assert s3.get_object_tagging(Bucket=bucket, Key="tagged")["TagSet"] == [{"Key": "k", "Value": "v"}]
+    assert s3.get_object(Bucket=bucket, Key="tagged")["Body"].read() == b"x"
+    s3.delete_object_tagging(Bucket=bucket, Key="tagged")
+    assert s3.get_object_tagging(Bucket=bucket, Key="tagged")["TagSet"] == []
+    expect_error(
+        lambda: s3.put_object_tagging(
+            Bucket=bucket,
+            Key="tagged",
+            Tagging={"TagSet": [{"Key": f"k{i}", "Value": "v"} for i in range(11)]},
+        ),
+        "BadRequest",
+        400,
+    )
+    expect_error(lambda: s3.get_object_tagging(Bucket=bucket, Key="missing"), "NoSuchKey", 404)
+
+
+@case
+def s3_bucket_configurations():
+    """Bucket tagging, policy, CORS, encryption, ownership, public access block:
+    https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html,
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html"""
+    bucket = "config-bucket"
+    s3.create_bucket(Bucket=bucket)
+    expect_error(lambda: s3.get_bucket_tagging(Bucket=bucket), "NoSuchTagSet", 404)
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "k", "Value": "v"}]})
+    assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [{"Key": "k", "Value": "v"}]
+    s3.delete_bucket_tagging(Bucket=bucket)
+    expect_error(lambda: s3.get_bucket_tagging(Bucket=bucket), "NoSuchTagSet", 404)
+    expect_error(lambda: s3.get_bucket_policy(Bucket=bucket), "NoSuchBucketPolicy", 404)
+    policy = json.dumps({"Version": "2012-10-17", "Statement": []})
+    s3.put_bucket_policy(Bucket=bucket, Policy=policy)
+    assert s3.get_bucket_policy(Bucket=bucket)["Policy"] == policy
+    s3.delete_bucket_policy(Bucket=bucket)
+    expect_error(lambda: s3.put_bucket_policy(Bucket=bucket, Policy="nope"), "MalformedPolicy", 400)
+    expect_error(lambda: s3.get_bucket_cors(Bucket=bucket), "NoSuchCORSConfiguration", 404)
+    rules = [{"AllowedMethods": ["GET"], "AllowedOrigins": ["*"]}]
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": rules})
+    assert s3.get_bucket_cors(Bucket=bucket)["CORSRules"] == rules
+    encryption = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]
+    assert encryption["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    ownership = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]
+    assert ownership["Rules"][0]["ObjectOwnership"] == "BucketOwnerEnforced"
+    assert s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]["BlockPublicAcls"]
+    s3.delete_public_access_block(Bucket=bucket)
+    expect_error(
+        lambda: s3.get_public_access_block(Bucket=bucket),
+        "NoSuchPublicAccessBlockConfiguration",
+        404,
+    )
+    assert s3.get_bucket_acl(Bucket=bucket)["Grants"][0]["Permission"] == "FULL_CONTROL"
+    # The bucket is still there and empty: deleting a configuration never deletes the bucket.
+    s3.delete_bucket(Bucket=bucket)
+
+
+@case
+def s3_multipart_listing():
+    """ListMultipartUploads / ListParts: https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html"""
+    bucket = "listing-bucket"
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="pending")["UploadId"]
+    s3.upload_part(Bucket=bucket, Key="pending", UploadId=upload, PartNumber=2, Body=b"two")
+    s3.upload_part(Bucket=bucket, Key="pending", UploadId=upload, PartNumber=1, Body=b"one")
+    uploads = s3.list_multipart_uploads(Bucket=bucket)["Uploads"]
+    assert [(u["Key"], u["UploadId"]) for u in uploads] == [("pending", upload)]
+    parts = s3.list_parts(Bucket=bucket, Key="pending", UploadId=upload)["Parts"]
+    assert [(p["PartNumber"], p["Size"]) for p in parts] == [(1, 3), (2, 3)]
+    s3.abort_multipart_upload(Bucket=bucket, Key="pending", UploadId=upload)
+    expect_error(
+        lambda: s3.list_parts(Bucket=bucket, Key="pending", UploadId=upload), "NoSuchUpload", 404
+    )
+    assert "Uploads" not in s3.list_multipart_uploads(Bucket=bucket)
+
+
 # ── SQS (boto3 speaks the JSON protocol) ────────────────────────────────────
 
 

@@ -11,14 +11,25 @@ import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteBucketCommand,
+  DeleteBucketTaggingCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  DeleteObjectTaggingCommand,
+  GetBucketEncryptionCommand,
   GetBucketLocationCommand,
+  GetBucketPolicyCommand,
+  GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   ListObjectVersionsCommand,
+  ListPartsCommand,
+  PutBucketPolicyCommand,
+  PutBucketTaggingCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
   type S3Client,
@@ -380,6 +391,70 @@ Deno.test("S3 versions, delete markers and bucket regions survive a restart", as
     }
   } finally {
     await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html
+Deno.test("S3 lists keys in byte order, keeps object and bucket tags and configurations, and lists multipart uploads", async () => {
+  await using aws = await startLocalAws({ port: 0, inMemory: true });
+  const s3 = s3Client(aws.endpoint);
+  const Bucket = "extras";
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket }));
+    for (const Key of ["b", "B", "a/1", "é"]) {
+      await s3.send(new PutObjectCommand({ Bucket, Key, Body: "x", Tagging: "team=data" }));
+    }
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket, Delimiter: "/" }));
+    assert.deepEqual(listed.Contents?.map((o) => o.Key), ["B", "b", "é"]);
+    assert.deepEqual(listed.CommonPrefixes?.map((p) => p.Prefix), ["a/"]);
+    const tags = await s3.send(new GetObjectTaggingCommand({ Bucket, Key: "b" }));
+    assert.deepEqual(tags.TagSet, [{ Key: "team", Value: "data" }]);
+    assert.equal((await s3.send(new GetObjectCommand({ Bucket, Key: "b" }))).TagCount, 1);
+    await s3.send(new DeleteObjectTaggingCommand({ Bucket, Key: "b" }));
+    assert.deepEqual((await s3.send(new GetObjectTaggingCommand({ Bucket, Key: "b" }))).TagSet, []);
+
+    await expectError(s3.send(new GetBucketTaggingCommand({ Bucket })), {
+      name: "NoSuchTagSet",
+      status: 404,
+    });
+    await s3.send(
+      new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: [{ Key: "k", Value: "v" }] } }),
+    );
+    assert.deepEqual((await s3.send(new GetBucketTaggingCommand({ Bucket }))).TagSet, [{
+      Key: "k",
+      Value: "v",
+    }]);
+    await s3.send(new DeleteBucketTaggingCommand({ Bucket }));
+    await expectError(s3.send(new GetBucketPolicyCommand({ Bucket })), {
+      name: "NoSuchBucketPolicy",
+      status: 404,
+    });
+    const Policy = JSON.stringify({ Version: "2012-10-17", Statement: [] });
+    await s3.send(new PutBucketPolicyCommand({ Bucket, Policy }));
+    assert.equal((await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy, Policy);
+    const encryption = await s3.send(new GetBucketEncryptionCommand({ Bucket }));
+    assert.equal(
+      encryption.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault
+        ?.SSEAlgorithm,
+      "AES256",
+    );
+
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: "mp" }));
+    await s3.send(new UploadPartCommand({ Bucket, Key: "mp", UploadId, PartNumber: 1, Body: "p" }));
+    const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket }));
+    assert.deepEqual(uploads.Uploads?.map((u) => [u.Key, u.UploadId]), [["mp", UploadId]]);
+    const parts = await s3.send(new ListPartsCommand({ Bucket, Key: "mp", UploadId }));
+    assert.deepEqual(parts.Parts?.map((p) => [p.PartNumber, p.Size]), [[1, 1]]);
+    await s3.send(new AbortMultipartUploadCommand({ Bucket, Key: "mp", UploadId }));
+    await expectError(s3.send(new ListPartsCommand({ Bucket, Key: "mp", UploadId })), {
+      name: "NoSuchUpload",
+      status: 404,
+    });
+  } finally {
+    s3.destroy();
   }
 });
 
