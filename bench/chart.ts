@@ -178,11 +178,11 @@ function sliceLine(
   return line;
 }
 
-/** The smallest of 1, 2, 2.5, 5 times a power of ten that is at least `value`. */
+/** The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten that is at least `value`. */
 function niceCeiling(value: number): number {
   if (!(value > 0)) return 1;
   const power = 10 ** Math.floor(Math.log10(value));
-  for (const factor of [1, 2, 2.5, 5, 10]) {
+  for (const factor of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
     if (factor * power >= value) return factor * power;
   }
   return 10 * power;

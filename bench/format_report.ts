@@ -111,6 +111,16 @@ export function formatReport(report: BenchReport): string {
     const mark = target.met === null ? "  -  " : target.met ? " met " : " MISS";
     out.push(`  [${mark}] ${target.name}: ${target.target}; measured ${target.value}`);
   }
+  const m = report.machine;
+  out.push(
+    "",
+    `Machine: ${m.cpus ?? "?"} CPUs, ${m.os ?? "?"}, Deno ${m.deno ?? "?"}, Node.js ${
+      m.node ?? "?"
+    }; ` +
+      `load average ${m.load_average_at_start ?? "?"} at start, ${
+        m.load_average_at_end ?? "?"
+      } at end.`,
+  );
   out.push(
     "",
     `Prices: us-east-1 as published ${report.prices.asOf}: S3 PUT $${report.prices.s3PutPer1k}/1k, ` +

@@ -83,6 +83,7 @@ async function main(args: string[]): Promise<number> {
     if (!values.json || Deno.stderr.isTerminal()) console.error(text);
   };
 
+  const loadAtStart = loadAverage();
   await Deno.mkdir(OUT_DIR, { recursive: true });
   say("Building the Lambda bundle (deno task build)...");
   await buildLambda();
@@ -168,7 +169,7 @@ async function main(args: string[]): Promise<number> {
     openLoop,
     ceiling,
     bundles,
-    machine: await machine(),
+    machine: await machine(loadAtStart),
     prices: PRICES,
   });
   const text = formatReport(report);
@@ -307,7 +308,16 @@ async function measureBundles(): Promise<BundleVariant[]> {
   return variants;
 }
 
-async function machine(): Promise<Record<string, string | number>> {
+/** The 1-minute load average, or -1 when it cannot be read. */
+function loadAverage(): number {
+  try {
+    return Number((Deno.loadavg()[0] ?? -1).toFixed(2));
+  } catch {
+    return -1;
+  }
+}
+
+async function machine(loadAtStart: number): Promise<Record<string, string | number>> {
   let node = "unknown";
   try {
     const output = await new Deno.Command("node", {
@@ -325,6 +335,8 @@ async function machine(): Promise<Record<string, string | number>> {
     deno: Deno.version.deno,
     node,
     date: new Date().toISOString(),
+    load_average_at_start: loadAtStart,
+    load_average_at_end: loadAverage(),
   };
 }
 

@@ -338,7 +338,8 @@ export function checkTargets(report: Omit<BenchReport, "targets">): TargetCheck[
   const { baseline, optimized, open_loop: openLoop } = report;
   const floor = report.local_aws_alone?.floor_mix_items_per_s ?? null;
   const bound = floor !== null && baseline.items_per_s > 0
-    ? ` (the local AWS alone allows at most ${(floor / baseline.items_per_s).toFixed(1)}x here)`
+    ? `; the local AWS alone serves at most ${floor.toFixed(0)} items/s at the floor mix, ` +
+      `${(floor / baseline.items_per_s).toFixed(1)}x this baseline`
     : "";
   return [
     {
