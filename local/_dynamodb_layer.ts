@@ -136,13 +136,65 @@ export function createDynamoDbLayer(options: DynamoDbLayerOptions): DynamoDbLaye
           },
         };
     }
-    const result = await call(operation, body, request);
-    if (operation === "DeleteTable" && result.status === 200) {
-      const name = String(body.TableName);
-      vault.deleteRecord(`dynamodb/ttl/${name}`);
-      vault.deleteRecord(`dynamodb/pitr/${name}`);
+    const name = String(body.TableName ?? "");
+    const protection = `dynamodb/protect/${name}`;
+    if (operation === "DeleteTable" && vault.readRecord(protection) !== undefined) {
+      const missing = await tableExists(body, request);
+      if (missing !== undefined) return missing;
+      return validation(
+        "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.",
+      );
+    }
+    let forwarded = body;
+    const protect = body.DeletionProtectionEnabled;
+    if (
+      typeof protect === "boolean" && (operation === "CreateTable" || operation === "UpdateTable")
+    ) {
+      const { DeletionProtectionEnabled: _, ...rest } = body;
+      forwarded = rest;
+      if (operation === "UpdateTable" && Object.keys(rest).length === 1) {
+        const described = await call("DescribeTable", { TableName: name }, request);
+        if (described.status !== 200) return described;
+        setProtection(name, protect);
+        return {
+          status: 200,
+          json: { TableDescription: withProtection(described.json.Table as Json, name) },
+        };
+      }
+    }
+    const result = await call(operation, forwarded, request);
+    if (result.status !== 200) return result;
+    if (operation === "DeleteTable") {
+      for (const kind of ["ttl", "pitr", "protect"]) vault.deleteRecord(`dynamodb/${kind}/${name}`);
+    }
+    if (
+      typeof protect === "boolean" && (operation === "CreateTable" || operation === "UpdateTable")
+    ) {
+      setProtection(name, protect);
+    }
+    for (const field of ["Table", "TableDescription"]) {
+      const table = result.json[field];
+      if (table !== null && typeof table === "object" && operation !== "DeleteTable") {
+        return {
+          ...result,
+          json: { ...result.json, [field]: withProtection(table as Json, name) },
+        };
+      }
     }
     return result;
+  }
+
+  function setProtection(table: string, enabled: boolean): void {
+    if (enabled) vault.writeRecord(`dynamodb/protect/${table}`, "true");
+    else vault.deleteRecord(`dynamodb/protect/${table}`);
+  }
+
+  /** A table description with AWS's `DeletionProtectionEnabled`. */
+  function withProtection(table: Json, name: string): Json {
+    return {
+      ...table,
+      DeletionProtectionEnabled: vault.readRecord(`dynamodb/protect/${name}`) !== undefined,
+    };
   }
 
   /** Calls dynalite. */

@@ -723,6 +723,30 @@ def dynamodb_transactions():
     assert got["Responses"][0]["Item"]["n"] == {"N": "1"}
 
 
+@case
+def dynamodb_time_to_live_and_deletion_protection():
+    """UpdateTimeToLive: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTimeToLive.html,
+    DeletionProtectionEnabled: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html"""
+    name = table()
+    assert ddb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]["TimeToLiveStatus"] == "DISABLED"
+    ddb.update_time_to_live(
+        TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"}
+    )
+    described = ddb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+    assert described == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires"}, described
+    ddb.create_table(
+        TableName="protected-table",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        DeletionProtectionEnabled=True,
+    )
+    assert ddb.describe_table(TableName="protected-table")["Table"]["DeletionProtectionEnabled"] is True
+    expect_error(lambda: ddb.delete_table(TableName="protected-table"), "ValidationException", 400)
+    ddb.update_table(TableName="protected-table", DeletionProtectionEnabled=False)
+    ddb.delete_table(TableName="protected-table")
+
+
 def main():
     failed = 0
     for fn in CASES:
