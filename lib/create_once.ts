@@ -1,20 +1,24 @@
 /**
  * Conditional creates that can be repeated: an object with
- * `If-None-Match: *`, an item on condition `attribute_not_exists`. When the
- * condition fails, the existing object or item is read: if it is exactly
- * what this call writes, the failure was this call's own earlier attempt
- * (its answer was lost, the SDK or the caller sent it again), and the
- * create succeeded. Anything else is a real conflict, and the error stands;
- * when the read fails with a transient error, that error is thrown, for the
- * caller to try the whole create again.
+ * `If-None-Match: *`, an item on condition that its key is new. A retry of
+ * a create whose answer was lost (it took effect, the SDK or the caller sent
+ * it again) must not fail as a conflict with itself, and a real conflict
+ * must still fail. Both are told apart with the write permission alone:
+ *
+ * - object: after a 412, the same bytes are put again on condition
+ *   `If-Match: "<MD5 of the bytes>"`, the ETag S3 gives a single-part object
+ *   without KMS encryption: it succeeds only if the object holds exactly
+ *   these bytes (rewriting them changes nothing), else 412: a conflict;
+ * - item: the condition is "the key is new, or the item holds exactly these
+ *   attributes", so a repeat succeeds and a different item fails.
  *
  * @module
  */
 
-import { type DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { createHash } from "node:crypto";
+import { type DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { Item } from "./item_codec.ts";
-import { isTransient } from "./retry.ts";
 
 /** What a create found. */
 export type CreateOutcome = "created" | "found-own";
@@ -25,16 +29,17 @@ export interface NewObject {
   readonly bucket: string;
   /** Key. */
   readonly key: string;
-  /** Content, compared byte for byte on a conflict. */
+  /** Content. */
   readonly body: string;
   /** Content type. */
   readonly contentType: string;
 }
 
 /**
- * Creates an object that must not exist (`If-None-Match: *`). On a 412, the
- * object is read back: the same bytes mean it is this call's own, created
- * by an attempt whose answer was lost.
+ * Creates an object that must not exist (`If-None-Match: *`). After a 412,
+ * puts the same bytes on condition that the object is already exactly them
+ * (`If-Match` with their MD5): then it is this call's own, created by an
+ * attempt whose answer was lost.
  *
  * @example Usage
  * ```ts ignore
@@ -43,50 +48,44 @@ export interface NewObject {
  *
  * @param s3 The S3 client.
  * @param object Bucket, key and content.
- * @returns `created`, or `found-own` when the object was this call's already.
- * @throws The `PreconditionFailed` error when another object holds the key.
+ * @returns `created`, or `found-own` when the object held these bytes already.
+ * @throws The first `PreconditionFailed` error when another object holds the key.
  */
 export async function createObjectOnce(
   s3: Pick<S3Client, "send">,
   object: NewObject,
 ): Promise<CreateOutcome> {
-  try {
-    await s3.send(
+  const put = (condition: { IfNoneMatch: string } | { IfMatch: string }) =>
+    s3.send(
       new PutObjectCommand({
         Bucket: object.bucket,
         Key: object.key,
         Body: object.body,
         ContentType: object.contentType,
-        IfNoneMatch: "*",
+        ...condition,
       }),
     );
+  try {
+    await put({ IfNoneMatch: "*" });
     return "created";
   } catch (error) {
-    const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-    if (name !== "PreconditionFailed" && $metadata?.httpStatusCode !== 412) throw error;
-    let own = false;
+    if (!preconditionFailed(error)) throw error;
+    const etag = `"${createHash("md5").update(object.body).digest("hex")}"`;
     try {
-      const existing = await s3.send(
-        new GetObjectCommand({ Bucket: object.bucket, Key: object.key }),
-      );
-      if (existing.ContentLength === new TextEncoder().encode(object.body).length) {
-        own = await existing.Body?.transformToString() === object.body;
-      } else {
-        await existing.Body?.transformToWebStream().cancel();
-      }
-    } catch (readError) {
-      // Unreachable now: try the whole create again later. Else the conflict stands.
-      if (isTransient(readError)) throw readError;
+      await put({ IfMatch: etag });
+      return "found-own";
+    } catch (again) {
+      // Another object: the first error stands. Anything else (a transient
+      // error) is thrown for the caller to try the whole create again.
+      throw preconditionFailed(again) ? error : again;
     }
-    if (own) return "found-own";
-    throw error;
   }
 }
 
 /**
- * Puts an item on condition that its key is new. When the condition fails,
- * the item is read back (consistent read): every attribute equal means it is
- * this call's own, put by an attempt whose answer was lost.
+ * Puts an item on condition that its key is new, or that the item there
+ * holds exactly the same attributes: a repeat of this call's own put, whose
+ * answer was lost.
  *
  * @example Usage
  * ```ts ignore
@@ -96,7 +95,7 @@ export async function createObjectOnce(
  * @param dynamodb The DynamoDB client.
  * @param tableName The table (hash key `uuid`).
  * @param item The item.
- * @returns `created`, or `found-own` when the item was this call's already.
+ * @returns `created`, or `found-own` when the item was there already.
  * @throws The `ConditionalCheckFailedException` when another item holds the key.
  */
 export async function createItemOnce(
@@ -104,35 +103,30 @@ export async function createItemOnce(
   tableName: string,
   item: Item,
 ): Promise<CreateOutcome> {
-  try {
-    await dynamodb.send(
-      new PutItemCommand({
-        TableName: tableName,
-        Item: item,
-        ConditionExpression: "attribute_not_exists(#uuid)",
-        ExpressionAttributeNames: { "#uuid": "uuid" },
-      }),
-    );
-    return "created";
-  } catch (error) {
-    const key = item.uuid;
-    if ((error as { name?: string }).name !== "ConditionalCheckFailedException" || !key) {
-      throw error;
-    }
-    let existing: Item | undefined;
-    try {
-      ({ Item: existing } = await dynamodb.send(
-        new GetItemCommand({ TableName: tableName, Key: { uuid: key }, ConsistentRead: true }),
-      ));
-    } catch (readError) {
-      // Unreachable now: try the whole create again later. Else the conflict stands.
-      if (isTransient(readError)) throw readError;
-    }
-    if (existing !== undefined && canonical(existing) === canonical(item)) return "found-own";
-    throw error;
-  }
+  const names: Record<string, string> = { "#uuid": "uuid" };
+  const values: Item = {};
+  const equal: string[] = [];
+  Object.entries(item).filter(([name]) => name !== "uuid").forEach(([name, value], i) => {
+    names[`#a${i}`] = name;
+    values[`:a${i}`] = value;
+    equal.push(`#a${i} = :a${i}`);
+  });
+  const output = await dynamodb.send(
+    new PutItemCommand({
+      TableName: tableName,
+      Item: item,
+      ConditionExpression: equal.length === 0
+        ? "attribute_not_exists(#uuid)"
+        : `attribute_not_exists(#uuid) OR (${equal.join(" AND ")})`,
+      ExpressionAttributeNames: names,
+      ...(equal.length === 0 ? {} : { ExpressionAttributeValues: values }),
+      ReturnValues: "ALL_OLD",
+    }),
+  );
+  return output.Attributes === undefined ? "created" : "found-own";
 }
 
-function canonical(item: Item): string {
-  return JSON.stringify(Object.keys(item).sort().map((key) => [key, item[key]]));
+function preconditionFailed(error: unknown): boolean {
+  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return name === "PreconditionFailed" || $metadata?.httpStatusCode === 412;
 }

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { createItemOnce, createObjectOnce } from "../../lib/create_once.ts";
 import { laptopToItem } from "../../lib/item_codec.ts";
 import { makeLaptop } from "../../lib/laptop.ts";
+import { conditionalBucket, conditionalTable } from "./_conditional_fakes.ts";
 import { awsError, fakeClient, uuid } from "./_fakes.ts";
 
 const OBJECT = {
@@ -11,41 +13,37 @@ const OBJECT = {
   contentType: "application/json",
 };
 
-function bucket(existing: string | undefined) {
-  return fakeClient({
-    PutObject: () => {
-      if (existing !== undefined) throw awsError("PreconditionFailed", 412);
-      return {};
-    },
-    GetObject: () => ({
-      ContentLength: new TextEncoder().encode(existing ?? "").length,
-      Body: {
-        transformToString: () => Promise.resolve(existing),
-        transformToWebStream: () => new ReadableStream(),
-      },
-    }),
-  });
-}
-
 Deno.test("createObjectOnce() creates with If-None-Match: *", async () => {
-  const s3 = bucket(undefined);
+  const { s3, objects } = conditionalBucket();
   assert.equal(await createObjectOnce(s3, OBJECT), "created");
   assert.equal(s3.callsOf("PutObject")[0]?.input.IfNoneMatch, "*");
-  assert.equal(s3.callsOf("GetObject").length, 0);
+  assert.equal(objects.get("a.json"), OBJECT.body);
 });
 
-Deno.test("createObjectOnce() takes an object with its own bytes for its own lost attempt", async () => {
-  const s3 = bucket(OBJECT.body);
+Deno.test("createObjectOnce() takes an object with its own bytes, with If-Match on their MD5", async () => {
+  const { s3 } = conditionalBucket(new Map([["a.json", OBJECT.body]]));
   assert.equal(await createObjectOnce(s3, OBJECT), "found-own");
+  const [, again] = s3.callsOf("PutObject");
+  assert.equal(again?.input.IfMatch, `"${createHash("md5").update(OBJECT.body).digest("hex")}"`);
+  assert.equal(again?.input.IfNoneMatch, undefined);
 });
 
-Deno.test("createObjectOnce() keeps the conflict for another object", async () => {
-  await assert.rejects(createObjectOnce(bucket('{"uuid":"y"}\n'), OBJECT), {
-    name: "PreconditionFailed",
+Deno.test("createObjectOnce() keeps the first 412 for another object, which it leaves alone", async () => {
+  const { s3, objects } = conditionalBucket(new Map([["a.json", '{"uuid":"y"}\n']]));
+  await assert.rejects(createObjectOnce(s3, OBJECT), { name: "PreconditionFailed" });
+  assert.equal(s3.callsOf("PutObject").length, 2);
+  assert.equal(objects.get("a.json"), '{"uuid":"y"}\n');
+});
+
+Deno.test("createObjectOnce() throws a transient error of the second put, to be tried again", async () => {
+  let calls = 0;
+  const s3 = fakeClient({
+    PutObject: () => {
+      if (++calls === 1) throw awsError("PreconditionFailed", 412);
+      throw awsError("SlowDown", 503);
+    },
   });
-  await assert.rejects(createObjectOnce(bucket("much longer content"), OBJECT), {
-    name: "PreconditionFailed",
-  });
+  await assert.rejects(createObjectOnce(s3, OBJECT), { name: "SlowDown" });
 });
 
 Deno.test("createObjectOnce() passes other errors on", async () => {
@@ -55,63 +53,40 @@ Deno.test("createObjectOnce() passes other errors on", async () => {
     },
   });
   await assert.rejects(createObjectOnce(s3, OBJECT), { name: "NoSuchBucket" });
+  assert.equal(s3.calls.length, 1);
 });
 
-function table(existing: Record<string, unknown> | undefined) {
-  return fakeClient({
-    PutItem: () => {
-      if (existing !== undefined) throw awsError("ConditionalCheckFailedException", 400);
-      return {};
-    },
-    GetItem: () => (existing === undefined ? {} : { Item: existing }),
-  });
-}
-
-Deno.test("createItemOnce() puts on condition that the key is new", async () => {
+Deno.test("createItemOnce() puts on condition that the key is new or the item is the same", async () => {
   const item = laptopToItem(makeLaptop({ randomUuid: () => uuid(1) }));
-  const dynamodb = table(undefined);
+  const { dynamodb } = conditionalTable();
   assert.equal(await createItemOnce(dynamodb, "laptops", item), "created");
   const input = dynamodb.callsOf("PutItem")[0]?.input;
-  assert.equal(input?.ConditionExpression, "attribute_not_exists(#uuid)");
-  assert.deepEqual(input?.ExpressionAttributeNames, { "#uuid": "uuid" });
+  assert.equal(
+    input?.ConditionExpression,
+    "attribute_not_exists(#uuid) OR (#a0 = :a0 AND #a1 = :a1 AND #a2 = :a2 AND #a3 = :a3)",
+  );
+  assert.deepEqual(input?.ExpressionAttributeNames, {
+    "#uuid": "uuid",
+    "#a0": "constructor",
+    "#a1": "model",
+    "#a2": "year",
+    "#a3": "timestamp",
+  });
+  assert.equal(input?.ReturnValues, "ALL_OLD");
 });
 
-Deno.test("createItemOnce() takes an equal item, in any key order, for its own lost attempt", async () => {
+Deno.test("createItemOnce() takes an equal item for its own lost attempt", async () => {
   const item = laptopToItem(makeLaptop({ randomUuid: () => uuid(1) }));
-  const reordered = Object.fromEntries(Object.entries(item).reverse());
-  const dynamodb = table(reordered);
+  const { dynamodb } = conditionalTable(new Map([[uuid(1), item]]));
   assert.equal(await createItemOnce(dynamodb, "laptops", item), "found-own");
-  assert.equal(dynamodb.callsOf("GetItem")[0]?.input.ConsistentRead, true);
 });
 
 Deno.test("createItemOnce() keeps the conflict for another item with the key", async () => {
   const item = laptopToItem(makeLaptop({ randomUuid: () => uuid(1) }));
   const other = { ...item, timestamp: { S: "2020-01-01T00:00:00.000Z" } };
-  await assert.rejects(createItemOnce(table(other), "laptops", item), {
+  const { dynamodb, items } = conditionalTable(new Map([[uuid(1), other]]));
+  await assert.rejects(createItemOnce(dynamodb, "laptops", item), {
     name: "ConditionalCheckFailedException",
   });
-});
-
-Deno.test("createObjectOnce() and createItemOnce() throw a transient error of the read-back, to be tried again", async () => {
-  const reset = () => Object.assign(new TypeError("body cut"), { code: "ECONNRESET" });
-  const s3 = fakeClient({
-    PutObject: () => {
-      throw awsError("PreconditionFailed", 412);
-    },
-    GetObject: () => ({
-      ContentLength: new TextEncoder().encode(OBJECT.body).length,
-      Body: { transformToString: () => Promise.reject(reset()) },
-    }),
-  });
-  await assert.rejects(createObjectOnce(s3, OBJECT), { code: "ECONNRESET" });
-  const item = laptopToItem(makeLaptop({ randomUuid: () => uuid(1) }));
-  const dynamodb = fakeClient({
-    PutItem: () => {
-      throw awsError("ConditionalCheckFailedException", 400);
-    },
-    GetItem: () => {
-      throw awsError("InternalServerError", 500);
-    },
-  });
-  await assert.rejects(createItemOnce(dynamodb, "laptops", item), { name: "InternalServerError" });
+  assert.equal(items.get(uuid(1)), other);
 });

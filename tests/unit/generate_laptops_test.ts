@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { generateLaptops } from "../../lib/generate_laptops.ts";
+import { type Item, laptopToItem } from "../../lib/item_codec.ts";
 import { makeLaptop } from "../../lib/laptop.ts";
-import { awsError, type Call, fakeClient, memoryFiles, uuid } from "./_fakes.ts";
+import { conditionalPutItem, conditionalPutObject } from "./_conditional_fakes.ts";
+import { awsError, type Call, fakeClient, memoryFiles, type Responder, uuid } from "./_fakes.ts";
 
 const OPTIONS = {
   outDir: "out",
@@ -60,8 +62,9 @@ Deno.test("generateLaptops() writes file, object and item, and sends the message
   assert.equal(put?.Body, body);
 
   const item = ports.dynamodb.callsOf("PutItem")[0]?.input;
-  assert.equal(item?.ConditionExpression, "attribute_not_exists(#uuid)");
-  assert.deepEqual(item?.ExpressionAttributeNames, { "#uuid": "uuid" });
+  // The key is new, or the item is this record (a repeat whose answer was lost).
+  assert.match(String(item?.ConditionExpression), /^attribute_not_exists\(#uuid\) OR \(/);
+  assert.equal((item?.ExpressionAttributeNames as Record<string, string>)["#uuid"], "uuid");
   assert.deepEqual((item?.Item as Record<string, unknown>).uuid, { S: uuid(1) });
 
   const entries = ports.sqs.callsOf("SendMessageBatch")[0]?.input.Entries as {
@@ -91,13 +94,7 @@ Deno.test("generateLaptops() stops before any AWS call when the local file exist
 
 Deno.test("generateLaptops() removes its file and sends nothing when the object exists", async () => {
   const { log, ports, makeRecord } = setup({
-    s3: {
-      PutObject: () => Promise.reject(awsError("PreconditionFailed", 412)),
-      GetObject: () => ({
-        ContentLength: 3,
-        Body: { transformToString: () => Promise.resolve("{}\n") },
-      }),
-    },
+    s3: { PutObject: conditionalPutObject(new Map([["laptop.json", "{}\n"]])) },
   });
   const result = await generateLaptops(ports, {
     ...OPTIONS,
@@ -106,8 +103,8 @@ Deno.test("generateLaptops() removes its file and sends nothing when the object 
   });
   assert.deepEqual(
     log.map((c) => c.operation),
-    ["writeFile", "PutObject", "GetObject", "removeFile"],
-    "the object is read to tell another's from this run's own",
+    ["writeFile", "PutObject", "PutObject", "removeFile"],
+    "the second put, on If-Match, tells another's object from this run's own",
   );
   assert.equal(ports.files.files.size, 0);
   const [failure] = result.failed;
@@ -119,8 +116,9 @@ Deno.test("generateLaptops() removes its file and sends nothing when the object 
 Deno.test("generateLaptops() sends no message when the item cannot be put, and says what was done", async () => {
   const { log, ports, makeRecord } = setup({
     dynamodb: {
-      PutItem: () => Promise.reject(awsError("ConditionalCheckFailedException")),
-      GetItem: () => ({ Item: { uuid: { S: uuid(1) }, model: { S: "another" } } }),
+      PutItem: conditionalPutItem(
+        new Map([[uuid(1), { uuid: { S: uuid(1) }, model: { S: "x" } }]]),
+      ),
     },
   });
   const result = await generateLaptops(ports, {
@@ -128,7 +126,7 @@ Deno.test("generateLaptops() sends no message when the item cannot be put, and s
     fileNames: ["laptop.json"],
     makeRecord,
   });
-  assert.deepEqual(log.map((c) => c.operation), ["writeFile", "PutObject", "PutItem", "GetItem"]);
+  assert.deepEqual(log.map((c) => c.operation), ["writeFile", "PutObject", "PutItem"]);
   const [failure] = result.failed;
   assert.match(failure?.error.message ?? "", /an item with this uuid exists already/);
   assert.deepEqual(failure?.done, ["file", "object"]);
@@ -450,32 +448,22 @@ Deno.test("generateLaptops() retries each step on a transient error and goes on"
 
 Deno.test("generateLaptops() takes its own object and item when an attempt's answer was lost", async () => {
   const objects = new Map<string, string>();
-  const items = new Map<string, unknown>();
-  const lost = () => Object.assign(new TypeError("fetch failed"), { code: "ECONNRESET" });
+  const items = new Map<string, Item>();
+  const putObject = conditionalPutObject(objects);
+  const putItem = conditionalPutItem(items);
+  // Each first write takes effect, then its connection is cut: the retry meets it.
+  const lost = (write: Responder) => {
+    let first = true;
+    return (input: Record<string, unknown>) => {
+      const output = write(input);
+      if (!first) return output;
+      first = false;
+      throw Object.assign(new TypeError("fetch failed"), { code: "ECONNRESET" });
+    };
+  };
   const { ports, makeRecord } = setup({
-    s3: {
-      // Stored, then the connection is cut: the retry meets its own object.
-      PutObject: (input: { Key: string; Body: string }) => {
-        if (objects.has(input.Key)) throw awsError("PreconditionFailed", 412);
-        objects.set(input.Key, input.Body);
-        throw lost();
-      },
-      GetObject: (input: { Key: string }) => {
-        const body = objects.get(input.Key) ?? "";
-        return {
-          ContentLength: new TextEncoder().encode(body).length,
-          Body: { transformToString: () => Promise.resolve(body) },
-        };
-      },
-    },
-    dynamodb: {
-      PutItem: (input: { Item: { uuid: { S: string } } }) => {
-        if (items.has(input.Item.uuid.S)) throw awsError("ConditionalCheckFailedException");
-        items.set(input.Item.uuid.S, input.Item);
-        throw lost();
-      },
-      GetItem: (input: { Key: { uuid: { S: string } } }) => ({ Item: items.get(input.Key.uuid.S) }),
-    },
+    s3: { PutObject: lost(putObject) },
+    dynamodb: { PutItem: lost(putItem) },
   });
   const result = await generateLaptops(ports, {
     ...OPTIONS,
@@ -486,4 +474,7 @@ Deno.test("generateLaptops() takes its own object and item when an attempt's ans
   assert.deepEqual(result.failed, []);
   assert.equal(result.generated.length, 1);
   assert.equal(objects.get("laptop.json"), ports.files.files.get("out/laptop.json"));
+  assert.deepEqual(items.get(uuid(1)), laptopToItem(result.generated[0]!.laptop));
+  assert.equal(ports.s3.callsOf("PutObject").length, 3, "create, repeat: 412, If-Match: ok");
+  assert.equal(ports.dynamodb.callsOf("PutItem").length, 2, "put, repeat: the same item");
 });
