@@ -86,6 +86,11 @@ export function createSqsLayer(options: SqsLayerOptions): SqsLayer {
       let body: Json;
       if (isQuery) {
         body = queryToJson(action, queryParams(request));
+        // The query protocol may name the queue by the path it is sent to.
+        const path = new URL(request.url, "http://localhost").pathname;
+        if (body.QueueUrl === undefined && /^\/\d{12}\/[^/]+$/.test(path)) {
+          body.QueueUrl = `http://${request.headers.host ?? "localhost"}${path}`;
+        }
       } else {
         try {
           const parsed: unknown = JSON.parse(decoder.decode(request.body) || "{}");
