@@ -432,6 +432,17 @@ export class DashboardAggregator {
     return this.#s3.puts + this.#s3.deletes + this.#dynamodb.puts + this.#dynamodb.deletes;
   }
 
+  /**
+   * Objects and items put minus deleted so far: added to the last count
+   * between two counts (an overwrite counts as one more until the next count).
+   */
+  get netWrites(): { readonly objects: number; readonly items: number } {
+    return {
+      objects: this.#s3.puts - this.#s3.deletes,
+      items: this.#dynamodb.puts - this.#dynamodb.deletes,
+    };
+  }
+
   /** Takes one answered request. */
   observeRequest(request: ObservedRequest): void {
     this.#version++;

@@ -31,6 +31,8 @@ export interface DashboardMetrics {
   updates: number;
   /** Push-to-paint latencies of the last 200 snapshots, milliseconds. */
   latencies: number[];
+  /** Milliseconds spent drawing each of the last 200 snapshots (script time). */
+  drawMs: number[];
   /** Full page loads seen (stays 1: the page never reloads itself). */
   loads: number;
 }
@@ -120,7 +122,13 @@ interface BrowserGlobals {
 export function dashboardClient(): void {
   const PAGE = 50;
   const DLQ_PAGE = 50;
-  const metrics: DashboardMetrics = { firstRenderMs: null, updates: 0, latencies: [], loads: 1 };
+  const metrics: DashboardMetrics = {
+    firstRenderMs: null,
+    updates: 0,
+    latencies: [],
+    drawMs: [],
+    loads: 1,
+  };
   const browser = globalThis as unknown as BrowserGlobals;
   const document = browser.document;
   browser.__dashboard = metrics;
@@ -440,6 +448,7 @@ export function dashboardClient(): void {
         h("td", { class: "mono" }, clock(row.at)),
         h("td", { class: "mono" }, row.name),
         h("td", { class: "mono" }, row.target),
+        h("td", { class: "mono" }, row.principal?.split("/").pop() ?? ""),
         h("td", {}, row.denied !== undefined ? `${row.status} denied` : String(row.status)),
         h("td", {}, row.ms.toFixed(1)),
       )
@@ -916,6 +925,7 @@ export function dashboardClient(): void {
     const s = pending;
     if (s === undefined) return;
     pending = undefined;
+    const drawStarted = performance.now();
     previous = snapshot;
     snapshot = s;
     drawHeader(s);
@@ -934,6 +944,8 @@ export function dashboardClient(): void {
     if (traceStale && now - traceFetchedAt > 400) void refreshTrace();
     if (dlqStale) void refreshDlq();
     metrics.updates++;
+    metrics.drawMs.push(Math.round((performance.now() - drawStarted) * 10) / 10);
+    if (metrics.drawMs.length > 200) metrics.drawMs.shift();
     // After this frame is painted: the push-to-paint latency.
     browser.requestAnimationFrame(() =>
       setTimeout(() => {

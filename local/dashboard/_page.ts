@@ -295,7 +295,7 @@ export function dashboardHtml(resources: ResourceDefinition): string {
 </section>
 <section class="card" aria-labelledby="recent-h">
   <div class="card-head"><h2 id="recent-h">Latest requests</h2><span class="muted">as the local AWS answered them</span></div>
-  <table class="table compact"><thead><tr><th>time</th><th>call</th><th>target</th>
+  <table class="table compact"><thead><tr><th>time</th><th>call</th><th>target</th><th>by</th>
     <th>status</th><th>ms</th></tr></thead><tbody id="recent-rows"></tbody></table>
 </section>
 </div>

@@ -157,6 +157,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   let items: number | null = null;
   let objects: number | null = null;
   let countedWrites = -1;
+  let countedNet = { objects: 0, items: 0 };
   let countedAt = 0;
   let counting = false;
   const dlqSeen = new Map<string, string>();
@@ -165,10 +166,12 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   let lastSnapshot: DashboardSnapshot | undefined;
 
   function live(): LiveCounts {
+    // The last count, plus what was written since.
+    const net = aggregator.netWrites;
     return {
       queues: depths,
-      items,
-      objects,
+      items: items === null ? null : Math.max(0, items + net.items - countedNet.items),
+      objects: objects === null ? null : Math.max(0, objects + net.objects - countedNet.objects),
       lambdaRunning: lambda === undefined ? null : lambda.stats().inFlight,
     };
   }
@@ -186,6 +189,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     if (Date.now() - countedAt < RECOUNT_MS && items !== null) return;
     counting = true;
     const startedWrites = writes;
+    const startedNet = aggregator.netWrites;
     track((async () => {
       try {
         const [itemCount, objectCount] = await Promise.all([
@@ -195,6 +199,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         items = itemCount;
         objects = objectCount;
         countedWrites = startedWrites;
+        countedNet = startedNet;
       } catch (error) {
         console.error(`dashboard: cannot count items and objects: ${messageOf(error)}`);
       } finally {

@@ -8,10 +8,21 @@
  */
 
 import type { Page } from "playwright-core";
+import config from "../../deno.json" with { type: "json" };
 import { tempDir } from "../e2e/_helpers.ts";
 
 /** Debian's chromium. */
 export const CHROMIUM = "/usr/bin/chromium";
+
+/**
+ * Where Deno installed the pinned playwright-core (the type import above
+ * makes every type check install it), for Node.js to load from.
+ */
+export function playwrightDir(): string {
+  const specifier = (config.imports as Record<string, string>)["playwright-core"] ?? "";
+  const version = specifier.slice(specifier.lastIndexOf("@") + 1);
+  return `node_modules/.deno/playwright-core@${version}/node_modules/playwright-core`;
+}
 
 /** Why the browser tests cannot run here, or undefined when they can. */
 export async function browserMissing(): Promise<string | undefined> {
@@ -21,9 +32,9 @@ export async function browserMissing(): Promise<string | undefined> {
     return `${CHROMIUM} not found (install Debian's chromium: apt-get install -y chromium)`;
   }
   try {
-    await Deno.stat("node_modules/playwright-core/package.json");
+    await Deno.stat(`${playwrightDir()}/package.json`);
   } catch {
-    return "node_modules/playwright-core is missing (run deno install)";
+    return `${playwrightDir()} is missing (run deno install)`;
   }
   const node = await new Deno.Command("node", {
     args: ["--version"],
@@ -74,7 +85,7 @@ interface Answer {
 export async function openPage(url: string, options: OpenOptions = {}): Promise<BrowserPage> {
   const profileDir = await tempDir("chromium-");
   const child = new Deno.Command("node", {
-    args: ["tests/browser/_browser_host.mjs"],
+    args: ["tests/browser/_browser_host.mjs", playwrightDir()],
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",

@@ -4,12 +4,21 @@
 // Node.js because it lists the whole environment at load time, which Deno
 // allows only with an unscoped --allow-env.
 //
+// Usage: node _browser_host.mjs [playwright-core folder]
 // Commands: open {url, profileDir, executablePath, width, height},
 // eval {expression}, waitFor {expression, timeoutMs}, click {selector},
 // fill {selector, value}, screenshot {path}, errors, close.
 
 import { createInterface } from "node:readline";
-import { chromium } from "playwright-core";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+// The package's folder as Deno installed it (argument), else Node's resolution.
+const { chromium } = await import(
+  process.argv[2] === undefined
+    ? "playwright-core"
+    : pathToFileURL(resolve(process.argv[2], "index.mjs")).href
+);
 
 /** Flags for a headless, quiet, throwaway browser (the profile is fresh per run). */
 const FLAGS = [
