@@ -224,6 +224,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const awsRouter = createRouter({
     dynamodb,
     fauxqs,
+    region: resources.region,
     interceptors: [faults.intercept, ...(iamInterceptor === undefined ? [] : [iamInterceptor])],
     isClosing: () => closing,
     onRequest(request) {
