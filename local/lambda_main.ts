@@ -1,0 +1,136 @@
+/**
+ * `deno task lambda`: runs only the SQS→Lambda runner, as its own process,
+ * against a local AWS started with `deno task local --no-lambda` (or any SQS
+ * endpoint), until Ctrl-C or SIGTERM. The chaos test kills and restarts it
+ * apart from the local AWS.
+ *
+ * ```sh
+ * deno task lambda [--endpoint URL] [--code FILE] [--timeout S] [--concurrency N]
+ * ```
+ *
+ * Exit codes: 0 after a clean stop, 1 when it cannot start (no bundle, queue
+ * not reachable), 2 for bad arguments.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { RESOURCES } from "../lib/resources.ts";
+import { startLambdaRunner } from "./lambda_runner.ts";
+
+const FUNCTION = RESOURCES.updateFunction;
+
+const USAGE = `Usage: deno task lambda [options]
+
+Runs the Lambda function ${FUNCTION.name} on the queue ${RESOURCES.uploadQueue.name}
+(the SQS event source mapping, with partial batch responses) against a local
+AWS already running, e.g. \`deno task local --no-lambda\`. Ctrl-C stops it once
+the batches in flight are done.
+
+Options:
+  --endpoint URL     SQS endpoint (default ${RESOURCES.localEndpoint})
+  --code FILE        the bundle to run under Node.js (default dist/update_item.mjs;
+                     build it with \`deno task build\`)
+  --timeout S        function timeout in seconds (default ${FUNCTION.timeoutSeconds}; at most
+                     the queue's visibility timeout)
+  --concurrency N    maximum concurrent batches, 2 or more (default ${FUNCTION.maximumConcurrency})
+  -h, --help         show this help`;
+
+async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        endpoint: { type: "string", default: RESOURCES.localEndpoint },
+        code: { type: "string", default: "dist/update_item.mjs" },
+        timeout: { type: "string" },
+        concurrency: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  let endpoint: URL;
+  try {
+    endpoint = new URL(values.endpoint);
+  } catch {
+    return usageError(`Invalid --endpoint: "${values.endpoint}" is not a URL`);
+  }
+  if (endpoint.hostname !== "127.0.0.1" && endpoint.hostname !== "localhost") {
+    return usageError(`Invalid --endpoint: "${values.endpoint}" is not on 127.0.0.1 or localhost`);
+  }
+  const whole = (flag: string, raw: string | undefined, min: number, max: number) => {
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min || n > max) {
+      throw new RangeError(`Invalid --${flag}: expected ${min} to ${max}, got "${raw}"`);
+    }
+    return n;
+  };
+  let timeoutSeconds: number | undefined;
+  let concurrency: number | undefined;
+  try {
+    timeoutSeconds = whole("timeout", values.timeout, 1, 900);
+    concurrency = whole("concurrency", values.concurrency, 2, 1000);
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  try {
+    let runner;
+    try {
+      runner = await startLambdaRunner({
+        endpoint: endpoint.origin,
+        code: values.code,
+        ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+        ...(concurrency === undefined ? {} : { maximumConcurrency: concurrency }),
+        logger: (entry) =>
+          console.log(`[lambda ${entry.functionName}#${entry.container}] ${entry.line}`),
+      });
+    } catch (error) {
+      console.error((error as Error).message);
+      return 1;
+    }
+    console.log(
+      `Lambda runner ready: ${FUNCTION.name} on ${RESOURCES.uploadQueue.name} at ${endpoint.origin} ` +
+        `(${values.code}, Node.js)`,
+    );
+    if (!stop.signal.aborted) {
+      await new Promise((resolve) =>
+        stop.signal.addEventListener("abort", resolve, { once: true })
+      );
+    }
+    console.log("Lambda runner stopping: finishing the batches in flight");
+    await runner.close();
+    const stats = runner.stats();
+    console.log(
+      `Lambda runner stopped: ${stats.invocations} invocations, ${stats.deletedRecords} records done, ` +
+        `${stats.retriedRecords} left for a retry`,
+    );
+    return 0;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+  }
+}
+
+function usageError(message: string): number {
+  console.error(`${message}\nRun with --help for usage.`);
+  return 2;
+}
+
+if (import.meta.main) {
+  Deno.exitCode = await main(Deno.args);
+}

@@ -1,0 +1,461 @@
+/**
+ * `deno task test:chaos`: items through the whole pipeline, as separate
+ * processes started from their `deno.json` tasks (the local AWS with its
+ * data on disk and faults on, the Lambda runner, the service, the
+ * generator), while the test kills the service, the runner and the local AWS
+ * with SIGKILL at random moments and starts them again (the local AWS on the
+ * same port and data). Then it checks that nothing was lost:
+ *
+ * - every generated item's object in S3 is byte for byte its local file;
+ * - every item in DynamoDB is the record with a newer timestamp;
+ * - the service handled every item at least once (its `--json` lines,
+ *   gathered across its restarts);
+ * - no message is left in either queue or dead-letter queue.
+ *
+ * The last line reads `chaos: items=N lost=L duplicates=D kills=K faults=F`;
+ * the exit code is 0 only when every check passed (L = 0).
+ *
+ * Options: `--items N` (1000), `--seed S` (random, printed), `--fault-rate R`
+ * (5%), `--keep` (leave the data directory for a post-mortem).
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { BatchGetItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { GetQueueAttributesCommand, GetQueueUrlCommand } from "@aws-sdk/client-sqs";
+import { itemToLaptop } from "../../lib/item_codec.ts";
+import { type Laptop, parseLaptop } from "../../lib/laptop.ts";
+import { RESOURCES } from "../../lib/resources.ts";
+import { createRandom } from "../../local/_fault_plan.ts";
+import { buildBundle, testClients } from "../e2e/_helpers.ts";
+import { startTask, type TaskProcess } from "../e2e/_processes.ts";
+
+const QUEUES = [
+  RESOURCES.uploadQueue.name,
+  RESOURCES.uploadQueue.deadLetterQueueName,
+  RESOURCES.updateQueue.name,
+  RESOURCES.updateQueue.deadLetterQueueName,
+];
+
+/** Seconds a received message stays invisible: short, so that a killed consumer's come back soon. */
+const VISIBILITY_SECONDS = 3;
+/** The function's timeout: at most the visibility timeout, as AWS requires. */
+const FUNCTION_TIMEOUT_SECONDS = 2;
+/** The whole run must end within this. */
+const DEADLINE_MS = 6 * 60_000;
+
+type Victim = "service" | "lambda" | "aws";
+
+/** A program kept running: started again when it exits without being told to. */
+class Supervised {
+  readonly name: Victim;
+  readonly #start: () => TaskProcess;
+  readonly #ready: RegExp | undefined;
+  #process: TaskProcess | undefined;
+  #expectExit = false;
+  #stopped = false;
+  kills = 0;
+  unexpectedExits = 0;
+
+  constructor(name: Victim, start: () => TaskProcess, ready?: RegExp) {
+    this.name = name;
+    this.#start = start;
+    this.#ready = ready;
+  }
+
+  /** Starts it and waits until it is ready, trying again while it exits at start. */
+  async up(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const process = this.#start();
+      this.#process = process;
+      this.#expectExit = false;
+      try {
+        if (this.#ready) await process.waitFor(this.#ready, 30_000);
+        this.#watch(process);
+        return;
+      } catch (error) {
+        await process.status;
+        if (Date.now() > deadline) throw error;
+        await sleep(300);
+      }
+    }
+  }
+
+  /** SIGKILL, and wait for the end. */
+  async kill(): Promise<void> {
+    const process = this.#process;
+    if (process === undefined) return;
+    this.#expectExit = true;
+    process.kill("SIGKILL");
+    await process.status;
+    this.kills++;
+  }
+
+  /** SIGTERM, and wait for a clean end; SIGKILL after 15 s. */
+  async stop(): Promise<Deno.CommandStatus | undefined> {
+    this.#stopped = true;
+    const process = this.#process;
+    if (process === undefined) return undefined;
+    this.#expectExit = true;
+    process.kill("SIGTERM");
+    const timer = setTimeout(() => process.kill("SIGKILL"), 15_000);
+    const status = await process.status;
+    clearTimeout(timer);
+    return status;
+  }
+
+  #watch(process: TaskProcess): void {
+    process.status.then(async () => {
+      if (this.#expectExit || this.#stopped || this.#process !== process) return;
+      // It ended on its own (for example it started while the local AWS was down).
+      this.unexpectedExits++;
+      await sleep(300);
+      if (!this.#stopped && this.#process === process) await this.up();
+    });
+  }
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      items: { type: "string", default: "1000" },
+      seed: { type: "string" },
+      "fault-rate": { type: "string", default: "5%" },
+      keep: { type: "boolean", default: false },
+    },
+  });
+  const items = Number(values.items);
+  const seed = values.seed === undefined
+    ? Math.floor(Math.random() * 2 ** 31)
+    : Number(values.seed);
+  const random = createRandom(seed);
+  const between = (low: number, high: number) => low + random() * (high - low);
+  const started = performance.now();
+  const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+  const log = (text: string) => console.log(`[${elapsed().padStart(7)}] ${text}`);
+
+  const id = `${Date.now().toString(36)}-${seed}`;
+  const dir = `.local/tmp/chaos-${id}`;
+  const outDir = `out/chaos-${id}`;
+  await Deno.mkdir(dir, { recursive: true });
+  const code = await buildBundle(dir);
+  const port = freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const env = { AWS_ENDPOINT_URL: endpoint, AWS_REGION: RESOURCES.region };
+  log(`chaos seed ${seed}: ${items} items, local AWS on ${endpoint}, data in ${dir}/data`);
+
+  // What the service handled, across its restarts: uuid -> times.
+  const handled = new Map<string, number>();
+  const onServiceLine = (line: string) => {
+    if (!line.startsWith("{")) return;
+    try {
+      const { uuid } = JSON.parse(line) as { uuid?: string };
+      if (uuid !== undefined) handled.set(uuid, (handled.get(uuid) ?? 0) + 1);
+    } catch {
+      // A line cut by SIGKILL.
+    }
+  };
+
+  // Faults injected, across the local AWS's restarts.
+  let faultsBefore = 0;
+  let faultsNow = 0;
+  const readFaults = async () => {
+    try {
+      const response = await fetch(`${endpoint}/_local/faults`, {
+        signal: AbortSignal.timeout(1_000),
+      });
+      faultsNow = (await response.json()).stats.faults;
+    } catch {
+      // Down or restarting.
+    }
+  };
+
+  const aws = new Supervised(
+    "aws",
+    () =>
+      startTask("local", [
+        "--no-lambda",
+        "--port",
+        String(port),
+        "--data-dir",
+        `${dir}/data`,
+        "--visibility-timeout",
+        String(VISIBILITY_SECONDS),
+        "--fault-rate",
+        values["fault-rate"],
+        "--fault-seed",
+        String(seed),
+      ]),
+    /local AWS ready/,
+  );
+  const lambda = new Supervised(
+    "lambda",
+    () =>
+      startTask("lambda", [
+        "--endpoint",
+        endpoint,
+        "--code",
+        code,
+        "--timeout",
+        String(FUNCTION_TIMEOUT_SECONDS),
+      ]),
+    /Lambda runner ready/,
+  );
+  const service = new Supervised(
+    "service",
+    () => startTask("service", ["--json", "--wait", "1"], { env, onStdout: onServiceLine }),
+  );
+  const supervised = { aws, lambda, service };
+
+  let generator: TaskProcess | undefined;
+  let report: GeneratorReport | undefined;
+  const problems: string[] = [];
+  let kills = 0;
+  const finish = async () => {
+    await Promise.all([service.stop(), lambda.stop()]);
+    await readFaults();
+    await aws.stop();
+    if (!values.keep) await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await Deno.remove(outDir, { recursive: true }).catch(() => {});
+  };
+
+  try {
+    await aws.up();
+    await Promise.all([lambda.up(), service.up()]);
+    log("local AWS, Lambda runner and service up; generating");
+
+    // The generator runs once. It checks the queue first and exits 1 with
+    // "nothing was written" when the local AWS is down at that moment: only
+    // then is it run again.
+    const generating = (async () => {
+      for (;;) {
+        generator = startTask("generate", [
+          "chaos.json",
+          "--count",
+          String(items),
+          "--out-dir",
+          outDir,
+          "--json",
+        ], { env });
+        const status = await generator.status;
+        if (status.code === 1 && generator.stderr.some((l) => /nothing was written/.test(l))) {
+          await sleep(500);
+          continue;
+        }
+        const last = generator.stdout.at(-1) ?? "";
+        try {
+          report = JSON.parse(last) as GeneratorReport;
+        } catch {
+          problems.push(
+            `generator exited ${status.code} without a report: ${generator.stderr.join("\n")}`,
+          );
+        }
+        if (status.code !== 0) problems.push(`generator exited ${status.code}`);
+        log(`generator done: ${report?.generated.length ?? 0} generated, exit ${status.code}`);
+        return;
+      }
+    })();
+    let generated = false;
+    generating.then(() => generated = true);
+
+    const polling = setInterval(readFaults, 500);
+    try {
+      const victims: Victim[] = [];
+      const allHandled = () =>
+        report !== undefined && report.generated.every((g) => handled.has(g.uuid));
+      // Until every item is handled, and each program was killed at least once.
+      const finished = () => generated && allHandled() && victims.length === 0 && kills >= 3;
+      while (!finished()) {
+        if (performance.now() - started > DEADLINE_MS) {
+          problems.push(`not done after ${DEADLINE_MS / 1000} s`);
+          break;
+        }
+        await sleep(between(1_000, 3_000));
+        if (finished()) break;
+        if (victims.length === 0) {
+          victims.push(...shuffle<Victim>(["service", "lambda", "aws"], random));
+        }
+        const victim = supervised[victims.shift()!];
+        if (victim === aws) {
+          await readFaults();
+          faultsBefore += faultsNow;
+          faultsNow = 0;
+        }
+        await victim.kill();
+        kills++;
+        const down = between(100, 1_500);
+        log(
+          `SIGKILL ${victim.name} (kill ${kills}); handled ${handled.size}/${
+            report?.generated.length ?? "?"
+          }; back in ${Math.round(down)} ms`,
+        );
+        await sleep(down);
+        await victim.up();
+      }
+      await generating;
+    } finally {
+      clearInterval(polling);
+    }
+    log(`kills done: ${kills}; waiting for every queue to empty`);
+
+    // Stop the faults for the checks, and let the duplicates in flight drain.
+    await readFaults();
+    await fetch(`${endpoint}/_local/faults`, { method: "DELETE" }).then((r) => r.body?.cancel());
+    using clients = testClients(endpoint);
+    const depths = await waitForEmptyQueues(clients.sqs, 60_000);
+    for (const [queue, depth] of Object.entries(depths)) {
+      if (depth !== 0) problems.push(`${depth} message(s) left in ${queue}`);
+    }
+    log(`queues: ${JSON.stringify(depths)}; checking every item`);
+
+    // Check every item.
+    const lost: string[] = [];
+    for (const name of report?.failed ?? []) lost.push(`${name.s3_key}: ${name.error}`);
+    const all = report?.generated ?? [];
+    const stored = await readItems(clients.dynamodb, all.map((g) => g.uuid));
+    await Promise.all(
+      chunks(all, 25).map(async (chunk) => {
+        for (const g of chunk) {
+          const problem = await checkItem(clients, g, stored.get(g.uuid), handled.get(g.uuid) ?? 0);
+          if (problem !== undefined) lost.push(`${g.s3_key}: ${problem}`);
+        }
+      }),
+    );
+    const missing = items - all.length - (report?.failed.length ?? 0);
+    if (missing > 0) lost.push(`${missing} item(s) never reported by the generator`);
+
+    const duplicates = [...handled.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
+    const faults = faultsBefore + faultsNow;
+    log(`checked ${all.length} items; stopping`);
+    await finish();
+    for (const line of [...lost, ...problems]) console.log(`  ${line}`);
+    const exits = Object.values(supervised).map((s) => `${s.name} ${s.unexpectedExits}`).join(", ");
+    log(
+      `done: kills ${Object.values(supervised).map((s) => `${s.name} ${s.kills}`).join(", ")}; ` +
+        `exits at start (restarted) ${exits}; seed ${seed}`,
+    );
+    console.log(
+      `chaos: items=${items} lost=${lost.length} duplicates=${duplicates} kills=${kills} faults=${faults}`,
+    );
+    return lost.length === 0 && problems.length === 0 ? 0 : 1;
+  } catch (error) {
+    generator?.kill("SIGKILL");
+    await finish();
+    console.error(error);
+    console.log(`chaos: items=${items} lost=${items} duplicates=0 kills=${kills} faults=0`);
+    return 1;
+  }
+}
+
+/** The generator's `--json` report. */
+interface GeneratorReport {
+  generated: { file: string; s3_key: string; uuid: string; laptop: Laptop }[];
+  failed: { s3_key: string; error: string }[];
+}
+
+async function checkItem(
+  clients: ReturnType<typeof testClients>,
+  generated: GeneratorReport["generated"][number],
+  item: Record<string, unknown> | undefined,
+  timesHandled: number,
+): Promise<string | undefined> {
+  const local = await Deno.readTextFile(generated.file);
+  const object = await clients.s3.send(
+    new GetObjectCommand({ Bucket: RESOURCES.bucket.name, Key: generated.s3_key }),
+  );
+  const stored = await object.Body?.transformToString();
+  if (stored !== local) return "the object in S3 is not the generated file";
+  const original = parseLaptop(JSON.parse(local));
+  if (original.uuid !== generated.uuid) return "the file is not the generated record";
+  if (item === undefined) return "no item in DynamoDB";
+  const now = itemToLaptop(item as Parameters<typeof itemToLaptop>[0]);
+  if (now.model !== original.model || now.constructor !== original.constructor) {
+    return "the item is not the generated record";
+  }
+  if (!(Date.parse(now.timestamp) > Date.parse(original.timestamp))) {
+    return "the item's timestamp is not newer than the file's";
+  }
+  if (timesHandled === 0) return "never handled by the service";
+  return undefined;
+}
+
+async function readItems(
+  dynamodb: ReturnType<typeof testClients>["dynamodb"],
+  uuids: string[],
+): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  for (const chunk of chunks(uuids, 100)) {
+    let keys = chunk.map((uuid) => ({ uuid: { S: uuid } }));
+    while (keys.length > 0) {
+      const output = await dynamodb.send(
+        new BatchGetItemCommand({
+          RequestItems: { [RESOURCES.table.name]: { Keys: keys, ConsistentRead: true } },
+        }),
+      );
+      for (const item of output.Responses?.[RESOURCES.table.name] ?? []) {
+        if (item.uuid?.S) found.set(item.uuid.S, item);
+      }
+      keys = (output.UnprocessedKeys?.[RESOURCES.table.name]?.Keys ?? []) as typeof keys;
+    }
+  }
+  return found;
+}
+
+async function waitForEmptyQueues(
+  sqs: ReturnType<typeof testClients>["sqs"],
+  timeoutMs: number,
+): Promise<Record<string, number>> {
+  const deadline = Date.now() + timeoutMs;
+  let depths: Record<string, number> = {};
+  for (;;) {
+    depths = {};
+    for (const name of QUEUES) {
+      const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl,
+          AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        }),
+      );
+      depths[name] = Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+        Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    }
+    if (Object.values(depths).every((n) => n === 0) || Date.now() > deadline) return depths;
+    await sleep(500);
+  }
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+function shuffle<T>(list: T[], random: () => number): T[] {
+  const copy = [...list];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}
+
+function chunks<T>(list: T[], size: number): T[][] {
+  return Array.from(
+    { length: Math.ceil(list.length / size) },
+    (_, i) => list.slice(i * size, i * size + size),
+  );
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+if (import.meta.main) {
+  Deno.exitCode = await main();
+}
