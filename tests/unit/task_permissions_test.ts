@@ -53,3 +53,17 @@ Deno.test("deno.json tasks that run the programs load .env and allow only what t
   assert.match(tasks.generate ?? "", /--allow-write=out\s/);
   assert.doesNotMatch(tasks.service ?? "", /--allow-write/);
 });
+
+Deno.test("deno.json tasks reach only this machine and AWS over the network", () => {
+  for (const [name, command] of commands()) {
+    for (const flag of command.match(/--allow-net=\S+/g) ?? []) {
+      for (const host of flag.slice("--allow-net=".length).split(",")) {
+        assert.match(
+          host,
+          /^(127\.0\.0\.1|localhost|\*\.amazonaws\.com)(:\d+)?$/,
+          `task ${name} may reach ${host}`,
+        );
+      }
+    }
+  }
+});
