@@ -1,7 +1,8 @@
 /**
  * A small SVG chart of latency over time: one panel per run, the same
- * latency scale in every panel, each item a dot, with the p50 and p99 of
- * each time slice drawn as lines.
+ * logarithmic latency scale in every panel (a closed-loop backlog of seconds
+ * and a p50 of tens of milliseconds both stay readable), each item a dot,
+ * with the p50 and p99 of each time slice drawn as lines.
  *
  * @module
  */
@@ -56,9 +57,9 @@ export function latencyChartSvg(series: readonly ChartSeries[], options: ChartOp
   const panelHeight = options.panelHeight ?? 260;
   const maxDots = options.maxDots ?? 4_000;
   const height = TITLE_HEIGHT + series.length * panelHeight;
-  const yMax = niceCeiling(
-    series.reduce((m, s) => s.samples.reduce((n, [, y]) => Math.max(n, y), m), 1),
-  );
+  // Latency axis: decades from 1 ms to the first power of ten above the largest value.
+  const largest = series.reduce((m, s) => s.samples.reduce((n, [, y]) => Math.max(n, y), m), 1);
+  const yMax = 10 ** Math.max(1, Math.ceil(Math.log10(largest)));
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
     `viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
@@ -91,14 +92,16 @@ function panel(
   const xMaxMs = series.samples.reduce((m, [x]) => Math.max(m, x), 0);
   const xMax = niceCeiling(Math.max(xMaxMs / 1000, 0.001));
   const sx = (ms: number) => left + (ms / 1000 / xMax) * (right - left);
-  const sy = (ms: number) => bottom - (Math.min(ms, box.yMax) / box.yMax) * (bottom - top);
+  const decades = Math.log10(box.yMax);
+  const sy = (ms: number) =>
+    bottom - (Math.log10(Math.min(Math.max(ms, 1), box.yMax)) / decades) * (bottom - top);
   const out: string[] = [`<g>`];
   const latencies = series.samples.map(([, y]) => y);
   const summary = latencies.length === 0
     ? "no items"
     : `${latencies.length} items, p50 ${Math.round(percentile(latencies, 50))} ms, p99 ${
       Math.round(percentile(latencies, 99))
-    } ms`;
+    } ms; per time slice: p50 line, p99 dashes`;
   out.push(
     `<text x="${left}" y="${box.top + 20}" font-weight="bold">${escapeXml(series.name)}</text>`,
     `<text x="${right}" y="${box.top + 20}" text-anchor="end" fill="#555">${
@@ -106,13 +109,15 @@ function panel(
     }</text>`,
   );
   // Grid and axes.
-  for (let i = 0; i <= 4; i++) {
-    const value = (box.yMax * i) / 4;
+  for (let decade = 0; decade <= decades; decade++) {
+    const value = 10 ** decade;
     const y = sy(value);
     out.push(
       `<line x1="${left}" y1="${fmt(y)}" x2="${right}" y2="${fmt(y)}" stroke="#e5e5e5"/>`,
       `<text x="${left - 6}" y="${fmt(y + 4)}" text-anchor="end">${formatNumber(value)}</text>`,
     );
+  }
+  for (let i = 0; i <= 4; i++) {
     const t = (xMax * i) / 4;
     const x = left + (i / 4) * (right - left);
     out.push(
@@ -125,7 +130,7 @@ function panel(
     `<text x="${(left + right) / 2}" y="${bottom + 34}" text-anchor="middle" fill="#555">` +
       `item started at (s since the run's first item)</text>`,
     `<text transform="translate(16 ${(top + bottom) / 2}) rotate(-90)" text-anchor="middle" ` +
-      `fill="#555">latency (ms)</text>`,
+      `fill="#555">latency (ms, log scale)</text>`,
   );
   // Dots, evenly thinned when there are many.
   const step = Math.max(1, Math.ceil(series.samples.length / box.maxDots));
@@ -152,11 +157,7 @@ function panel(
       );
     }
   }
-  out.push(
-    `<text x="${right - 4}" y="${top + 14}" text-anchor="end" fill="#555">` +
-      `line: p50 per slice, dashes: p99 per slice</text>`,
-    `</g>`,
-  );
+  out.push(`</g>`);
   return out.join("\n");
 }
 

@@ -11,8 +11,9 @@ Deno.test("latencyChartSvg() draws one panel per run on a shared latency scale",
   assert.match(svg, /Latency &#38; time/);
   assert.match(svg, /baseline &#60;seed&#62;/);
   assert.equal(svg.match(/<g>/g)?.length, 2);
-  // Shared scale: both panels' top label is 200 ms (the largest value, 180, rounded up).
-  assert.equal(svg.match(/>200<\/text>/g)?.length, 2);
+  // Shared log scale: both panels run from 1 to 1000 ms (the largest value, 180, rounded up).
+  assert.equal(svg.match(/text-anchor="end">1000<\/text>/g)?.length, 2);
+  assert.equal(svg.match(/text-anchor="end">1<\/text>/g)?.length, 2);
   assert.match(svg, /3 items, p50 20 ms, p99 30 ms/);
   assert.equal(svg.match(/stroke="#c0392b" stroke-opacity/g)?.length, 1);
   assert.ok(tagsBalanced(svg), "tags are balanced");
