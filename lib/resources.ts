@@ -83,7 +83,10 @@ export const RESOURCES: ResourceDefinition = Object.freeze({
   uploadQueue: Object.freeze({
     name: "uploaded-laptops",
     deadLetterQueueName: "uploaded-laptops-dlq",
-    maxReceiveCount: 3,
+    // AWS's guidance for a queue that triggers a Lambda: at least 5, so that
+    // throttling, a failed invocation or a consumer that died holding a batch
+    // does not send a good message to the dead-letter queue.
+    maxReceiveCount: 5,
     // AWS's guidance for a queue that triggers a Lambda: at least 6 times
     // the function timeout, so a batch being retried is not handed out twice.
     visibilityTimeoutSeconds: 6 * LAMBDA_TIMEOUT_SECONDS,
@@ -93,7 +96,9 @@ export const RESOURCES: ResourceDefinition = Object.freeze({
   updateQueue: Object.freeze({
     name: "updated-laptops",
     deadLetterQueueName: "updated-laptops-dlq",
-    maxReceiveCount: 3,
+    // As above: a service killed holding messages, or a receive whose answer
+    // was lost, uses up one receive of each message it held.
+    maxReceiveCount: 5,
     visibilityTimeoutSeconds: 30,
     messageRetentionSeconds: FOUR_DAYS,
     deadLetterRetentionSeconds: FOURTEEN_DAYS,

@@ -24,7 +24,11 @@
 import { parseArgs } from "node:util";
 import { BatchGetItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { GetQueueAttributesCommand, GetQueueUrlCommand } from "@aws-sdk/client-sqs";
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+} from "@aws-sdk/client-sqs";
 import { itemToLaptop } from "../../lib/item_codec.ts";
 import { type Laptop, parseLaptop } from "../../lib/laptop.ts";
 import { RESOURCES } from "../../lib/resources.ts";
@@ -100,10 +104,12 @@ class Supervised {
     const process = this.#process;
     if (process === undefined) return undefined;
     this.#expectExit = true;
+    const started = performance.now();
     process.kill("SIGTERM");
     const timer = setTimeout(() => process.kill("SIGKILL"), 15_000);
     const status = await process.status;
     clearTimeout(timer);
+    console.log(`  ${this.name} stopped in ${Math.round(performance.now() - started)} ms`);
     return status;
   }
 
@@ -216,9 +222,14 @@ async function main(): Promise<number> {
   const problems: string[] = [];
   let kills = 0;
   const finish = async () => {
-    await Promise.all([service.stop(), lambda.stop()]);
+    const stopped = await Promise.all([service.stop(), lambda.stop()]);
     await readFaults();
-    await aws.stop();
+    stopped.push(await aws.stop());
+    log(
+      `stopped: service, Lambda runner, local AWS: ${
+        stopped.map((s) => s?.code ?? s?.signal).join(", ")
+      }`,
+    );
     if (!values.keep) await Deno.remove(dir, { recursive: true }).catch(() => {});
     await Deno.remove(outDir, { recursive: true }).catch(() => {});
   };
@@ -308,7 +319,12 @@ async function main(): Promise<number> {
     using clients = testClients(endpoint);
     const depths = await waitForEmptyQueues(clients.sqs, 60_000);
     for (const [queue, depth] of Object.entries(depths)) {
-      if (depth !== 0) problems.push(`${depth} message(s) left in ${queue}`);
+      if (depth === 0) continue;
+      problems.push(`${depth} message(s) left in ${queue}`);
+      for (const body of await peek(clients.sqs, queue)) {
+        const uuid = /"dynamodb_key":"([^"]+)"/.exec(body)?.[1] ?? "?";
+        problems.push(`  ${body} (handled ${handled.get(uuid) ?? 0} time(s))`);
+      }
     }
     log(`queues: ${JSON.stringify(depths)}; checking every item`);
 
@@ -427,6 +443,15 @@ async function waitForEmptyQueues(
     if (Object.values(depths).every((n) => n === 0) || Date.now() > deadline) return depths;
     await sleep(500);
   }
+}
+
+/** The bodies of the messages visible in a queue, left visible. */
+async function peek(sqs: ReturnType<typeof testClients>["sqs"], name: string): Promise<string[]> {
+  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+  const { Messages = [] } = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
+  );
+  return Messages.map((m) => m.Body ?? "");
 }
 
 function freePort(): number {
