@@ -181,22 +181,32 @@ export function droppedAnswer(): InnerResponse {
 }
 
 /**
- * What the client gets for a dropped connection: the status line and
- * headers announce a body that never comes, and the connection closes. (A
+ * What the client gets for a cut connection: the status line and headers,
+ * then the connection closes before the body announced is complete. (A
  * Deno.serve handler cannot close a connection before the status line is
  * sent; a body that ends short of its `Content-Length` makes the server
  * close it, which clients see as a reset or a premature end.)
  *
  * @param status The status line's code.
+ * @param headers The answer's headers (default none).
+ * @param body The answer's body, of which half is sent (default none: 64 bytes announced).
  * @returns The response.
  */
-export function droppedResponse(status: number): Response {
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
+export function droppedResponse(
+  status: number,
+  headers: Headers = new Headers(),
+  body: Uint8Array = new Uint8Array(),
+): Response {
+  const sent = body.subarray(0, Math.floor(body.length / 2));
+  const cut = new Headers(headers);
+  cut.set("content-length", String(body.length === 0 ? 64 : body.length));
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (sent.length > 0) controller.enqueue(sent);
       controller.close();
     },
   });
-  return new Response(body, { status, headers: { "content-length": "64" } });
+  return new Response(stream, { status, headers: cut });
 }
 
 function e(status: number, code: string, message: string, namespace: string): FaultError {

@@ -193,12 +193,12 @@ export function createFaultInjector(options: FaultOptions = {}): FaultInjector {
       const response = await route(request);
       const after = dropAfter.get(request.headers);
       if (after !== undefined) {
-        // Processed, answer lost: the status line goes out, the body never.
+        // Processed, answer lost: its status line and headers go out, half its body.
         counts.droppedAfter++;
         count(...after);
-      } else if (!response.headers.has(DROP_HEADER)) {
-        return response;
+        return droppedResponse(response.status, response.headers, await response.bytes());
       }
+      if (!response.headers.has(DROP_HEADER)) return response;
       await response.body?.cancel();
       return droppedResponse(response.status);
     },

@@ -95,3 +95,15 @@ Deno.test("droppedResponse() announces a body it never sends", async () => {
   assert.equal(response.headers.get("content-length"), "64");
   assert.equal((await response.bytes()).length, 0);
 });
+
+Deno.test("droppedResponse() keeps an answer's headers and length and sends half its body", async () => {
+  const body = new TextEncoder().encode('{"QueueUrl":"http://x"}');
+  const response = droppedResponse(
+    200,
+    new Headers({ "content-type": "application/x-amz-json-1.0", "content-length": "1" }),
+    body,
+  );
+  assert.equal(response.headers.get("content-type"), "application/x-amz-json-1.0");
+  assert.equal(response.headers.get("content-length"), String(body.length));
+  assert.equal((await response.bytes()).length, Math.floor(body.length / 2));
+});
