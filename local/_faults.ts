@@ -31,7 +31,7 @@ import {
   renderFaultError,
   wireProtocol,
 } from "./_fault_responses.ts";
-import type { InterceptedRequest, Interceptor } from "./_router.ts";
+import type { InterceptedRequest, Interceptor, RequestAnnotations } from "./_router.ts";
 
 export type { FaultConfig, FaultOptions } from "./_fault_config.ts";
 
@@ -207,12 +207,11 @@ export function createFaultInjector(options: FaultOptions = {}): FaultInjector {
 }
 
 /** The fault of a request, as the router's report carries it. */
-export type FaultNote = "error" | "throttle" | "drop-before" | "drop-after";
+export type FaultNote = NonNullable<RequestAnnotations["fault"]>;
 
 /** Writes the fault in the request's annotations, which the router copies to its report. */
 function note(request: InterceptedRequest, fault: FaultNote): void {
-  const annotations = (request as { annotations?: { fault?: FaultNote } }).annotations;
-  if (annotations !== undefined) annotations.fault = fault;
+  request.annotations.fault = fault;
 }
 
 const MAX_ADMIN_BODY = 64 * 1024;

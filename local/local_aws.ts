@@ -229,8 +229,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     isClosing: () => closing,
     onRequest(request) {
       total++;
-      const cut = (request as { fault?: string }).fault === "drop-after";
-      if (request.status >= 400 || cut) errors++;
+      if (request.status >= 400 || request.fault === "drop-after") errors++;
       counts.set(request.name, (counts.get(request.name) ?? 0) + 1);
       for (const listener of listeners) {
         try {
