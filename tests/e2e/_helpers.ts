@@ -92,7 +92,7 @@ export async function buildBundle(dir: string): Promise<string> {
     "--minify",
     `--output=${file}`,
     "lambda/update_item.ts",
-  ]);
+  ], { env: { DENO_CONDITIONS: "module" } });
   if (result.code !== 0) throw new Error(`deno bundle failed: ${result.stderr}`);
   return file;
 }
