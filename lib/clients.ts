@@ -151,3 +151,14 @@ export function clientConfig(
       : {}),
   };
 }
+
+/**
+ * Closes the clients' connections, so that a program ends promptly.
+ *
+ * @param clients The clients of {@linkcode createClients}.
+ */
+export function destroyClients(clients: AwsClients): void {
+  clients.s3.destroy();
+  clients.dynamodb.destroy();
+  clients.sqs.destroy();
+}

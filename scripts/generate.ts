@@ -6,7 +6,9 @@
  */
 
 import { parseArgs } from "node:util";
-import { createClients } from "../lib/clients.ts";
+import { listenForStop } from "../lib/stop_signals.ts";
+import { usageError } from "../lib/usage_error.ts";
+import { createClients, destroyClients } from "../lib/clients.ts";
 import { ConfigError, readConfig } from "../lib/config.ts";
 import { denoFiles } from "../lib/deno_files.ts";
 import { describeError } from "../lib/describe_error.ts";
@@ -110,8 +112,7 @@ async function main(args: string[]): Promise<number> {
   const clients = createClients(config, { localCredentials: LOCAL_IDENTITIES.generator });
   const controller = new AbortController();
   const stop = () => controller.abort();
-  Deno.addSignalListener("SIGINT", stop);
-  Deno.addSignalListener("SIGTERM", stop);
+  using _stop = listenForStop(stop);
   const started = performance.now();
   const interactive = !values.json && fileNames.length > 1 && Deno.stderr.isTerminal();
   let messagesSent = 0;
@@ -203,17 +204,8 @@ async function main(args: string[]): Promise<number> {
     if (result.skipped.length > 0) return 130;
     return 0;
   } finally {
-    Deno.removeSignalListener("SIGINT", stop);
-    Deno.removeSignalListener("SIGTERM", stop);
-    clients.s3.destroy();
-    clients.dynamodb.destroy();
-    clients.sqs.destroy();
+    destroyClients(clients);
   }
-}
-
-function usageError(message: string): number {
-  console.error(`${message}\nRun with --help for usage.`);
-  return 2;
 }
 
 if (import.meta.main) {

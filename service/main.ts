@@ -7,7 +7,9 @@
  */
 
 import { parseArgs } from "node:util";
-import { createClients } from "../lib/clients.ts";
+import { listenForStop } from "../lib/stop_signals.ts";
+import { usageError } from "../lib/usage_error.ts";
+import { createClients, destroyClients } from "../lib/clients.ts";
 import { ConfigError, readConfig } from "../lib/config.ts";
 import { describeError } from "../lib/describe_error.ts";
 import { comparisonLine, formatComparison } from "../lib/format_comparison.ts";
@@ -85,8 +87,7 @@ async function main(args: string[]): Promise<number> {
     if (!values.json) console.error("Stopping: finishing the messages in hand");
     controller.abort();
   };
-  Deno.addSignalListener("SIGINT", stop);
-  Deno.addSignalListener("SIGTERM", stop);
+  using _stop = listenForStop(stop);
   try {
     let queueUrl: string;
     try {
@@ -133,17 +134,8 @@ async function main(args: string[]): Promise<number> {
     }
     return result.failed > 0 || (values.once && pollErrors > 0) ? 1 : 0;
   } finally {
-    Deno.removeSignalListener("SIGINT", stop);
-    Deno.removeSignalListener("SIGTERM", stop);
-    clients.s3.destroy();
-    clients.dynamodb.destroy();
-    clients.sqs.destroy();
+    destroyClients(clients);
   }
-}
-
-function usageError(message: string): number {
-  console.error(`${message}\nRun with --help for usage.`);
-  return 2;
 }
 
 if (import.meta.main) {
