@@ -26,13 +26,25 @@ export interface TestClients extends Disposable {
   readonly sqs: SQSClient;
 }
 
+/** Options of {@linkcode testClients}. */
+export interface TestClientsOptions {
+  /** Keys to sign with. Default the local admin, `test`/`test`. */
+  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Attempts per call. Default the SDK's (3). */
+  readonly maxAttempts?: number;
+  /** Milliseconds the clients' clock is off (to sign with a skewed date). Default 0. */
+  readonly systemClockOffset?: number;
+}
+
 /** Creates clients for a local endpoint; dispose them to close their sockets. */
-export function testClients(endpoint: string): TestClients {
+export function testClients(endpoint: string, options: TestClientsOptions = {}): TestClients {
   const common = {
     endpoint,
     region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    credentials: options.credentials ?? { accessKeyId: "test", secretAccessKey: "test" },
     defaultUserAgentProvider: () => Promise.resolve([["e2e", "1"]] as [string, string][]),
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+    systemClockOffset: options.systemClockOffset ?? 0,
   };
   const s3 = new S3Client({ ...common, forcePathStyle: true });
   const dynamodb = new DynamoDBClient(common);

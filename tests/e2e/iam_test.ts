@@ -13,9 +13,6 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { S3Client } from "@aws-sdk/client-s3";
-import { SQSClient as SqsClient } from "@aws-sdk/client-sqs";
 import { laptopToItem } from "../../lib/item_codec.ts";
 import { makeLaptop } from "../../lib/laptop.ts";
 import { LOCAL_IDENTITIES } from "../../lib/local_identities.ts";
@@ -58,27 +55,11 @@ function clientsAs(
   keys: { accessKeyId: string; secretAccessKey: string },
   offsetMs = 0,
 ) {
-  const common = {
-    endpoint,
-    region: "us-east-1",
+  return testClients(endpoint, {
     credentials: { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey },
     maxAttempts: 1,
     systemClockOffset: offsetMs,
-    defaultUserAgentProvider: () => Promise.resolve([["e2e", "1"]] as [string, string][]),
-  };
-  const s3 = new S3Client({ ...common, forcePathStyle: true });
-  const dynamodb = new DynamoDBClient(common);
-  const sqs = new SqsClient(common);
-  return {
-    s3,
-    dynamodb,
-    sqs,
-    [Symbol.dispose]() {
-      s3.destroy();
-      dynamodb.destroy();
-      sqs.destroy();
-    },
-  };
+  });
 }
 
 async function failure(

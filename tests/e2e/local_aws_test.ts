@@ -16,7 +16,6 @@ import {
 } from "@aws-sdk/client-sqs";
 import {
   DescribeTableCommand,
-  DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
@@ -31,36 +30,9 @@ import {
 import config from "../../deno.json" with { type: "json" };
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
+import { type TestClients, testClients } from "./_helpers.ts";
 
 const TMP_ROOT = ".local/tmp";
-
-interface Clients extends Disposable {
-  readonly s3: S3Client;
-  readonly dynamodb: DynamoDBClient;
-  readonly sqs: SQSClient;
-}
-
-function clientsFor(endpoint: string): Clients {
-  const common = {
-    endpoint,
-    region: "us-east-1",
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    defaultUserAgentProvider: () => Promise.resolve([["local-aws-e2e", "1"]] as [string, string][]),
-  };
-  const s3 = new S3Client({ ...common, forcePathStyle: true });
-  const dynamodb = new DynamoDBClient(common);
-  const sqs = new SQSClient(common);
-  return {
-    s3,
-    dynamodb,
-    sqs,
-    [Symbol.dispose]() {
-      s3.destroy();
-      dynamodb.destroy();
-      sqs.destroy();
-    },
-  };
-}
 
 async function tempDir(): Promise<string> {
   await Deno.mkdir(TMP_ROOT, { recursive: true });
@@ -89,7 +61,7 @@ Deno.test("startLocalAws() creates the bucket, the table and each queue with its
   await using aws = await startLocalAws({ port: 0, inMemory: true });
   console.log(`startLocalAws() ready in ${aws.readyMs.toFixed(0)} ms (in memory)`);
   assert.match(aws.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
-  using c = clientsFor(aws.endpoint);
+  using c = testClients(aws.endpoint);
 
   await c.s3.send(new HeadBucketCommand({ Bucket: RESOURCES.bucket.name }));
   const { Table } = await c.dynamodb.send(
@@ -115,7 +87,7 @@ Deno.test("startLocalAws() creates the bucket, the table and each queue with its
 Deno.test("startLocalAws() serves S3 objects and refuses If-None-Match: * on an existing key", async () => {
   // IAM off: the raw request below is unsigned.
   await using aws = await startLocalAws({ port: 0, inMemory: true, iam: "off" });
-  using c = clientsFor(aws.endpoint);
+  using c = testClients(aws.endpoint);
   const Bucket = RESOURCES.bucket.name;
 
   await c.s3.send(new PutObjectCommand({ Bucket, Key: "dir/a b.json", Body: '{"a":1}' }));
@@ -165,7 +137,7 @@ Deno.test("startLocalAws() serves S3 objects and refuses If-None-Match: * on an 
 
 Deno.test("startLocalAws() serves DynamoDB put, get and conditional update", async () => {
   await using aws = await startLocalAws({ port: 0, inMemory: true });
-  using c = clientsFor(aws.endpoint);
+  using c = testClients(aws.endpoint);
   const TableName = RESOURCES.table.name;
   const Key = { uuid: { S: "7d1c" } };
 
@@ -207,7 +179,7 @@ Deno.test("startLocalAws() serves DynamoDB put, get and conditional update", asy
 
 Deno.test("startLocalAws() serves SQS and returns queue URLs on its public endpoint", async () => {
   await using aws = await startLocalAws({ port: 0, inMemory: true });
-  using c = clientsFor(aws.endpoint);
+  using c = testClients(aws.endpoint);
   const seen: string[] = [];
   const stop = aws.onRequest((request) => seen.push(request.name));
 
@@ -247,7 +219,7 @@ Deno.test("startLocalAws() serves SQS and returns queue URLs on its public endpo
 
 Deno.test("startLocalAws() moves a message received maxReceiveCount times to the DLQ", async () => {
   await using aws = await startLocalAws({ port: 0, inMemory: true, visibilityTimeoutSeconds: 1 });
-  using c = clientsFor(aws.endpoint);
+  using c = testClients(aws.endpoint);
   const queue = RESOURCES.uploadQueue;
   assert.equal((await queueAttributes(c.sqs, queue.name)).VisibilityTimeout, "1");
   const QueueUrl = await queueUrl(c.sqs, queue.name);
@@ -281,13 +253,13 @@ Deno.test("startLocalAws() keeps objects, items and messages across close and st
     {
       await using aws = await startLocalAws({ port: 0, dataDir });
       console.log(`startLocalAws() ready in ${aws.readyMs.toFixed(0)} ms (new data directory)`);
-      using c = clientsFor(aws.endpoint);
+      using c = testClients(aws.endpoint);
       await writeSample(c);
     }
     {
       await using aws = await startLocalAws({ port: 0, dataDir, visibilityTimeoutSeconds: 5 });
       console.log(`startLocalAws() ready in ${aws.readyMs.toFixed(0)} ms (existing data)`);
-      using c = clientsFor(aws.endpoint);
+      using c = testClients(aws.endpoint);
       await checkSample(c);
       // Reconciled to the new settings.
       const attributes = await queueAttributes(c.sqs, RESOURCES.updateQueue.name);
@@ -317,7 +289,7 @@ Deno.test("startLocalAws() refuses a busy port and a data directory in use", asy
 
 Deno.test("LocalAws.close() ends a pending long poll at once", async () => {
   const aws = await startLocalAws({ port: 0, inMemory: true });
-  using c = clientsFor(aws.endpoint);
+  using c = testClients(aws.endpoint);
   const QueueUrl = await queueUrl(c.sqs, RESOURCES.updateQueue.name);
   const polling = c.sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }))
     .then((answer) => answer.Messages ?? [], (error: unknown) => error);
@@ -353,7 +325,7 @@ Deno.test("startLocalAws() refuses a JSON target it does not serve", async () =>
 });
 
 /** Writes an object, an item, a queued message and a dead letter. */
-async function writeSample(c: Clients): Promise<void> {
+async function writeSample(c: TestClients): Promise<void> {
   await c.s3.send(
     new PutObjectCommand({ Bucket: RESOURCES.bucket.name, Key: "kept.json", Body: "kept" }),
   );
@@ -378,7 +350,7 @@ async function writeSample(c: Clients): Promise<void> {
 }
 
 /** Checks what {@linkcode writeSample} wrote. */
-async function checkSample(c: Clients): Promise<void> {
+async function checkSample(c: TestClients): Promise<void> {
   assert.equal(await bodyOf(c.s3, "kept.json"), "kept");
   const { Item } = await c.dynamodb.send(
     new GetItemCommand({ TableName: RESOURCES.table.name, Key: { uuid: { S: "kept" } } }),
@@ -464,7 +436,7 @@ Deno.test("deno task local keeps its data across kill -9 and exits 0 on SIGTERM"
         local.readyLine,
         new RegExp(`data in ${dataDir}/; listening on 127\\.0\\.0\\.1`),
       );
-      using c = clientsFor(local.endpoint);
+      using c = testClients(local.endpoint);
       await writeSample(c);
       local.child.kill("SIGKILL");
       assert.equal((await local.child.status).signal, "SIGKILL");
@@ -472,7 +444,7 @@ Deno.test("deno task local keeps its data across kill -9 and exits 0 on SIGTERM"
     {
       await using local = await spawnLocal(["--port", "0", "--data-dir", dataDir, "--no-lambda"]);
       console.log(local.readyLine);
-      using c = clientsFor(local.endpoint);
+      using c = testClients(local.endpoint);
       await checkSample(c);
       local.child.kill("SIGTERM");
       const status = await local.child.status;
