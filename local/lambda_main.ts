@@ -132,5 +132,8 @@ function usageError(message: string): number {
 }
 
 if (import.meta.main) {
-  Deno.exitCode = await main(Deno.args);
+  // Exit as soon as main returns: the runner is closed and its batches are
+  // done, but an aborted long poll can hold its socket open until the local
+  // AWS answers it (up to 20 s), which would keep the process alive.
+  Deno.exit(await main(Deno.args));
 }
