@@ -380,6 +380,9 @@ async function checkItem(
   timesHandled: number,
 ): Promise<string | undefined> {
   const local = await Deno.readTextFile(generated.file);
+  if (local !== JSON.stringify(generated.laptop, null, 2) + "\n") {
+    return "the local file is not the record the generator reported";
+  }
   const object = await clients.s3.send(
     new GetObjectCommand({ Bucket: RESOURCES.bucket.name, Key: generated.s3_key }),
   );
