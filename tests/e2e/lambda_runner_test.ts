@@ -411,7 +411,12 @@ Deno.test("startLambdaRunner() deletes all but the reported failures, which reac
           assert.deepEqual(mine.map((o) => [o.receiveCount, o.outcome]), [[1, "deleted"]]);
         }
       }
-      assert.ok(observed.reports.every((r) => r.outcome === "partial"));
+      // A receive may hand over only some of the four: a batch with a
+      // reported failure is partial, one without is a success.
+      for (const report of observed.reports) {
+        const kept = report.records.some((o) => o.outcome === "retry");
+        assert.equal(report.outcome, kept ? "partial" : "success");
+      }
       console.log(
         `${backend.name}: batches ${observed.reports.map((r) => r.batchSize).join(", ")}`,
       );
@@ -535,8 +540,11 @@ Deno.test("startLambdaRunner() runs up to MaximumConcurrency batches at once", a
   const runs = echoes(observed.logs);
   const pids = new Set(runs.map((r) => r.pid));
   let maxOverlap = 0;
+  // Handlers running at the moment each one starts (the most at once is
+  // reached at some start): a pairwise overlap count would also count runs
+  // that overlap this one at different times, never together.
   for (const run of runs) {
-    const overlap = runs.filter((o) => o.at < run.end && run.at < o.end).length;
+    const overlap = runs.filter((o) => o.at <= run.at && run.at < o.end).length;
     maxOverlap = Math.max(maxOverlap, overlap);
   }
   console.log(`concurrency: ${pids.size} processes, at most ${maxOverlap} handlers at once`);
