@@ -108,3 +108,45 @@ export async function buildBundle(dir: string): Promise<string> {
   if (result.code !== 0) throw new Error(`deno bundle failed: ${result.stderr}`);
   return file;
 }
+
+/** A moto server (`python3 -m moto.server`) on an ephemeral port of 127.0.0.1. */
+export interface Moto {
+  /** `http://127.0.0.1:PORT`. */
+  readonly endpoint: string;
+  /** Stops the server and waits for it. */
+  close(): Promise<void>;
+}
+
+/** Starts moto on an ephemeral port; resolves once it prints its address. */
+export async function startMoto(): Promise<Moto> {
+  const child = new Deno.Command("python3", {
+    args: ["-m", "moto.server", "-H", "127.0.0.1", "-p", "0"],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  let endpoint: string | undefined;
+  while (endpoint === undefined) {
+    const { value, done } = await reader.read();
+    if (done) {
+      await child.status;
+      throw new Error(`Cannot start moto: ${text}`);
+    }
+    text += value;
+    endpoint = text.match(/Running on (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
+  }
+  // moto logs every request on stderr: keep reading so that it never blocks.
+  const draining = (async () => {
+    while (!(await reader.read()).done) { /* discard */ }
+  })();
+  return {
+    endpoint,
+    async close() {
+      child.kill("SIGTERM");
+      await child.status;
+      await draining;
+    },
+  };
+}

@@ -24,7 +24,7 @@ import { buildDeploymentPackage } from "../../infra/deployment_package.ts";
 import { buildTemplate } from "../../infra/template.ts";
 import { policyDocument, type PrincipalName, resourceArn } from "../../lib/policies.ts";
 import { RESOURCES } from "../../lib/resources.ts";
-import { buildBundle, run, type RunResult, tempDir } from "./_helpers.ts";
+import { buildBundle, run, type RunResult, startMoto, tempDir } from "./_helpers.ts";
 
 const REGION = "us-east-1";
 const MOTO_ACCOUNT = "123456789012";
@@ -45,40 +45,6 @@ if (!MOTO) {
   console.log(
     "deploy_moto_test: skipping the deploy to moto: python3 with moto is not installed (pip install 'moto[server]')",
   );
-}
-
-/** A moto server on an ephemeral port, stopped by `close`. */
-async function startMoto(): Promise<{ endpoint: string; close(): Promise<void> }> {
-  const child = new Deno.Command("python3", {
-    args: ["-m", "moto.server", "-H", "127.0.0.1", "-p", "0"],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  let endpoint: string | undefined;
-  while (endpoint === undefined) {
-    const { value, done } = await reader.read();
-    if (done) {
-      await child.status;
-      throw new Error(`Cannot start moto: ${text}`);
-    }
-    text += value;
-    endpoint = text.match(/Running on (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
-  }
-  // moto logs every request on stderr: keep reading so that it never blocks.
-  const draining = (async () => {
-    while (!(await reader.read()).done) { /* discard */ }
-  })();
-  return {
-    endpoint,
-    async close() {
-      child.kill("SIGTERM");
-      await child.status;
-      await draining;
-    },
-  };
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   startLambdaRunner,
 } from "../../local/lambda_runner.ts";
 import { createSqsClient } from "../../local/_lambda_sqs.ts";
+import { startMoto } from "./_helpers.ts";
 
 const FIXTURES = "tests/fixtures/lambda";
 const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
@@ -67,39 +68,6 @@ async function startBackend(kind: "local" | "moto" = "local"): Promise<SqsBacken
     async [Symbol.asyncDispose]() {
       sqs.destroy();
       await moto.close();
-    },
-  };
-}
-
-async function startMoto(): Promise<{ endpoint: string; close(): Promise<void> }> {
-  const child = new Deno.Command("python3", {
-    args: ["-m", "moto.server", "-H", "127.0.0.1", "-p", "0"],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  let endpoint: string | undefined;
-  while (endpoint === undefined) {
-    const { value, done } = await reader.read();
-    if (done) {
-      await child.status;
-      throw new Error(`Cannot start moto: ${text}`);
-    }
-    text += value;
-    endpoint = text.match(/Running on (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
-  }
-  // moto logs every request on stderr: keep reading so it never blocks.
-  const draining = (async () => {
-    while (!(await reader.read()).done) { /* discard */ }
-  })();
-  return {
-    endpoint,
-    async close() {
-      child.kill("SIGTERM");
-      await child.status;
-      await draining;
     },
   };
 }
