@@ -13,7 +13,14 @@ import { ConfigError, readConfig } from "../lib/config.ts";
 import { denoFiles } from "../lib/deno_files.ts";
 import { describeError } from "../lib/describe_error.ts";
 import { fileNamesFor } from "../lib/file_name.ts";
-import { generateLaptops, type GenerateStep } from "../lib/generate_laptops.ts";
+import {
+  formatFailure,
+  formatStep,
+  formatSummary,
+  generateJson,
+  progressBar,
+} from "../lib/format_generate.ts";
+import { generateLaptops } from "../lib/generate_laptops.ts";
 import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { createQueueUrlResolver } from "../lib/queue_urls.ts";
 
@@ -40,13 +47,6 @@ Configuration (environment or .env; see example.env): AWS_DYNAMODB_TABLE,
 AWS_S3_BUCKET, AWS_SQS_UPLOAD_QUEUE, AWS_REGION, AWS_ENDPOINT_URL,
 AWS_DISCOVERY_TARGET (local | aws). With none set, it uses the local AWS at
 http://127.0.0.1:4566 (start it with \`deno task local\`).`;
-
-const STEP_TEXT: Record<GenerateStep, string> = {
-  file: "file written",
-  object: "S3 object put",
-  item: "DynamoDB item put",
-  message: "message sent",
-};
 
 async function main(args: string[]): Promise<number> {
   let parsed;
@@ -133,71 +133,31 @@ async function main(args: string[]): Promise<number> {
       concurrency,
       itemBatchSize,
       signal: controller.signal,
-      onProgress: ({ fileName, step, laptop }) => {
+      onProgress: (progress) => {
         if (values.json) return;
         if (fileNames.length === 1) {
-          const detail = {
-            file: `${
-              values["out-dir"]
-            }/${fileName}: ${laptop.constructor} ${laptop.model} (${laptop.year})`,
-            object: `s3://${config.bucketName}/${fileName}`,
-            item: `table ${config.tableName}, uuid ${laptop.uuid}`,
-            message: `queue ${config.uploadQueueName}`,
-          }[step];
-          console.log(`${STEP_TEXT[step]}: ${detail}`);
-        } else if (step === "message" && interactive) {
-          messagesSent++;
-          const width = 30;
-          const filled = Math.round((messagesSent / fileNames.length) * width);
-          Deno.stderr.writeSync(new TextEncoder().encode(
-            `\r[${"#".repeat(filled)}${
-              "-".repeat(width - filled)
-            }] ${messagesSent}/${fileNames.length}`,
-          ));
+          console.log(formatStep(progress, { ...config, outDir: values["out-dir"] }));
+        } else if (progress.step === "message" && interactive) {
+          const bar = progressBar(++messagesSent, fileNames.length);
+          Deno.stderr.writeSync(new TextEncoder().encode(`\r${bar}`));
         }
       },
     });
     if (interactive) Deno.stderr.writeSync(new TextEncoder().encode("\n"));
     const seconds = (performance.now() - started) / 1000;
 
+    const describe = (error: unknown) => describeError(error, config);
     if (values.json) {
-      console.log(JSON.stringify({
-        generated: result.generated.map((g) => ({
-          file: g.path,
-          s3_key: g.fileName,
-          uuid: g.laptop.uuid,
-          message_id: g.messageId,
-          laptop: g.laptop,
-        })),
-        failed: result.failed.map((f) => ({
-          s3_key: f.fileName,
-          error: describeError(f.error, config),
-          done: f.done,
-          not_done: f.notDone,
-        })),
-        skipped: result.skipped,
-        seconds: Number(seconds.toFixed(3)),
-      }));
+      console.log(JSON.stringify(generateJson(result, seconds, describe)));
     } else {
       for (const failure of result.failed) {
-        const list = (steps: readonly GenerateStep[]) =>
-          steps.length
-            ? steps.map((s) => STEP_TEXT[s].split(" ").slice(0, -1).join(" ")).join(", ")
-            : "none";
-        console.error(
-          `Cannot generate ${failure.fileName}: ${describeError(failure.error, config)}\n` +
-            `  done: ${list(failure.done)}; not done: ${list(failure.notDone)}`,
-        );
+        console.error(formatFailure(failure, describe(failure.error)));
       }
       if (result.skipped.length > 0) {
         console.error(`Interrupted: ${result.skipped.length} file(s) not started`);
       }
       if (fileNames.length > 1 || result.failed.length > 0) {
-        console.log(
-          `generated ${result.generated.length} of ${fileNames.length} laptops in ` +
-            `${seconds.toFixed(2)} s (${(result.generated.length / seconds).toFixed(1)}/s), ` +
-            `${result.failed.length} failed`,
-        );
+        console.log(formatSummary(result, fileNames.length, seconds));
       }
     }
     if (result.failed.length > 0) return 1;
