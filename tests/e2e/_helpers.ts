@@ -150,3 +150,23 @@ export async function startMoto(): Promise<Moto> {
     },
   };
 }
+
+/**
+ * Whether `python3` can import the given modules (boto3, moto). The tests
+ * that need them are skipped, saying so, where it cannot.
+ *
+ * @param modules Python module names.
+ * @param who The test file, for the message.
+ */
+export async function pythonHas(modules: string[], who: string): Promise<boolean> {
+  let ok = false;
+  try {
+    ok = (await run("python3", ["-c", `import ${modules.join(", ")}`])).code === 0;
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    console.log(`${who}: skipping what needs python3 with ${modules.join(" and ")}: not installed`);
+  }
+  return ok;
+}

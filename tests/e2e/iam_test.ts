@@ -21,7 +21,7 @@ import { RESOURCES } from "../../lib/resources.ts";
 import { excessPermissions, type PermissionUse } from "../../local/_iam.ts";
 import { type LambdaLogEntry, startLambdaRunner } from "../../local/lambda_runner.ts";
 import { type LocalAwsRequest, type PolicySet, startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, run, tempDir, testClients } from "./_helpers.ts";
+import { buildBundle, pythonHas, run, tempDir, testClients } from "./_helpers.ts";
 
 /** No credentials configured: each program signs as its own local identity. */
 function taskEnv(endpoint: string): Record<string, string> {
@@ -484,7 +484,13 @@ except botocore.exceptions.ClientError as error:
 print(json.dumps(out))
 `;
 
-Deno.test("startLocalAws() verifies boto3's signatures, presigned URLs and the AWS CLI's, and denies them the same way", async () => {
+const BOTO3 = await pythonHas(["boto3"], "iam_test");
+
+Deno.test({
+  name:
+    "startLocalAws() verifies boto3's signatures, presigned URLs and the AWS CLI's, and denies them the same way",
+  ignore: !BOTO3,
+}, async () => {
   await using aws = await startLocalAws({ port: 0, inMemory: true });
   const clean = { AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };
   const python = await run("python3", ["-c", BOTO3_SCRIPT], {
