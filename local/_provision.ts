@@ -11,7 +11,8 @@
  */
 
 import type { QueueDefinition, ResourceDefinition } from "../lib/resources.ts";
-import type { InnerResponse, InnerService } from "./_inner.ts";
+import type { InnerService } from "./_inner.ts";
+import { callInnerJson, type InnerJsonAnswer } from "./_inner_json.ts";
 
 /** Options of {@linkcode provisionResources}. */
 export interface ProvisionOptions {
@@ -41,29 +42,11 @@ type JsonCaller = (
   service: InnerService,
   target: string,
   body: Record<string, unknown>,
-) => Promise<{ status: number; json: Record<string, unknown> }>;
+) => Promise<InnerJsonAnswer>;
 
 function jsonCaller(region: string): JsonCaller {
-  return async (service, target, body) => {
-    const signingName = target.startsWith("DynamoDB") ? "dynamodb" : "sqs";
-    const date = new Date().toISOString().replace(/[-:]|\.\d{3}/g, "");
-    const answer = await service.handle({
-      method: "POST",
-      url: "/",
-      headers: {
-        "host": "127.0.0.1",
-        "content-type": "application/x-amz-json-1.0",
-        "x-amz-target": target,
-        "x-amz-date": date,
-        // Not checked by the emulators, but they read the region from it.
-        "authorization": `AWS4-HMAC-SHA256 Credential=local/${
-          date.slice(0, 8)
-        }/${region}/${signingName}/aws4_request, SignedHeaders=host;x-amz-date, Signature=0`,
-      },
-      body: new TextEncoder().encode(JSON.stringify(body)),
-    });
-    return { status: answer.status, json: parse(answer) };
-  };
+  return (service, target, body) =>
+    callInnerJson(service, target, body, { region, caller: "local" });
 }
 
 async function ensureTable(
@@ -166,15 +149,6 @@ async function ensureQueue(
   const arn = (described.json.Attributes as Record<string, unknown> | undefined)?.QueueArn;
   if (typeof arn !== "string") throw new Error(`Cannot read the ARN of queue ${name}`);
   return arn;
-}
-
-function parse(answer: InnerResponse): Record<string, unknown> {
-  try {
-    const json = JSON.parse(new TextDecoder().decode(answer.body));
-    return typeof json === "object" && json !== null ? json : {};
-  } catch {
-    return {};
-  }
 }
 
 function errorCode(json: Record<string, unknown>): string {

@@ -12,6 +12,7 @@
  */
 
 import type { InnerResponse, InnerService } from "../_inner.ts";
+import { callInnerJson } from "../_inner_json.ts";
 import { plainItem } from "./_call_detail.ts";
 
 /** A message of a dead-letter queue, as the dashboard lists it. */
@@ -94,7 +95,6 @@ export class StoreError extends Error {
 
 const MAX_OBJECT_TEXT = 64 * 1024;
 const MAX_BODY_TEXT = 1000;
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 interface FauxqsMessage {
@@ -122,25 +122,12 @@ export function createPipelineStores(options: StoresOptions): PipelineStores {
     target: string,
     body: Record<string, unknown>,
   ): Promise<Record<string, unknown>> {
-    const signingName = target.startsWith("DynamoDB") ? "dynamodb" : "sqs";
-    const date = new Date().toISOString().replace(/[-:]|\.\d{3}/g, "");
-    const answer = await service.handle({
-      method: "POST",
-      url: "/",
-      headers: {
-        "host": "127.0.0.1",
-        "content-type": "application/x-amz-json-1.0",
-        "x-amz-target": target,
-        "x-amz-date": date,
-        "authorization": `AWS4-HMAC-SHA256 Credential=dashboard/${
-          date.slice(0, 8)
-        }/${region}/${signingName}/aws4_request, SignedHeaders=host;x-amz-date, Signature=0`,
-      },
-      body: encoder.encode(JSON.stringify(body)),
+    const { status, json } = await callInnerJson(service, target, body, {
+      region,
+      caller: "dashboard",
     });
-    const json = parseObject(answer);
-    if (answer.status !== 200) {
-      const code = String(json.__type ?? "").split("#").pop() || `HTTP ${answer.status}`;
+    if (status !== 200) {
+      const code = String(json.__type ?? "").split("#").pop() || `HTTP ${status}`;
       throw new StoreError(`${target.split(".").pop()} failed: ${code} ${json.message ?? ""}`);
     }
     return json;
@@ -332,13 +319,4 @@ export function createPipelineStores(options: StoresOptions): PipelineStores {
       return listed(inspection, 1000).messages;
     },
   };
-}
-
-function parseObject(answer: InnerResponse): Record<string, unknown> {
-  try {
-    const value = JSON.parse(decoder.decode(answer.body)) as unknown;
-    return typeof value === "object" && value !== null ? value as Record<string, unknown> : {};
-  } catch {
-    return {};
-  }
 }
