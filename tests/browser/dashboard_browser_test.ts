@@ -203,7 +203,11 @@ Deno.test({
       `document.querySelector('#laptop-list button[data-uuid="${late.uuid}"]') !== null`,
     );
     await page.click(`#laptop-list button[data-uuid="${late.uuid}"]`);
-    await page.waitFor("document.querySelector('#timeline li[data-kind=\"handled\"]') !== null");
+    // Wait for this laptop's trace, not the one opened before (it was handled too).
+    await page.waitFor(
+      `document.getElementById('trace-id').textContent === "${late.uuid}" && ` +
+        "document.querySelector('#timeline li[data-kind=\"handled\"]') !== null",
+    );
     const story = await page.evaluate<string[]>(
       "[...document.querySelectorAll('#timeline li')].map((li) => li.dataset.kind)",
     );
