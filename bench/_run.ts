@@ -7,7 +7,7 @@
  * @module
  */
 
-import { startLambdaRunner } from "../local/lambda_runner.ts";
+import { startLambdaRunner } from "../local/lambda/mod.ts";
 import { startLocalAws } from "../local/local_aws.ts";
 import type { ToWorker, WorkerEvent } from "./_protocol.ts";
 import type { RunMeasurement, RunSettings } from "./_types.ts";

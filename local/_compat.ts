@@ -1,18 +1,18 @@
 /**
  * The layers that make the emulators answer as AWS does, one per service,
- * between the router and the emulators: S3 (`_s3_layer.ts`), SQS
- * (`_sqs_layer.ts`) and DynamoDB (`_dynamodb_layer.ts`). Anything else goes
+ * between the router and the emulators: S3 (`local/s3/_layer.ts`), SQS
+ * (`local/sqs/_layer.ts`) and DynamoDB (`local/dynamodb/_layer.ts`). Anything else goes
  * to fauxqs unchanged.
  *
  * @module
  */
 
-import type { AwsService } from "./_operation.ts";
-import type { FauxqsService } from "./_fauxqs.ts";
-import type { InnerRequest, InnerResponse, InnerService } from "./_inner.ts";
-import { createDynamoDbLayer } from "./_dynamodb_layer.ts";
-import { createS3Layer } from "./_s3_layer.ts";
-import { createSqsLayer } from "./_sqs_layer.ts";
+import type { AwsService } from "./core/mod.ts";
+import type { FauxqsService } from "./engines/mod.ts";
+import type { InnerRequest, InnerResponse, InnerService } from "./core/mod.ts";
+import { createDynamoDbLayer } from "./dynamodb/mod.ts";
+import { createS3Layer } from "./s3/mod.ts";
+import { createSqsLayer } from "./sqs/mod.ts";
 
 /** Options of {@linkcode createCompat}. */
 export interface CompatOptions {

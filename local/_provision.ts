@@ -11,8 +11,8 @@
  */
 
 import type { QueueDefinition, ResourceDefinition } from "../lib/resources.ts";
-import type { InnerService } from "./_inner.ts";
-import { callInnerJson, type InnerJsonAnswer } from "./_inner_json.ts";
+import type { InnerService } from "./core/mod.ts";
+import { callInnerJson, type InnerJsonAnswer } from "./core/mod.ts";
 
 /** Options of {@linkcode provisionResources}. */
 export interface ProvisionOptions {

@@ -13,7 +13,7 @@
 import { parseArgs } from "node:util";
 import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { RESOURCES } from "../lib/resources.ts";
-import { startLambdaRunner } from "./lambda_runner.ts";
+import { startLambdaRunner } from "./lambda/mod.ts";
 import { startLocalAws } from "./local_aws.ts";
 
 const USAGE = `Usage: deno task demo [--name <name>.json] [--timeout S]

@@ -16,7 +16,7 @@
 
 import { parseArgs } from "node:util";
 import { RESOURCES } from "../lib/resources.ts";
-import { startLambdaRunner } from "./lambda_runner.ts";
+import { startLambdaRunner } from "./lambda/mod.ts";
 
 const FUNCTION = RESOURCES.updateFunction;
 

@@ -8,19 +8,20 @@
  */
 
 import { type ResourceDefinition, RESOURCES } from "../lib/resources.ts";
-import { startDynalite } from "./_dynalite.ts";
-import { type FauxqsService, startFauxqs } from "./_fauxqs.ts";
-import type { InnerService } from "./_inner.ts";
+import { startDynalite } from "./engines/mod.ts";
+import { type FauxqsService, startFauxqs } from "./engines/mod.ts";
+import type { InnerService } from "./core/mod.ts";
 import { provisionResources } from "./_provision.ts";
-import { createIamInterceptor, type PolicySet } from "./_iam.ts";
-import { createRouter, type LocalAwsRequest } from "./_router.ts";
-import { createFaultInjector, type FaultController, type FaultOptions } from "./_faults.ts";
-import { createDashboard, type DashboardFeed } from "./dashboard/dashboard.ts";
+import { createIamInterceptor, type PolicySet } from "./iam/mod.ts";
+import { createRouter } from "./_router.ts";
+import type { LocalAwsRequest } from "./core/mod.ts";
+import { createFaultInjector, type FaultController, type FaultOptions } from "./faults/mod.ts";
+import { createDashboard, type DashboardFeed } from "./dashboard/mod.ts";
 
-export type { LocalAwsRequest, RequestAnnotations } from "./_router.ts";
-export type { PolicySet } from "./_iam.ts";
-export type { FaultConfig, FaultController, FaultOptions, FaultStats } from "./_faults.ts";
-export type { AwsService } from "./_operation.ts";
+export type { LocalAwsRequest, RequestAnnotations } from "./core/mod.ts";
+export type { PolicySet } from "./iam/mod.ts";
+export type { FaultConfig, FaultController, FaultOptions, FaultStats } from "./faults/mod.ts";
+export type { AwsService } from "./core/mod.ts";
 
 /** The port the local AWS listens on unless told otherwise (LocalStack's). */
 export const DEFAULT_PORT = 4566;
@@ -64,7 +65,7 @@ export interface LocalAwsOptions {
   readonly policies?: PolicySet;
   /**
    * Fault injection: errors, throttling, dropped connections and latency in
-   * each service's shapes (see `_fault_config.ts`). Default none. Changed at
+   * each service's shapes (see `local/faults/_config.ts`). Default none. Changed at
    * run time through {@linkcode LocalAws.faults} or `/_local/faults`.
    */
   readonly faults?: FaultOptions;

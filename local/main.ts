@@ -31,8 +31,8 @@ import {
   type FaultOptions,
   faultOptionsFromFlags,
   faultsActive,
-} from "./_fault_config.ts";
-import { type LambdaRunner, startLambdaRunner } from "./lambda_runner.ts";
+} from "./faults/mod.ts";
+import { type LambdaRunner, startLambdaRunner } from "./lambda/mod.ts";
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, type LocalAws, startLocalAws } from "./local_aws.ts";
 
 const USAGE = `Usage: deno task local [options]

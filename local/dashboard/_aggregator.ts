@@ -9,7 +9,7 @@
  */
 
 import type { ResourceDefinition } from "../../lib/resources.ts";
-import type { LambdaInvocationReport } from "../_lambda_report.ts";
+import type { LambdaInvocationReport } from "../lambda/mod.ts";
 import {
   type CallDetail,
   type CallMessage,

@@ -8,8 +8,8 @@
  * @module
  */
 
-import type { InnerRequest, InnerResponse } from "../_inner.ts";
-import { type AwsService, s3Target } from "../_operation.ts";
+import type { InnerRequest, InnerResponse } from "../core/mod.ts";
+import { type AwsService, s3Target } from "../core/mod.ts";
 
 /** What {@linkcode describeCall} looks at: a subset of the router's report. */
 export interface ObservedCall {

@@ -24,8 +24,8 @@
  */
 
 import type { ResourceDefinition } from "../../lib/resources.ts";
-import type { InnerService } from "../_inner.ts";
-import type { LambdaInvocationReport } from "../_lambda_report.ts";
+import type { InnerService } from "../core/mod.ts";
+import type { LambdaInvocationReport } from "../lambda/mod.ts";
 import {
   DashboardAggregator,
   type DashboardSnapshot,

@@ -11,8 +11,8 @@
  * @module
  */
 
-import type { InnerResponse, InnerService } from "../_inner.ts";
-import { callInnerJson } from "../_inner_json.ts";
+import type { InnerResponse, InnerService } from "../core/mod.ts";
+import { callInnerJson } from "../core/mod.ts";
 import { plainItem } from "./_call_detail.ts";
 
 /** A message of a dead-letter queue, as the dashboard lists it. */

@@ -30,7 +30,7 @@ export interface NamedRequest {
  *
  * @example Usage
  * ```ts
- * import { withTableNames } from "./_dynamodb_compat.ts";
+ * import { withTableNames } from "./_compat.ts";
  *
  * withTableNames({ TableName: "arn:aws:dynamodb:us-east-1:000000000000:table/laptops" }).body;
  * // { TableName: "laptops" }

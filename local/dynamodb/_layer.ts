@@ -2,7 +2,7 @@
  * DynamoDB in front of dynalite: what AWS has added or reworded since
  * dynalite 4, in a layer.
  *
- * - Table ARNs wherever a table name goes (`_dynamodb_compat.ts`).
+ * - Table ARNs wherever a table name goes (`local/dynamodb/_compat.ts`).
  * - Validation messages in AWS's current words.
  * - `TransactWriteItems` and `TransactGetItems`: the operations are applied
  *   one by one with their conditions while every other write waits; if one
@@ -17,9 +17,9 @@
  * @module
  */
 
-import type { InnerRequest, InnerResponse, InnerService } from "./_inner.ts";
-import { KeyedLock } from "./_keyed_lock.ts";
-import type { S3Vault } from "./_s3_vault.ts";
+import type { InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
+import { KeyedLock } from "../core/mod.ts";
+import type { S3Vault } from "../engines/mod.ts";
 import {
   awsMessage,
   cancellationMessage,
@@ -30,7 +30,7 @@ import {
   transactOperations,
   withTableArns,
   withTableNames,
-} from "./_dynamodb_compat.ts";
+} from "./_compat.ts";
 
 /** Options of {@linkcode createDynamoDbLayer}. */
 export interface DynamoDbLayerOptions {

@@ -13,7 +13,7 @@ import { EventEmitter } from "node:events";
 import { Buffer } from "node:buffer";
 import { createRequire } from "node:module";
 import { mkdir } from "node:fs/promises";
-import type { InnerRequest, InnerResponse, InnerService } from "./_inner.ts";
+import type { InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
 
 /** What this module uses of dynalite's internal store (`db/index.js`). */
 interface DynaliteStore {

@@ -15,9 +15,9 @@
 import { Buffer } from "node:buffer";
 import { mkdir } from "node:fs/promises";
 import type { BuildAppOptions } from "fauxqs";
-import type { InnerRequest, InnerResponse, InnerService } from "./_inner.ts";
+import type { InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
 import { INTERNAL_BUCKET, type S3ObjectInfo, type S3Vault } from "./_s3_vault.ts";
-import { INVALID_BODY_CHARACTER } from "./_sqs_errors.ts";
+import { INVALID_BODY_CHARACTER } from "../sqs/mod.ts";
 
 /** Options of {@linkcode startFauxqs}. */
 export interface FauxqsOptions {
@@ -94,11 +94,11 @@ export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService
   const base = import.meta.resolve("fauxqs");
   const [{ SqsStore }, { SnsStore }, { S3Store }, { PersistenceManager }, sqsTypes] = await Promise
     .all([
-      import(new URL("./sqs/sqsStore.js", base).href),
-      import(new URL("./sns/snsStore.js", base).href),
-      import(new URL("./s3/s3Store.js", base).href),
-      import(new URL("./persistence.js", base).href),
-      import(new URL("./sqs/sqsTypes.js", base).href),
+      import(new URL("../sqs/sqsStore.js", base).href),
+      import(new URL("../sns/snsStore.js", base).href),
+      import(new URL("../s3/s3Store.js", base).href),
+      import(new URL("../persistence.js", base).href),
+      import(new URL("../sqs/sqsTypes.js", base).href),
     ]);
   allowSupplementaryCharacters(sqsTypes.INVALID_MESSAGE_BODY_CHAR);
   const sqsStore: SqsStoreLike = new SqsStore();

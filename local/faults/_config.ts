@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { AwsService } from "./_operation.ts";
+import type { AwsService } from "../core/mod.ts";
 
 /** What the fault injector does, for the requests it targets. */
 export interface FaultConfig {
@@ -83,7 +83,7 @@ const OPERATION = /^([a-z0-9]+:)?[A-Z][A-Za-z0-9]*$/;
  *
  * @example Usage
  * ```ts
- * import { NO_FAULTS, resolveFaultConfig } from "./_fault_config.ts";
+ * import { NO_FAULTS, resolveFaultConfig } from "./_config.ts";
  *
  * const config = resolveFaultConfig({ faultRate: 0.3, seed: 7 }, NO_FAULTS);
  * console.log(config.errorRate); // 0.1
@@ -199,7 +199,7 @@ export const FAULT_FLAGS_USAGE =
  *
  * @example Usage
  * ```ts
- * import { faultOptionsFromFlags } from "./_fault_config.ts";
+ * import { faultOptionsFromFlags } from "./_config.ts";
  *
  * faultOptionsFromFlags({ "fault-rate": "10%", "latency-ms": "5-20" });
  * // { faultRate: 0.1, latencyMs: 5, latencyJitterMs: 15 }

@@ -21,8 +21,8 @@ import {
   NO_FAULTS,
   resolveFaultConfig,
   targets,
-} from "./_fault_config.ts";
-import { createRandom, decideFault, type Random } from "./_fault_plan.ts";
+} from "./_config.ts";
+import { createRandom, decideFault, type Random } from "./_plan.ts";
 import {
   DROP_HEADER,
   droppedAnswer,
@@ -30,10 +30,10 @@ import {
   faultError,
   renderFaultError,
   wireProtocol,
-} from "./_fault_responses.ts";
-import type { InterceptedRequest, Interceptor, RequestAnnotations } from "./_router.ts";
+} from "./_responses.ts";
+import type { InterceptedRequest, Interceptor, RequestAnnotations } from "../core/mod.ts";
 
-export type { FaultConfig, FaultOptions } from "./_fault_config.ts";
+export type { FaultConfig, FaultOptions } from "./_config.ts";
 
 /** The path of the admin endpoint. */
 export const FAULTS_PATH = "/_local/faults";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { FaultConfig } from "./_fault_config.ts";
+import type { FaultConfig } from "./_config.ts";
 
 /** A fault that makes a request fail. */
 export type FaultKind = "error" | "throttle" | "drop";
@@ -33,7 +33,7 @@ export type Random = () => number;
  *
  * @example Usage
  * ```ts
- * import { createRandom } from "./_fault_plan.ts";
+ * import { createRandom } from "./_plan.ts";
  *
  * const random = createRandom(7);
  * random(); // the same first number for every generator seeded with 7
@@ -60,8 +60,8 @@ export function createRandom(seed: number): Random {
  *
  * @example Usage
  * ```ts
- * import { NO_FAULTS, resolveFaultConfig } from "./_fault_config.ts";
- * import { createRandom, decideFault } from "./_fault_plan.ts";
+ * import { NO_FAULTS, resolveFaultConfig } from "./_config.ts";
+ * import { createRandom, decideFault } from "./_plan.ts";
  *
  * const config = resolveFaultConfig({ errorRate: 1 }, NO_FAULTS);
  * decideFault(config, createRandom(1)).kind; // "error"

@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { InnerRequest, InnerResponse } from "./_inner.ts";
-import type { AwsService } from "./_operation.ts";
-import { s3ErrorXml, s3RequestId } from "./_s3_error.ts";
+import type { InnerRequest, InnerResponse } from "../core/mod.ts";
+import type { AwsService } from "../core/mod.ts";
+import { s3ErrorXml, s3RequestId } from "../s3/mod.ts";
 
 /** The header a dropped answer carries from the router to the server, never sent. */
 export const DROP_HEADER = "x-local-aws-drop";
@@ -40,7 +40,7 @@ const SQS = "com.amazonaws.sqs";
  *
  * @example Usage
  * ```ts
- * import { faultError } from "./_fault_responses.ts";
+ * import { faultError } from "./_responses.ts";
  *
  * faultError("s3", "throttle", false).code; // "SlowDown"
  * ```
@@ -124,7 +124,7 @@ export function wireProtocol(request: InnerRequest): WireProtocol {
  *
  * @example Usage
  * ```ts
- * import { faultError, renderFaultError } from "./_fault_responses.ts";
+ * import { faultError, renderFaultError } from "./_responses.ts";
  *
  * const answer = renderFaultError(faultError("sqs", "throttle", false), "json");
  * answer.status; // 403

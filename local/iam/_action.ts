@@ -9,9 +9,9 @@
  * @module
  */
 
-import type { AwsService } from "./_operation.ts";
-import { s3Target } from "./_operation.ts";
-import type { IamRequestContext } from "./_iam_policy.ts";
+import type { AwsService } from "../core/mod.ts";
+import { s3Target } from "../core/mod.ts";
+import type { IamRequestContext } from "./_policy.ts";
 
 /** What {@linkcode iamRequestsOf} looks at. */
 export interface ActionInput {
@@ -42,7 +42,7 @@ export interface ArnScope {
  *
  * @example Usage
  * ```ts
- * import { iamRequestsOf } from "./_iam_action.ts";
+ * import { iamRequestsOf } from "./_action.ts";
  *
  * iamRequestsOf({
  *   service: "s3",

@@ -7,11 +7,11 @@
  * @module
  */
 
-import type { InnerResponse } from "./_inner.ts";
-import type { AwsService } from "./_operation.ts";
-import { s3ErrorXml, s3RequestId } from "./_s3_error.ts";
-import type { SignatureFailure } from "./_iam_sigv4.ts";
-import { MAX_SKEW_MS } from "./_iam_sigv4.ts";
+import type { InnerResponse } from "../core/mod.ts";
+import type { AwsService } from "../core/mod.ts";
+import { s3ErrorXml, s3RequestId } from "../s3/mod.ts";
+import type { SignatureFailure } from "./_sigv4.ts";
+import { MAX_SKEW_MS } from "./_sigv4.ts";
 
 /** An error to answer with, independent of the wire shape. */
 export interface AwsError {

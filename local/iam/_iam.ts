@@ -10,23 +10,27 @@
  * @module
  */
 
-import { LOCAL_ACCOUNT_ID, LOCAL_IDENTITIES, type LocalIdentity } from "../lib/local_identities.ts";
+import {
+  LOCAL_ACCOUNT_ID,
+  LOCAL_IDENTITIES,
+  type LocalIdentity,
+} from "../../lib/local_identities.ts";
 import {
   POLICIES,
   policyDocument,
   type PrincipalName,
   type PrincipalPolicy,
   resourceArn,
-} from "../lib/policies.ts";
-import { RESOURCES } from "../lib/resources.ts";
-import { iamRequestsOf } from "./_iam_action.ts";
+} from "../../lib/policies.ts";
+import { RESOURCES } from "../../lib/resources.ts";
+import { iamRequestsOf } from "./_action.ts";
 import {
   accessDeniedError,
   type AwsError,
   errorResponse,
   type ErrorTarget,
   signatureError,
-} from "./_iam_errors.ts";
+} from "./_errors.ts";
 import {
   actionMatches,
   checkPolicy,
@@ -34,9 +38,9 @@ import {
   type IamPolicy,
   type IamStatement,
   resourceMatches,
-} from "./_iam_policy.ts";
-import { verifySignature } from "./_iam_sigv4.ts";
-import type { InterceptedRequest, Interceptor } from "./_router.ts";
+} from "./_policy.ts";
+import { verifySignature } from "./_sigv4.ts";
+import type { InterceptedRequest, Interceptor } from "../core/mod.ts";
 
 /** The identity policies of every principal, as the pipeline defines them. */
 export type PolicySet = Readonly<Record<PrincipalName, PrincipalPolicy>>;

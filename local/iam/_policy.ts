@@ -69,7 +69,7 @@ export type IamDecision =
  *
  * @example Usage
  * ```ts
- * import { evaluatePolicies } from "./_iam_policy.ts";
+ * import { evaluatePolicies } from "./_policy.ts";
  *
  * const policy = {
  *   Version: "2012-10-17",

@@ -32,7 +32,7 @@ export type BatchResponseVerdict =
  *
  * @example Usage
  * ```ts
- * import { readBatchResponse } from "./_lambda_batch_response.ts";
+ * import { readBatchResponse } from "./_batch_response.ts";
  *
  * const verdict = readBatchResponse(
  *   { batchItemFailures: [{ itemIdentifier: "a" }] },

@@ -6,10 +6,10 @@
  * @module
  */
 
-import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
-import { RESOURCES } from "../lib/resources.ts";
-import type { LambdaCredentials } from "./_lambda_sqs.ts";
-import type { LambdaInvocationReport, LambdaLogEntry } from "./_lambda_report.ts";
+import { LOCAL_IDENTITIES } from "../../lib/local_identities.ts";
+import { RESOURCES } from "../../lib/resources.ts";
+import type { LambdaCredentials } from "./_sqs.ts";
+import type { LambdaInvocationReport, LambdaLogEntry } from "./_report.ts";
 
 /** How the runner runs the function's code. */
 export type LambdaRuntime = "node" | "deno";

@@ -13,7 +13,7 @@ import {
   lambdaEnvironment,
   type LambdaRunnerConfig,
   logGroupName,
-} from "./_lambda_config.ts";
+} from "./_config.ts";
 import {
   formatConsoleLine,
   formatEndLine,
@@ -24,9 +24,9 @@ import {
   type LambdaInvocationFailure,
   type LambdaLogEntry,
   logStreamNameFor,
-} from "./_lambda_report.ts";
+} from "./_report.ts";
 
-const HOST_PATH = fileURLToPath(new URL("./_lambda_host.mjs", import.meta.url));
+const HOST_PATH = fileURLToPath(new URL("./_host.mjs", import.meta.url));
 
 /** Lambda's limit on an on-demand init phase. */
 const INIT_TIMEOUT_MS = 10_000;

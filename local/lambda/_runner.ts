@@ -25,16 +25,16 @@
  */
 
 import { GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
-import { readBatchResponse } from "./_lambda_batch_response.ts";
+import { LOCAL_IDENTITIES } from "../../lib/local_identities.ts";
+import { readBatchResponse } from "./_batch_response.ts";
 import {
   checkQueueForMapping,
   functionArn,
   type LambdaRunnerConfig,
   type LambdaRunnerOptions,
   resolveLambdaRunnerConfig,
-} from "./_lambda_config.ts";
-import { LambdaContainer } from "./_lambda_container.ts";
+} from "./_config.ts";
+import { LambdaContainer } from "./_container.ts";
 import {
   accountOf,
   EVENT_ENVELOPE_BYTES,
@@ -42,7 +42,7 @@ import {
   recordPayloadBytes,
   type SqsRecord,
   toSqsRecord,
-} from "./_lambda_event.ts";
+} from "./_event.ts";
 import {
   addToStats,
   copyStats,
@@ -52,16 +52,16 @@ import {
   type LambdaLogEntry,
   type LambdaRecordOutcome,
   type LambdaRunnerStats,
-} from "./_lambda_report.ts";
+} from "./_report.ts";
 import {
   createSqsClient,
   deleteMessages,
   receiveMessages,
   type ResolvedQueue,
   resolveQueue,
-} from "./_lambda_sqs.ts";
+} from "./_sqs.ts";
 
-export type { LambdaRunnerOptions, LambdaRuntime } from "./_lambda_config.ts";
+export type { LambdaRunnerOptions, LambdaRuntime } from "./_config.ts";
 export type {
   LambdaFailureKind,
   LambdaInvocationFailure,
@@ -69,8 +69,8 @@ export type {
   LambdaLogEntry,
   LambdaRecordOutcome,
   LambdaRunnerStats,
-} from "./_lambda_report.ts";
-export type { LambdaCredentials } from "./_lambda_sqs.ts";
+} from "./_report.ts";
+export type { LambdaCredentials } from "./_sqs.ts";
 
 /** Lambda's limit on a synchronous invocation's payload: 6 MB. */
 const PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
@@ -110,7 +110,7 @@ export interface LambdaRunner extends AsyncDisposable {
  *
  * @example Usage
  * ```ts ignore
- * import { startLambdaRunner } from "./lambda_runner.ts";
+ * import { startLambdaRunner } from "./_runner.ts";
  *
  * const runner = await startLambdaRunner({
  *   code: "dist/update_item.mjs",

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { S3ErrorSpec } from "./_s3_location.ts";
+import type { S3ErrorSpec } from "./_location.ts";
 
 /** What a condition is evaluated against. */
 export interface ConditionTarget {
@@ -39,7 +39,7 @@ export interface ReadConditionHeaders {
  *
  * @example Usage
  * ```ts
- * import { evaluateReadConditions } from "./_s3_conditions.ts";
+ * import { evaluateReadConditions } from "./_conditions.ts";
  *
  * evaluateReadConditions({ "if-none-match": '"abc"' }, {
  *   etag: '"abc"',

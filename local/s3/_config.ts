@@ -9,9 +9,9 @@
  * @module
  */
 
-import { S3_NS, type S3ErrorSpec } from "./_s3_location.ts";
-import { OWNER } from "./_s3_versions.ts";
-import { elementTexts, escapeXml } from "./_xml.ts";
+import { S3_NS, type S3ErrorSpec } from "./_location.ts";
+import { OWNER } from "./_versions.ts";
+import { elementTexts, escapeXml } from "../core/mod.ts";
 
 /** How one bucket configuration behaves. */
 export interface BucketConfigSpec {

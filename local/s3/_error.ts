@@ -21,7 +21,7 @@ export interface S3ErrorFields {
  *
  * @example Usage
  * ```ts
- * import { s3ErrorXml } from "./_s3_error.ts";
+ * import { s3ErrorXml } from "./_error.ts";
  *
  * s3ErrorXml({ code: "NoSuchKey", message: "The specified key does not exist.", requestId: "1" });
  * ```

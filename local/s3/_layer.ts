@@ -25,16 +25,16 @@
  * @module
  */
 
-import type { InnerRequest, InnerResponse, InnerService } from "./_inner.ts";
-import { KeyedLock } from "./_keyed_lock.ts";
-import { s3Target } from "./_operation.ts";
+import type { InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
+import { KeyedLock } from "../core/mod.ts";
+import { s3Target } from "../core/mod.ts";
 import {
   checkWriteConditions,
   evaluateReadConditions,
   preconditionFailed,
   resolveRange,
   responseOverrides,
-} from "./_s3_conditions.ts";
+} from "./_conditions.ts";
 import {
   BUCKET_CONFIGS,
   bucketConfigOf,
@@ -45,9 +45,9 @@ import {
   parseTagging,
   parseTaggingHeader,
   taggingXml,
-} from "./_s3_config.ts";
-import { s3ErrorXml, s3RequestId } from "./_s3_error.ts";
-import { listKeys, listV1Xml, listV2Xml, tokenKey } from "./_s3_listing.ts";
+} from "./_config.ts";
+import { s3ErrorXml, s3RequestId } from "./_error.ts";
+import { listKeys, listV1Xml, listV2Xml, tokenKey } from "./_listing.ts";
 import {
   bucketLocationXml,
   locationConstraint,
@@ -56,8 +56,8 @@ import {
   type S3ErrorSpec,
   signedRegion,
   US_EAST_1,
-} from "./_s3_location.ts";
-import { INTERNAL_BUCKET, type S3Location, type S3Vault } from "./_s3_vault.ts";
+} from "./_location.ts";
+import { INTERNAL_BUCKET, type S3Location, type S3Vault } from "../engines/mod.ts";
 import {
   type KeyVersions,
   listVersions,
@@ -66,8 +66,8 @@ import {
   NULL_VERSION,
   type VersionEntry,
   type VersioningStatus,
-} from "./_s3_versions.ts";
-import { element, elementText, elementTexts } from "./_xml.ts";
+} from "./_versions.ts";
+import { element, elementText, elementTexts } from "../core/mod.ts";
 
 /** Options of {@linkcode createS3Layer}. */
 export interface S3LayerOptions {
@@ -1201,7 +1201,7 @@ function implicitVersion(object: {
   };
 }
 
-/** Operations that read or write a bucket configuration (`_s3_config.ts`). */
+/** Operations that read or write a bucket configuration (`local/s3/_config.ts`). */
 const CONFIG_OPERATIONS = new Set(
   [
     "Tagging",

@@ -8,10 +8,10 @@
  * @module
  */
 
-import { S3_NS } from "./_s3_location.ts";
-import { compareKeys, encodeKey, OWNER } from "./_s3_versions.ts";
-import type { S3ObjectInfo } from "./_s3_vault.ts";
-import { element } from "./_xml.ts";
+import { S3_NS } from "./_location.ts";
+import { compareKeys, encodeKey, OWNER } from "./_versions.ts";
+import type { S3ObjectInfo } from "../engines/mod.ts";
+import { element } from "../core/mod.ts";
 
 /** Parameters common to both list operations. */
 export interface ListParams {

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { elementText, escapeXml } from "./_xml.ts";
+import { elementText, escapeXml } from "../core/mod.ts";
 
 /** An S3 error to answer with. */
 export interface S3ErrorSpec {
@@ -42,7 +42,7 @@ export const US_EAST_1 = "us-east-1";
  *
  * @example Usage
  * ```ts
- * import { signedRegion } from "./_s3_location.ts";
+ * import { signedRegion } from "./_location.ts";
  *
  * signedRegion("AWS4-HMAC-SHA256 Credential=AK/20250101/eu-west-1/s3/aws4_request, ...", null);
  * // "eu-west-1"

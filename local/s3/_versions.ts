@@ -11,8 +11,8 @@
  * @module
  */
 
-import { S3_NS } from "./_s3_location.ts";
-import { element } from "./_xml.ts";
+import { S3_NS } from "./_location.ts";
+import { element } from "../core/mod.ts";
 
 /** One version of a key. */
 export interface VersionEntry {

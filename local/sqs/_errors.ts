@@ -141,7 +141,7 @@ type Json = Record<string, unknown>;
  *
  * @example Usage
  * ```ts
- * import { checkRequest } from "./_sqs_errors.ts";
+ * import { checkRequest } from "./_errors.ts";
  *
  * checkRequest("SendMessageBatch", { QueueUrl: "q", Entries: [] }).error?.message;
  * // "There should be at least one SendMessageBatchRequestEntry in the request."

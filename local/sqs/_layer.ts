@@ -2,10 +2,10 @@
  * SQS in front of fauxqs: both of AWS's protocols, AWS's errors, and the
  * actions fauxqs lacks.
  *
- * - The query protocol (`_sqs_query.ts`) is translated to the JSON protocol
+ * - The query protocol (`local/sqs/_query.ts`) is translated to the JSON protocol
  *   and back, for every action; its queue URLs carry the origin the client
  *   used, as the router does for JSON.
- * - Requests are checked as AWS checks them (`_sqs_errors.ts`) before fauxqs
+ * - Requests are checked as AWS checks them (`local/sqs/_errors.ts`) before fauxqs
  *   sees them; batch entries that fail on their own are reported in
  *   `Failed` while the others go ahead; fauxqs's errors get AWS's codes
  *   (`x-amzn-query-error` included) and words.
@@ -15,16 +15,10 @@
  * @module
  */
 
-import type { InnerRequest, InnerResponse, InnerService } from "./_inner.ts";
+import type { InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
 import { rewriteQueueUrls } from "./_queue_url.ts";
-import {
-  awsError,
-  checkRequest,
-  errorStatus,
-  queryCode,
-  type SqsErrorSpec,
-} from "./_sqs_errors.ts";
-import { jsonToQueryXml, queryErrorXml, queryToJson } from "./_sqs_query.ts";
+import { awsError, checkRequest, errorStatus, queryCode, type SqsErrorSpec } from "./_errors.ts";
+import { jsonToQueryXml, queryErrorXml, queryToJson } from "./_query.ts";
 
 /** Options of {@linkcode createSqsLayer}. */
 export interface SqsLayerOptions {

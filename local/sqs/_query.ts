@@ -15,8 +15,8 @@
  * @module
  */
 
-import { element, escapeXml } from "./_xml.ts";
-import { queryCode, type SqsErrorSpec } from "./_sqs_errors.ts";
+import { element, escapeXml } from "../core/mod.ts";
+import { queryCode, type SqsErrorSpec } from "./_errors.ts";
 
 /** SQS's XML namespace. */
 export const SQS_NS = "http://queue.amazonaws.com/doc/2012-11-05/";
@@ -63,7 +63,7 @@ const MAPS: Readonly<Record<string, readonly [string, string, string]>> = {
  *
  * @example Usage
  * ```ts
- * import { queryToJson } from "./_sqs_query.ts";
+ * import { queryToJson } from "./_query.ts";
  *
  * queryToJson("GetQueueAttributes", new URLSearchParams(
  *   "Action=GetQueueAttributes&QueueUrl=u&AttributeName.1=All",

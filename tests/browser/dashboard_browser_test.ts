@@ -16,7 +16,7 @@ import { GetQueueUrlCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { laptopToItem } from "../../lib/item_codec.ts";
 import { makeLaptop } from "../../lib/laptop.ts";
 import { RESOURCES } from "../../lib/resources.ts";
-import { startLambdaRunner } from "../../local/lambda_runner.ts";
+import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { buildBundle, run, tempDir, testClients, TMP_ROOT } from "../e2e/_helpers.ts";
 import { browserMissing, openPage } from "./_browser.ts";

@@ -15,7 +15,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { startLambdaRunner } from "../../local/lambda_runner.ts";
+import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { buildBundle, run, tempDir } from "../e2e/_helpers.ts";
 import { browserMissing, type BrowserPage, openPage } from "./_browser.ts";

@@ -32,7 +32,7 @@ import {
 import { itemToLaptop } from "../../lib/item_codec.ts";
 import { type Laptop, parseLaptop } from "../../lib/laptop.ts";
 import { RESOURCES } from "../../lib/resources.ts";
-import { createRandom } from "../../local/_fault_plan.ts";
+import { createRandom } from "../../local/faults/mod.ts";
 import { buildBundle, testClients } from "../e2e/_helpers.ts";
 import { startTask, type TaskProcess } from "../e2e/_processes.ts";
 

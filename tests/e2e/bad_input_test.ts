@@ -22,7 +22,7 @@ import { laptopToItem } from "../../lib/item_codec.ts";
 import { type Laptop, makeLaptop } from "../../lib/laptop.ts";
 import { formatPipelineMessage } from "../../lib/message.ts";
 import { RESOURCES } from "../../lib/resources.ts";
-import { startLambdaRunner } from "../../local/lambda_runner.ts";
+import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { buildBundle, tempDir, testClients } from "./_helpers.ts";
 import { startTask } from "./_processes.ts";

@@ -19,7 +19,7 @@ import { generateLaptops } from "../../lib/generate_laptops.ts";
 import { pollUpdates } from "../../lib/poll_updates.ts";
 import { retryTransient } from "../../lib/retry.ts";
 import { RESOURCES } from "../../lib/resources.ts";
-import { startLambdaRunner } from "../../local/lambda_runner.ts";
+import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { buildBundle, tempDir, testClients } from "./_helpers.ts";
 

@@ -18,8 +18,8 @@ import { makeLaptop } from "../../lib/laptop.ts";
 import { LOCAL_IDENTITIES } from "../../lib/local_identities.ts";
 import { POLICIES, type PrincipalName } from "../../lib/policies.ts";
 import { RESOURCES } from "../../lib/resources.ts";
-import { excessPermissions, type PermissionUse } from "../../local/_iam.ts";
-import { type LambdaLogEntry, startLambdaRunner } from "../../local/lambda_runner.ts";
+import { excessPermissions, type PermissionUse } from "../../local/iam/mod.ts";
+import { type LambdaLogEntry, startLambdaRunner } from "../../local/lambda/mod.ts";
 import { type LocalAwsRequest, type PolicySet, startLocalAws } from "../../local/local_aws.ts";
 import { buildBundle, pythonHas, run, tempDir, testClients } from "./_helpers.ts";
 

@@ -22,9 +22,8 @@ import {
   type LambdaRunner,
   type LambdaRunnerOptions,
   startLambdaRunner,
-} from "../../local/lambda_runner.ts";
-import { createSqsClient } from "../../local/_lambda_sqs.ts";
-import { pythonHas, startMoto } from "./_helpers.ts";
+} from "../../local/lambda/mod.ts";
+import { pythonHas, startMoto, testClients } from "./_helpers.ts";
 
 const MOTO = await pythonHas(["moto", "moto.server"], "lambda_runner_test");
 
@@ -42,11 +41,7 @@ interface SqsBackend extends AsyncDisposable {
 async function startBackend(kind: "local" | "moto" = "local"): Promise<SqsBackend> {
   if (kind === "local") {
     const aws = await startLocalAws({ port: 0, inMemory: true });
-    const sqs = createSqsClient({
-      endpoint: aws.endpoint,
-      region: REGION,
-      credentials: CREDENTIALS,
-    });
+    const { sqs } = testClients(aws.endpoint, { credentials: CREDENTIALS });
     return {
       name: "local AWS",
       endpoint: aws.endpoint,
@@ -58,11 +53,7 @@ async function startBackend(kind: "local" | "moto" = "local"): Promise<SqsBacken
     };
   }
   const moto = await startMoto();
-  const sqs = createSqsClient({
-    endpoint: moto.endpoint,
-    region: REGION,
-    credentials: CREDENTIALS,
-  });
+  const { sqs } = testClients(moto.endpoint, { credentials: CREDENTIALS });
   return {
     name: "moto",
     endpoint: moto.endpoint,

@@ -19,7 +19,7 @@ import {
 import { laptopToItem } from "../../lib/item_codec.ts";
 import { makeLaptop, parseLaptop } from "../../lib/laptop.ts";
 import { RESOURCES } from "../../lib/resources.ts";
-import { startLambdaRunner } from "../../local/lambda_runner.ts";
+import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { buildBundle, run, tempDir, testClients } from "./_helpers.ts";
 

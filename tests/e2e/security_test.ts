@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { GetQueueUrlCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { RESOURCES } from "../../lib/resources.ts";
-import { startLambdaRunner } from "../../local/lambda_runner.ts";
+import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { buildBundle, run, tempDir, testClients } from "./_helpers.ts";
 import { startTask, type TaskProcess } from "./_processes.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { RESOURCES } from "../../lib/resources.ts";
-import type { LambdaInvocationReport } from "../../local/_lambda_report.ts";
-import type { AwsService } from "../../local/_operation.ts";
+import type { LambdaInvocationReport } from "../../local/lambda/_report.ts";
+import type { AwsService } from "../../local/core/_operation.ts";
 import {
   DashboardAggregator,
   type LiveCounts,

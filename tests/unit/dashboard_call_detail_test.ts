@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { AwsService } from "../../local/_operation.ts";
+import type { AwsService } from "../../local/core/_operation.ts";
 import {
   describeCall,
   type ObservedCall,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readBatchResponse } from "../../local/_lambda_batch_response.ts";
+import { readBatchResponse } from "../../local/lambda/_batch_response.ts";
 
 const IDS = new Set(["a", "b", "c"]);
 

@@ -7,7 +7,7 @@ import {
   lambdaEnvironment,
   type LambdaRunnerOptions,
   resolveLambdaRunnerConfig,
-} from "../../local/_lambda_config.ts";
+} from "../../local/lambda/_config.ts";
 
 Deno.test("resolveLambdaRunnerConfig() takes its defaults from RESOURCES", () => {
   const config = resolveLambdaRunnerConfig({});

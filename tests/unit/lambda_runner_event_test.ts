@@ -9,7 +9,7 @@ import {
   type SqsEvent,
   toRecordMessageAttributes,
   toSqsRecord,
-} from "../../local/_lambda_event.ts";
+} from "../../local/lambda/_event.ts";
 
 const SOURCE = {
   queueArn: "arn:aws:sqs:eu-west-1:000000000000:uploaded-laptops",

@@ -8,7 +8,7 @@ import {
   formatTimeoutLine,
   type LambdaInvocationReport,
   logStreamNameFor,
-} from "../../local/_lambda_report.ts";
+} from "../../local/lambda/_report.ts";
 
 const TIME = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
 const ID = "c0ffee00-0000-4000-8000-000000000000";

@@ -8,7 +8,7 @@ import {
   transactOperations,
   withTableArns,
   withTableNames,
-} from "../../local/_dynamodb_compat.ts";
+} from "../../local/dynamodb/_compat.ts";
 
 const ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/laptops";
 

@@ -6,7 +6,7 @@ import {
   NO_FAULTS,
   resolveFaultConfig,
   targets,
-} from "../../local/_fault_config.ts";
+} from "../../local/faults/_config.ts";
 
 Deno.test("resolveFaultConfig() splits faultRate into thirds and keeps explicit rates", () => {
   const config = resolveFaultConfig({ faultRate: 0.3, dropRate: 0 });

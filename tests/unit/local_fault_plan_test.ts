@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { resolveFaultConfig } from "../../local/_fault_config.ts";
-import { createRandom, decideFault } from "../../local/_fault_plan.ts";
+import { resolveFaultConfig } from "../../local/faults/_config.ts";
+import { createRandom, decideFault } from "../../local/faults/_plan.ts";
 
 Deno.test("createRandom() repeats its sequence for a seed and stays in [0, 1)", () => {
   const a = createRandom(7);

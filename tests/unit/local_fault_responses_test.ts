@@ -4,7 +4,7 @@ import {
   faultError,
   renderFaultError,
   wireProtocol,
-} from "../../local/_fault_responses.ts";
+} from "../../local/faults/_responses.ts";
 
 function inner(url: string, headers: Record<string, string> = {}) {
   return { method: "POST", url, headers, body: new Uint8Array() };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import type { InterceptedRequest } from "../../local/_router.ts";
-import { createFaultInjector, type FaultNote, FAULTS_PATH } from "../../local/_faults.ts";
+import type { InterceptedRequest } from "../../local/core/_request.ts";
+import { createFaultInjector, type FaultNote, FAULTS_PATH } from "../../local/faults/_faults.ts";
 
 function intercepted(
   service: InterceptedRequest["service"] = "sqs",

@@ -5,8 +5,8 @@
  */
 
 import assert from "node:assert/strict";
-import { type ActionInput, iamRequestsOf } from "../../local/_iam_action.ts";
-import type { AwsService } from "../../local/_operation.ts";
+import { type ActionInput, iamRequestsOf } from "../../local/iam/_action.ts";
+import type { AwsService } from "../../local/core/_operation.ts";
 
 const SCOPE = { region: "us-east-1", accountId: "000000000000" };
 const ENDPOINT = "http://127.0.0.1:4566";

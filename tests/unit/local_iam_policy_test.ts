@@ -10,7 +10,7 @@ import {
   evaluatePolicies,
   type IamPolicy,
   resourceMatches,
-} from "../../local/_iam_policy.ts";
+} from "../../local/iam/_policy.ts";
 
 function decide(policies: IamPolicy[], action: string, resource: string) {
   return evaluatePolicies(policies, { action, resource }).decision;

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { Sha256 } from "@smithy/core/checksum";
 import { HttpRequest } from "@smithy/core/protocols";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { type SignedRequest, verifySignature } from "../../local/_iam_sigv4.ts";
+import { type SignedRequest, verifySignature } from "../../local/iam/_sigv4.ts";
 
 // The credentials and time of AWS's examples.
 const KEY = "AKIAIOSFODNN7EXAMPLE";

@@ -17,10 +17,10 @@ import {
   excessPermissions,
   localPolicies,
   type PermissionUse,
-} from "../../local/_iam.ts";
-import type { InnerResponse } from "../../local/_inner.ts";
-import { type AwsService, describeOperation } from "../../local/_operation.ts";
-import type { InterceptedRequest, RequestAnnotations } from "../../local/_router.ts";
+} from "../../local/iam/_iam.ts";
+import type { InnerResponse } from "../../local/core/_inner.ts";
+import { type AwsService, describeOperation } from "../../local/core/_operation.ts";
+import type { InterceptedRequest, RequestAnnotations } from "../../local/core/_request.ts";
 
 const HOST = "127.0.0.1:4566";
 const ORIGIN = `http://${HOST}`;

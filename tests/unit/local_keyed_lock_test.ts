@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { KeyedLock } from "../../local/_keyed_lock.ts";
+import { KeyedLock } from "../../local/core/_keyed_lock.ts";
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   const { promise, resolve } = Promise.withResolvers<void>();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describeOperation, s3Target } from "../../local/_operation.ts";
+import { describeOperation, s3Target } from "../../local/core/_operation.ts";
 
 function op(
   method: string,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { publicQueueUrl, rewriteQueueUrls } from "../../local/_queue_url.ts";
+import { publicQueueUrl, rewriteQueueUrls } from "../../local/sqs/_queue_url.ts";
 
 const ORIGIN = "http://127.0.0.1:4566";
 

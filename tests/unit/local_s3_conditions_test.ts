@@ -5,7 +5,7 @@ import {
   evaluateReadConditions,
   resolveRange,
   responseOverrides,
-} from "../../local/_s3_conditions.ts";
+} from "../../local/s3/_conditions.ts";
 
 const target = { etag: '"abc"', lastModified: new Date("2025-01-01T10:00:00.600Z") };
 

@@ -6,7 +6,7 @@ import {
   parseTagging,
   parseTaggingHeader,
   taggingXml,
-} from "../../local/_s3_config.ts";
+} from "../../local/s3/_config.ts";
 
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectTagging.html

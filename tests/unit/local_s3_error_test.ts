@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { s3ErrorXml, s3RequestId } from "../../local/_s3_error.ts";
+import { s3ErrorXml, s3RequestId } from "../../local/s3/_error.ts";
 
 Deno.test("s3ErrorXml() renders AWS's error document with extra elements", () => {
   assert.equal(

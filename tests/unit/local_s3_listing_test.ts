@@ -5,7 +5,7 @@ import {
   listV1Xml,
   listV2Xml,
   tokenKey,
-} from "../../local/_s3_listing.ts";
+} from "../../local/s3/_listing.ts";
 
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
 

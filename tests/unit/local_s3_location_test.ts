@@ -4,7 +4,7 @@ import {
   locationConstraint,
   placeBucket,
   signedRegion,
-} from "../../local/_s3_location.ts";
+} from "../../local/s3/_location.ts";
 
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html
 

@@ -5,7 +5,7 @@ import {
   listVersions,
   listVersionsXml,
   newVersionId,
-} from "../../local/_s3_versions.ts";
+} from "../../local/s3/_versions.ts";
 
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html
 

@@ -6,7 +6,7 @@ import {
   INVALID_BODY_CHARACTER,
   jsonCode,
   queryCode,
-} from "../../local/_sqs_errors.ts";
+} from "../../local/sqs/_errors.ts";
 
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-json-api-responses.html
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { jsonToQueryXml, queryErrorXml, queryToJson } from "../../local/_sqs_query.ts";
+import { jsonToQueryXml, queryErrorXml, queryToJson } from "../../local/sqs/_query.ts";
 
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-xml-api-responses.html
 

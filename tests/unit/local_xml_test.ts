@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { element, elementText, elementTexts, escapeXml, unescapeXml } from "../../local/_xml.ts";
+import {
+  element,
+  elementText,
+  elementTexts,
+  escapeXml,
+  unescapeXml,
+} from "../../local/core/_xml.ts";
 
 Deno.test("escapeXml() and unescapeXml() round-trip markup and character references", () => {
   assert.equal(escapeXml(`a<b>&"c'`), "a&lt;b&gt;&amp;&quot;c&apos;");

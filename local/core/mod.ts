@@ -1,0 +1,27 @@
+/**
+ * The local AWS's shared plumbing, used by every service folder: the shape in
+ * which the router hands a request to an in-process emulator and back, the
+ * operation a request names, the router's interceptor and report types, a
+ * keyed lock, and the small XML helpers of the S3 and SQS query protocols.
+ *
+ * @module
+ */
+
+export type { InnerRequest, InnerResponse, InnerService } from "./_inner.ts";
+export { callInnerJson, type InnerJsonAnswer, parseJsonObject } from "./_inner_json.ts";
+export {
+  type AwsOperation,
+  type AwsService,
+  describeOperation,
+  type OperationInput,
+  type S3Target,
+  s3Target,
+} from "./_operation.ts";
+export type {
+  InterceptedRequest,
+  Interceptor,
+  LocalAwsRequest,
+  RequestAnnotations,
+} from "./_request.ts";
+export { KeyedLock } from "./_keyed_lock.ts";
+export { element, elementText, elementTexts, escapeXml, unescapeXml } from "./_xml.ts";
