@@ -9,7 +9,7 @@
 
 import type { Page } from "playwright-core";
 import config from "../../deno.json" with { type: "json" };
-import { tempDir } from "../e2e/_helpers.ts";
+import { tempDir } from "../_helpers/e2e.ts";
 
 /** Debian's chromium. */
 export const CHROMIUM = "/usr/bin/chromium";

@@ -18,7 +18,7 @@ import { makeLaptop } from "../../lib/laptop.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, run, tempDir, testClients, TMP_ROOT } from "../e2e/_helpers.ts";
+import { buildBundle, run, tempDir, testClients, TMP_ROOT } from "../_helpers/e2e.ts";
 import { browserMissing, openPage } from "./_browser.ts";
 
 const missing = await browserMissing();

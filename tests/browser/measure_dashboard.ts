@@ -17,7 +17,7 @@
 import { parseArgs } from "node:util";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, run, tempDir } from "../e2e/_helpers.ts";
+import { buildBundle, run, tempDir } from "../_helpers/e2e.ts";
 import { browserMissing, type BrowserPage, openPage } from "./_browser.ts";
 
 const { values } = parseArgs({

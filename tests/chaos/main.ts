@@ -33,8 +33,8 @@ import { itemToLaptop } from "../../lib/item_codec.ts";
 import { type Laptop, parseLaptop } from "../../lib/laptop.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import { createRandom } from "../../local/faults/mod.ts";
-import { buildBundle, testClients } from "../e2e/_helpers.ts";
-import { startTask, type TaskProcess } from "../e2e/_processes.ts";
+import { buildBundle, testClients } from "../_helpers/e2e.ts";
+import { startTask, type TaskProcess } from "../_helpers/processes.ts";
 
 const QUEUES = [
   RESOURCES.uploadQueue.name,

@@ -24,8 +24,8 @@ import { formatPipelineMessage } from "../../lib/message.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, tempDir, testClients } from "./_helpers.ts";
-import { startTask } from "./_processes.ts";
+import { buildBundle, tempDir, testClients } from "../_helpers/e2e.ts";
+import { startTask } from "../_helpers/processes.ts";
 
 const UPLOAD = RESOURCES.uploadQueue;
 const UPDATE = RESOURCES.updateQueue;

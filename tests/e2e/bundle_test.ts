@@ -10,7 +10,7 @@ import { laptopToItem } from "../../lib/item_codec.ts";
 import { makeLaptop } from "../../lib/laptop.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, run, tempDir, testClients } from "./_helpers.ts";
+import { buildBundle, run, tempDir, testClients } from "../_helpers/e2e.ts";
 
 Deno.test("update_item bundle imports under Node.js and handles a real SQS batch", async () => {
   const dir = await tempDir("bundle-");

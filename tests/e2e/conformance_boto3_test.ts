@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { pythonHas, run } from "./_helpers.ts";
+import { pythonHas, run } from "../_helpers/e2e.ts";
 
 interface CaseResult {
   readonly case: string;

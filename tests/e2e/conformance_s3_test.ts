@@ -37,7 +37,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { expectError, s3Client } from "./_conformance.ts";
-import { tempDir } from "./_helpers.ts";
+import { tempDir } from "../_helpers/e2e.ts";
 
 async function text(s3: S3Client, Bucket: string, Key: string, VersionId?: string) {
   const got = await s3.send(new GetObjectCommand({ Bucket, Key, VersionId }));

@@ -21,7 +21,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { expectError, sqsClient } from "./_conformance.ts";
-import { run } from "./_helpers.ts";
+import { run } from "../_helpers/e2e.ts";
 
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessageBatch.html

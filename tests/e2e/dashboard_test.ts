@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { GetQueueUrlCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { testClients } from "./_helpers.ts";
+import { testClients } from "../_helpers/e2e.ts";
 
 const DLQ = RESOURCES.uploadQueue.deadLetterQueueName;
 

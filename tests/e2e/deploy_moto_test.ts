@@ -24,7 +24,7 @@ import { buildDeploymentPackage } from "../../infra/deployment_package.ts";
 import { buildTemplate } from "../../infra/template.ts";
 import { policyDocument, type PrincipalName, resourceArn } from "../../lib/policies.ts";
 import { RESOURCES } from "../../lib/resources.ts";
-import { buildBundle, run, type RunResult, startMoto, tempDir } from "./_helpers.ts";
+import { buildBundle, run, type RunResult, startMoto, tempDir } from "../_helpers/e2e.ts";
 
 const REGION = "us-east-1";
 const MOTO_ACCOUNT = "123456789012";

@@ -21,7 +21,7 @@ import { retryTransient } from "../../lib/retry.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, tempDir, testClients } from "./_helpers.ts";
+import { buildBundle, tempDir, testClients } from "../_helpers/e2e.ts";
 
 const ITEMS = 1_000;
 const SEED = Number(Deno.env.get("AWS_DISCOVERY_FAULT_SEED") ?? 20261125);

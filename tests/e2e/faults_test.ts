@@ -17,7 +17,7 @@ import { createClients } from "../../lib/clients.ts";
 import { readConfig } from "../../lib/config.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import { type LocalAwsRequest, startLocalAws } from "../../local/local_aws.ts";
-import { taskCommand } from "./_processes.ts";
+import { taskCommand } from "../_helpers/processes.ts";
 
 /** The pipeline's clients for an endpoint, with `attempts` SDK attempts per call. */
 function pipelineClients(endpoint: string, attempts = 1) {

@@ -21,7 +21,7 @@ import { RESOURCES } from "../../lib/resources.ts";
 import { excessPermissions, type PermissionUse } from "../../local/iam/mod.ts";
 import { type LambdaLogEntry, startLambdaRunner } from "../../local/lambda/mod.ts";
 import { type LocalAwsRequest, type PolicySet, startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, pythonHas, run, tempDir, testClients } from "./_helpers.ts";
+import { buildBundle, pythonHas, run, tempDir, testClients } from "../_helpers/e2e.ts";
 
 /** No credentials configured: each program signs as its own local identity. */
 function taskEnv(endpoint: string): Record<string, string> {

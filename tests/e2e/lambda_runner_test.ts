@@ -23,7 +23,7 @@ import {
   type LambdaRunnerOptions,
   startLambdaRunner,
 } from "../../local/lambda/mod.ts";
-import { pythonHas, startMoto, testClients } from "./_helpers.ts";
+import { pythonHas, startMoto, testClients } from "../_helpers/e2e.ts";
 
 const MOTO = await pythonHas(["moto", "moto.server"], "lambda_runner_test");
 

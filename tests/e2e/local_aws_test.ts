@@ -30,7 +30,7 @@ import {
 import config from "../../deno.json" with { type: "json" };
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { pythonHas, type TestClients, testClients } from "./_helpers.ts";
+import { pythonHas, type TestClients, testClients } from "../_helpers/e2e.ts";
 
 const TMP_ROOT = ".local/tmp";
 

@@ -21,7 +21,7 @@ import { makeLaptop, parseLaptop } from "../../lib/laptop.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, run, tempDir, testClients } from "./_helpers.ts";
+import { buildBundle, run, tempDir, testClients } from "../_helpers/e2e.ts";
 
 const QUEUES = [
   RESOURCES.uploadQueue.name,

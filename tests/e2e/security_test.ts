@@ -10,8 +10,8 @@ import { GetQueueUrlCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, run, tempDir, testClients } from "./_helpers.ts";
-import { startTask, type TaskProcess } from "./_processes.ts";
+import { buildBundle, run, tempDir, testClients } from "../_helpers/e2e.ts";
+import { startTask, type TaskProcess } from "../_helpers/processes.ts";
 
 const SECRET = "SECRETxyzNeverPrintThis0123456789abcdefgh";
 const TOKEN = "SECRETtokenNeverPrintThisEither0123456789";

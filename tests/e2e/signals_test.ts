@@ -21,8 +21,8 @@ import { generateLaptops } from "../../lib/generate_laptops.ts";
 import { parseLaptop } from "../../lib/laptop.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { tempDir, testClients } from "./_helpers.ts";
-import { startTask } from "./_processes.ts";
+import { tempDir, testClients } from "../_helpers/e2e.ts";
+import { startTask } from "../_helpers/processes.ts";
 
 async function queueUrl(sqs: SQSClient, name: string): Promise<string> {
   const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
