@@ -94,11 +94,11 @@ export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService
   const base = import.meta.resolve("fauxqs");
   const [{ SqsStore }, { SnsStore }, { S3Store }, { PersistenceManager }, sqsTypes] = await Promise
     .all([
-      import(new URL("../sqs/sqsStore.js", base).href),
-      import(new URL("../sns/snsStore.js", base).href),
-      import(new URL("../s3/s3Store.js", base).href),
-      import(new URL("../persistence.js", base).href),
-      import(new URL("../sqs/sqsTypes.js", base).href),
+      import(new URL("./sqs/sqsStore.js", base).href),
+      import(new URL("./sns/snsStore.js", base).href),
+      import(new URL("./s3/s3Store.js", base).href),
+      import(new URL("./persistence.js", base).href),
+      import(new URL("./sqs/sqsTypes.js", base).href),
     ]);
   allowSupplementaryCharacters(sqsTypes.INVALID_MESSAGE_BODY_CHAR);
   const sqsStore: SqsStoreLike = new SqsStore();
