@@ -2,8 +2,15 @@ import assert from "node:assert/strict";
 import { generateLaptops } from "../../lib/generate_laptops.ts";
 import { type Item, laptopToItem } from "../../lib/item_codec.ts";
 import { makeLaptop } from "../../lib/laptop.ts";
-import { conditionalPutItem, conditionalPutObject } from "./_conditional_fakes.ts";
-import { awsError, type Call, fakeClient, memoryFiles, type Responder, uuid } from "./_fakes.ts";
+import { conditionalPutItem, conditionalPutObject } from "../_helpers/conditional_fakes.ts";
+import {
+  awsError,
+  type Call,
+  fakeClient,
+  memoryFiles,
+  type Responder,
+  uuid,
+} from "../_helpers/fakes.ts";
 
 const OPTIONS = {
   outDir: "out",

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { deploy } from "../../infra/deploy.ts";
+import { deploy, type DeployOptions } from "../../infra/deploy.ts";
 import { StackOperationError } from "../../infra/stack_operation_error.ts";
 import { buildTemplate } from "../../infra/template.ts";
 import {
@@ -9,13 +9,15 @@ import {
   DATA_BUCKET,
   event,
   eventSnapshots,
+  type FakeInfra,
   fakeInfra,
   missingStack,
   recordingProgress,
   sequence,
   stack,
   STACK_ID,
-} from "./_infra_fakes.ts";
+  stacks,
+} from "../_helpers/infra_fakes.ts";
 
 const ZIP = new TextEncoder().encode("PK fake zip");
 const ZIP_KEY = `update-item/${await sha256(ZIP)}.zip`;
@@ -27,6 +29,22 @@ const PARAMETERS = [
 async function sha256(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as BufferSource));
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Deploys stack `laptops` to us-east-1 with {@linkcode ZIP} on `fake`, with
+ * progress that records lines and never sleeps; `options` override.
+ */
+function runDeploy(fake: FakeInfra, options: Partial<DeployOptions> = {}) {
+  const progress = recordingProgress();
+  const done = deploy(fake.clients, {
+    stackName: "laptops",
+    region: "us-east-1",
+    deploymentPackage: ZIP,
+    ...progress.options,
+    ...options,
+  });
+  return { progress, done };
 }
 
 /** S3 answers for an account with neither the artifact bucket nor the package. */
@@ -60,10 +78,10 @@ Deno.test("deploy() uploads the package, then creates the stack and returns its 
   const fake = fakeInfra({
     s3: emptyS3(),
     cloudformation: {
-      DescribeStacks: sequence(
-        () => missingStack(),
-        () => ({ Stacks: [stack("CREATE_IN_PROGRESS")] }),
-        () => ({ Stacks: [stack("CREATE_COMPLETE", { outputs: true })] }),
+      DescribeStacks: stacks(
+        "missing",
+        stack("CREATE_IN_PROGRESS"),
+        stack("CREATE_COMPLETE", { outputs: true }),
       ),
       CreateStack: () => ({ StackId: STACK_ID }),
       DescribeStackEvents: eventSnapshots(
@@ -72,13 +90,8 @@ Deno.test("deploy() uploads the package, then creates the stack and returns its 
       ),
     },
   });
-  const progress = recordingProgress();
-  const result = await deploy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    deploymentPackage: ZIP,
-    ...progress.options,
-  });
+  const { progress, done } = runDeploy(fake);
+  const result = await done;
 
   assert.deepEqual(fake.operations(), [
     "GetCallerIdentity",
@@ -136,11 +149,11 @@ Deno.test("deploy() prints each resource event once, oldest first", async () => 
   const fake = fakeInfra({
     s3: readyS3(),
     cloudformation: {
-      DescribeStacks: sequence(
-        () => missingStack(),
-        () => ({ Stacks: [stack("CREATE_IN_PROGRESS")] }),
-        () => ({ Stacks: [stack("CREATE_IN_PROGRESS")] }),
-        () => ({ Stacks: [stack("CREATE_COMPLETE", { outputs: true })] }),
+      DescribeStacks: stacks(
+        "missing",
+        stack("CREATE_IN_PROGRESS"),
+        stack("CREATE_IN_PROGRESS"),
+        stack("CREATE_COMPLETE", { outputs: true }),
       ),
       CreateStack: () => ({ StackId: STACK_ID }),
       DescribeStackEvents: eventSnapshots(
@@ -150,13 +163,8 @@ Deno.test("deploy() prints each resource event once, oldest first", async () => 
       ),
     },
   });
-  const progress = recordingProgress();
-  await deploy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    deploymentPackage: ZIP,
-    ...progress.options,
-  });
+  const { progress, done } = runDeploy(fake);
+  await done;
   const events = progress.lines.filter((line) => line.startsWith("  00:"));
   assert.deepEqual(events, [
     "  00:00:01  CREATE_IN_PROGRESS           AWS::CloudFormation::Stack         laptops",
@@ -191,9 +199,9 @@ Deno.test("deploy() reads event pages until one it has seen", async () => {
   const fake = fakeInfra({
     s3: readyS3(),
     cloudformation: {
-      DescribeStacks: sequence(
-        () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
-        () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
+      DescribeStacks: stacks(
+        stack("UPDATE_COMPLETE", { outputs: true }),
+        stack("UPDATE_COMPLETE", { outputs: true }),
       ),
       DescribeStackEvents: (input) => {
         if (baseline) {
@@ -205,13 +213,8 @@ Deno.test("deploy() reads event pages until one it has seen", async () => {
       UpdateStack: () => ({ StackId: STACK_ID }),
     },
   });
-  const progress = recordingProgress();
-  const result = await deploy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    deploymentPackage: ZIP,
-    ...progress.options,
-  });
+  const { progress, done } = runDeploy(fake);
+  const result = await done;
   assert.equal(result.outcome, "updated");
   const eventCalls = fake.cloudformation.callsOf("DescribeStackEvents").map((call) => call.input);
   assert.deepEqual(eventCalls, [
@@ -235,21 +238,16 @@ Deno.test("deploy() updates an existing stack and prints only the new events", a
   const fake = fakeInfra({
     s3: readyS3(),
     cloudformation: {
-      DescribeStacks: sequence(
-        () => ({ Stacks: [stack("CREATE_COMPLETE", { outputs: true })] }),
-        () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
+      DescribeStacks: stacks(
+        stack("CREATE_COMPLETE", { outputs: true }),
+        stack("UPDATE_COMPLETE", { outputs: true }),
       ),
       DescribeStackEvents: eventSnapshots(before, after),
       UpdateStack: () => ({ StackId: STACK_ID }),
     },
   });
-  const progress = recordingProgress();
-  const result = await deploy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    deploymentPackage: ZIP,
-    ...progress.options,
-  });
+  const { progress, done } = runDeploy(fake);
+  const result = await done;
   assert.deepEqual(fake.operations(), [
     "GetCallerIdentity",
     "DescribeStacks",
@@ -278,20 +276,15 @@ Deno.test("deploy() takes 'No updates are to be performed' as up to date", async
   const fake = fakeInfra({
     s3: readyS3(),
     cloudformation: {
-      DescribeStacks: () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
+      DescribeStacks: stacks(stack("UPDATE_COMPLETE", { outputs: true })),
       DescribeStackEvents: () => ({ StackEvents: [] }),
       UpdateStack: () => {
         throw awsError("ValidationError", 400, "No updates are to be performed.");
       },
     },
   });
-  const progress = recordingProgress();
-  const result = await deploy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    deploymentPackage: ZIP,
-    ...progress.options,
-  });
+  const { progress, done } = runDeploy(fake);
+  const result = await done;
   assert.equal(result.outcome, "unchanged");
   assert.equal(result.outputs.AwsS3Bucket, DATA_BUCKET);
   assert.equal(fake.operations().at(-1), "UpdateStack");
@@ -302,7 +295,7 @@ Deno.test("deploy() passes on any other UpdateStack error", async () => {
   const fake = fakeInfra({
     s3: readyS3(),
     cloudformation: {
-      DescribeStacks: () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
+      DescribeStacks: stacks(stack("UPDATE_COMPLETE", { outputs: true })),
       DescribeStackEvents: () => ({ StackEvents: [] }),
       UpdateStack: () => {
         throw awsError("InsufficientCapabilitiesException", 400, "Requires capabilities");
@@ -310,12 +303,7 @@ Deno.test("deploy() passes on any other UpdateStack error", async () => {
     },
   });
   await assert.rejects(
-    deploy(fake.clients, {
-      stackName: "laptops",
-      region: "us-east-1",
-      deploymentPackage: ZIP,
-      ...recordingProgress().options,
-    }),
+    runDeploy(fake).done,
     { name: "InsufficientCapabilitiesException" },
   );
 });
@@ -343,11 +331,7 @@ Deno.test("deploy() throws the rollback reasons when the create fails", async ()
   const fake = fakeInfra({
     s3: readyS3(),
     cloudformation: {
-      DescribeStacks: sequence(
-        () => missingStack(),
-        () => ({ Stacks: [stack("ROLLBACK_IN_PROGRESS")] }),
-        () => ({ Stacks: [stack("ROLLBACK_COMPLETE")] }),
-      ),
+      DescribeStacks: stacks("missing", stack("ROLLBACK_IN_PROGRESS"), stack("ROLLBACK_COMPLETE")),
       CreateStack: () => ({ StackId: STACK_ID }),
       DescribeStackEvents: eventSnapshots(
         events.slice(0, 4).reverse(),
@@ -355,13 +339,8 @@ Deno.test("deploy() throws the rollback reasons when the create fails", async ()
       ),
     },
   });
-  const progress = recordingProgress();
-  const error = await deploy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    deploymentPackage: ZIP,
-    ...progress.options,
-  }).then(() => assert.fail("deploy() resolved"), (error: unknown) => error);
+  const { progress, done } = runDeploy(fake);
+  const error = await done.then(() => assert.fail("deploy() resolved"), (error: unknown) => error);
 
   assert.ok(error instanceof StackOperationError);
   assert.equal(error.status, "ROLLBACK_COMPLETE");
@@ -390,9 +369,9 @@ Deno.test("deploy() throws the reasons when an update rolls back", async () => {
   const fake = fakeInfra({
     s3: readyS3(),
     cloudformation: {
-      DescribeStacks: sequence(
-        () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
-        () => ({ Stacks: [stack("UPDATE_ROLLBACK_COMPLETE", { outputs: true })] }),
+      DescribeStacks: stacks(
+        stack("UPDATE_COMPLETE", { outputs: true }),
+        stack("UPDATE_ROLLBACK_COMPLETE", { outputs: true }),
       ),
       DescribeStackEvents: eventSnapshots([], [
         event("3", "laptops", "AWS::CloudFormation::Stack", "UPDATE_ROLLBACK_COMPLETE"),
@@ -402,12 +381,7 @@ Deno.test("deploy() throws the reasons when an update rolls back", async () => {
     },
   });
   await assert.rejects(
-    deploy(fake.clients, {
-      stackName: "laptops",
-      region: "us-east-1",
-      deploymentPackage: ZIP,
-      ...recordingProgress().options,
-    }),
+    runDeploy(fake).done,
     (error: unknown) =>
       error instanceof StackOperationError && error.status === "UPDATE_ROLLBACK_COMPLETE" &&
       error.message ===
@@ -420,23 +394,18 @@ Deno.test("deploy() deletes a stack left in ROLLBACK_COMPLETE, then creates it a
   const fake = fakeInfra({
     s3: readyS3(),
     cloudformation: {
-      DescribeStacks: sequence(
-        () => ({ Stacks: [stack("ROLLBACK_COMPLETE")] }),
-        () => ({ Stacks: [stack("DELETE_COMPLETE")] }),
-        () => ({ Stacks: [stack("CREATE_COMPLETE", { id: newId, outputs: true })] }),
+      DescribeStacks: stacks(
+        stack("ROLLBACK_COMPLETE"),
+        stack("DELETE_COMPLETE"),
+        stack("CREATE_COMPLETE", { id: newId, outputs: true }),
       ),
       DescribeStackEvents: () => ({ StackEvents: [] }),
       DeleteStack: () => ({}),
       CreateStack: () => ({ StackId: newId }),
     },
   });
-  const progress = recordingProgress();
-  const result = await deploy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    deploymentPackage: ZIP,
-    ...progress.options,
-  });
+  const { progress, done } = runDeploy(fake);
+  const result = await done;
   assert.equal(result.outcome, "created");
   assert.deepEqual(fake.operations(), [
     "GetCallerIdentity",
@@ -461,15 +430,10 @@ Deno.test("deploy() deletes a stack left in ROLLBACK_COMPLETE, then creates it a
 Deno.test("deploy() refuses a busy stack before uploading anything", async () => {
   for (const status of ["UPDATE_IN_PROGRESS", "DELETE_IN_PROGRESS", "CREATE_IN_PROGRESS"]) {
     const fake = fakeInfra({
-      cloudformation: { DescribeStacks: () => ({ Stacks: [stack(status)] }) },
+      cloudformation: { DescribeStacks: stacks(stack(status)) },
     });
     await assert.rejects(
-      deploy(fake.clients, {
-        stackName: "laptops",
-        region: "us-east-1",
-        deploymentPackage: ZIP,
-        ...recordingProgress().options,
-      }),
+      runDeploy(fake).done,
       new Error(
         `Cannot deploy stack laptops: it is ${status}; wait until CloudFormation finishes, then run the command again`,
       ),
@@ -481,15 +445,10 @@ Deno.test("deploy() refuses a busy stack before uploading anything", async () =>
 Deno.test("deploy() sends a stuck stack to destroy before uploading anything", async () => {
   for (const status of ["ROLLBACK_FAILED", "DELETE_FAILED", "UPDATE_ROLLBACK_FAILED"]) {
     const fake = fakeInfra({
-      cloudformation: { DescribeStacks: () => ({ Stacks: [stack(status)] }) },
+      cloudformation: { DescribeStacks: stacks(stack(status)) },
     });
     await assert.rejects(
-      deploy(fake.clients, {
-        stackName: "laptops",
-        region: "us-east-1",
-        deploymentPackage: ZIP,
-        ...recordingProgress().options,
-      }),
+      runDeploy(fake).done,
       (error: Error) => error.message.includes(`it is ${status}; run \`deno task destroy`),
     );
     assert.deepEqual(fake.operations(), ["GetCallerIdentity", "DescribeStacks"]);
@@ -500,20 +459,12 @@ Deno.test("deploy() creates the artifact bucket in its region outside us-east-1"
   const fake = fakeInfra({
     s3: emptyS3(),
     cloudformation: {
-      DescribeStacks: sequence(
-        () => missingStack(),
-        () => ({ Stacks: [stack("CREATE_COMPLETE", { outputs: true })] }),
-      ),
+      DescribeStacks: stacks("missing", stack("CREATE_COMPLETE", { outputs: true })),
       CreateStack: () => ({ StackId: STACK_ID }),
       DescribeStackEvents: () => ({ StackEvents: [] }),
     },
   });
-  await deploy(fake.clients, {
-    stackName: "laptops",
-    region: "eu-west-1",
-    deploymentPackage: ZIP,
-    ...recordingProgress().options,
-  });
+  await runDeploy(fake, { region: "eu-west-1" }).done;
   assert.deepEqual(fake.s3.callsOf("CreateBucket")[0]?.input, {
     Bucket: `laptops-artifacts-${ACCOUNT}-eu-west-1`,
     CreateBucketConfiguration: { LocationConstraint: "eu-west-1" },
@@ -527,15 +478,10 @@ Deno.test("deploy() explains an artifact bucket these credentials may not use", 
         throw awsError("Forbidden", 403);
       },
     },
-    cloudformation: { DescribeStacks: () => missingStack() },
+    cloudformation: { DescribeStacks: stacks("missing") },
   });
   await assert.rejects(
-    deploy(fake.clients, {
-      stackName: "laptops",
-      region: "us-east-1",
-      deploymentPackage: ZIP,
-      ...recordingProgress().options,
-    }),
+    runDeploy(fake).done,
     new Error(
       `Cannot use artifact bucket ${ARTIFACT_BUCKET}: it exists but these credentials may not use it`,
     ),
@@ -547,23 +493,14 @@ Deno.test("deploy() gives up waiting after the timeout", async () => {
   const fake = fakeInfra({
     s3: readyS3(),
     cloudformation: {
-      DescribeStacks: sequence(
-        () => missingStack(),
-        () => ({ Stacks: [stack("CREATE_IN_PROGRESS")] }),
-      ),
+      DescribeStacks: stacks("missing", stack("CREATE_IN_PROGRESS")),
       CreateStack: () => ({ StackId: STACK_ID }),
       DescribeStackEvents: () => ({ StackEvents: [] }),
     },
   });
-  const progress = recordingProgress();
+  const { progress, done } = runDeploy(fake, { timeoutMs: 12_000 });
   await assert.rejects(
-    deploy(fake.clients, {
-      stackName: "laptops",
-      region: "us-east-1",
-      deploymentPackage: ZIP,
-      ...progress.options,
-      timeoutMs: 12_000,
-    }),
+    done,
     new Error(
       "Cannot wait for stack laptops: still CREATE_IN_PROGRESS after 12 s (CloudFormation goes on; see its console or run the command again)",
     ),
@@ -601,15 +538,13 @@ Deno.test("deploy() stops waiting when its signal aborts", async () => {
 
 Deno.test("deploy() with dryRun prints the plan and calls nothing", async () => {
   const fake = fakeInfra({ sts: {} });
-  const progress = recordingProgress();
-  const result = await deploy(fake.clients, {
+  const { progress, done } = runDeploy(fake, {
     stackName: "demo",
     region: "eu-west-1",
     endpoint: "http://127.0.0.1:5000",
-    deploymentPackage: ZIP,
     dryRun: true,
-    ...progress.options,
   });
+  const result = await done;
   assert.deepEqual(result, { outcome: "planned", outputs: {} });
   assert.deepEqual(fake.operations(), []);
   const text = progress.lines.join("\n");
@@ -623,14 +558,11 @@ Deno.test("deploy() with dryRun prints the plan and calls nothing", async () => 
 });
 
 Deno.test("deploy() with dryRun and no package says to build it", async () => {
-  const progress = recordingProgress();
-  await deploy(fakeInfra({}).clients, {
-    stackName: "laptops",
-    region: "us-east-1",
+  const { progress, done } = runDeploy(fakeInfra({}), {
     deploymentPackage: undefined,
     dryRun: true,
-    ...progress.options,
   });
+  await done;
   assert.ok(
     progress.lines.some((line) =>
       line.includes("dist/update_item.zip (not built yet: run `deno task build`)")
@@ -641,12 +573,7 @@ Deno.test("deploy() with dryRun and no package says to build it", async () => {
 Deno.test("deploy() without a package calls nothing", async () => {
   const fake = fakeInfra({});
   await assert.rejects(
-    deploy(fake.clients, {
-      stackName: "laptops",
-      region: "us-east-1",
-      deploymentPackage: undefined,
-      ...recordingProgress().options,
-    }),
+    runDeploy(fake, { deploymentPackage: undefined }).done,
     new TypeError("Cannot deploy stack laptops: no deployment package (run `deno task build`)"),
   );
   assert.deepEqual(fake.operations(), []);

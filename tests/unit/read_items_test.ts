@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { readItems } from "../../lib/read_items.ts";
-import { fakeClient, uuid } from "./_fakes.ts";
+import { fakeClient, uuid } from "../_helpers/fakes.ts";
 
 type Keys = { uuid: { S: string } }[];
 

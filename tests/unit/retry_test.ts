@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { backoffDelay, isTransient, retryTransient } from "../../lib/retry.ts";
-import { awsError } from "./_fakes.ts";
+import { awsError } from "../_helpers/fakes.ts";
 
 Deno.test("isTransient() retries network failures, time-outs, 5xx and throttling", () => {
   const network = Object.assign(new TypeError("fetch failed"), { code: "ECONNREFUSED" });

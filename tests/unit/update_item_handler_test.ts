@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { handler } from "../../lambda/update_item.ts";
-import { sqsRecord } from "./_fakes.ts";
+import { sqsRecord } from "../_helpers/fakes.ts";
 
 Deno.test("handler() refuses to run without its table and queue, naming the variable", async () => {
   const saved = Deno.env.get("AWS_DYNAMODB_TABLE");
