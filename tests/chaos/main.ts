@@ -35,6 +35,7 @@ import { RESOURCES } from "../../lib/resources.ts";
 import { createRandom } from "../../local/faults/mod.ts";
 import { buildBundle, testClients } from "../_helpers/e2e.ts";
 import { startTask, type TaskProcess } from "../_helpers/processes.ts";
+import { delay } from "../_helpers/wait.ts";
 
 const QUEUES = [
   RESOURCES.uploadQueue.name,
@@ -83,7 +84,7 @@ class Supervised {
       } catch (error) {
         await process.status;
         if (Date.now() > deadline) throw error;
-        await sleep(300);
+        await delay(300);
       }
     }
   }
@@ -118,7 +119,7 @@ class Supervised {
       if (this.#expectExit || this.#stopped || this.#process !== process) return;
       // It ended on its own (for example it started while the local AWS was down).
       this.unexpectedExits++;
-      await sleep(300);
+      await delay(300);
       if (!this.#stopped && this.#process === process) await this.up();
     });
   }
@@ -254,7 +255,7 @@ async function main(): Promise<number> {
         ], { env });
         const status = await generator.status;
         if (status.code === 1 && generator.stderr.some((l) => /nothing was written/.test(l))) {
-          await sleep(500);
+          await delay(500);
           continue;
         }
         const last = generator.stdout.at(-1) ?? "";
@@ -285,7 +286,7 @@ async function main(): Promise<number> {
           problems.push(`not done after ${DEADLINE_MS / 1000} s`);
           break;
         }
-        await sleep(between(1_000, 3_000));
+        await delay(between(1_000, 3_000));
         if (finished()) break;
         if (victims.length === 0) {
           victims.push(...shuffle<Victim>(["service", "lambda", "aws"], random));
@@ -304,7 +305,7 @@ async function main(): Promise<number> {
             report?.generated.length ?? "?"
           }; back in ${Math.round(down)} ms`,
         );
-        await sleep(down);
+        await delay(down);
         await victim.up();
       }
       await generating;
@@ -444,7 +445,7 @@ async function waitForEmptyQueues(
         Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
     }
     if (Object.values(depths).every((n) => n === 0) || Date.now() > deadline) return depths;
-    await sleep(500);
+    await delay(500);
   }
 }
 
@@ -478,10 +479,6 @@ function chunks<T>(list: T[], size: number): T[][] {
     { length: Math.ceil(list.length / size) },
     (_, i) => list.slice(i * size, i * size + size),
   );
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 if (import.meta.main) {

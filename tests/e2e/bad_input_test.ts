@@ -11,8 +11,6 @@ import assert from "node:assert/strict";
 import { PutItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import {
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
@@ -26,26 +24,14 @@ import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { buildBundle, tempDir, testClients } from "../_helpers/e2e.ts";
 import { startTask } from "../_helpers/processes.ts";
+import { queueDepth, queueUrl } from "../_helpers/sqs.ts";
+import { pacedWaitFor } from "../_helpers/wait.ts";
+
+/** Polls every 200 ms, for 60 s unless told otherwise (this file's pace). */
+const waitFor = pacedWaitFor({ intervalMs: 200, timeoutMs: 60_000 });
 
 const UPLOAD = RESOURCES.uploadQueue;
 const UPDATE = RESOURCES.updateQueue;
-
-async function queueUrl(sqs: SQSClient, name: string): Promise<string> {
-  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-  assert.ok(QueueUrl);
-  return QueueUrl;
-}
-
-async function depth(sqs: SQSClient, name: string): Promise<number> {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: await queueUrl(sqs, name),
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    }),
-  );
-  return Number(Attributes.ApproximateNumberOfMessages) +
-    Number(Attributes.ApproximateNumberOfMessagesNotVisible);
-}
 
 /** Every message of a queue: id and body. */
 async function readAll(sqs: SQSClient, name: string): Promise<Map<string, string>> {
@@ -57,14 +43,6 @@ async function readAll(sqs: SQSClient, name: string): Promise<Map<string, string
     );
     if (Messages.length === 0) return found;
     for (const m of Messages) found.set(m.MessageId ?? "", m.Body ?? "");
-  }
-}
-
-async function waitUntil(what: string, check: () => Promise<boolean> | boolean, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
@@ -107,7 +85,7 @@ Deno.test("generate: a bad file name is refused with exit 2, a clear message and
     assert.equal(objects.KeyCount ?? 0, 0, `${what}: no object`);
     const items = await admin.dynamodb.send(new ScanCommand({ TableName: RESOURCES.table.name }));
     assert.equal(items.Count ?? 0, 0, `${what}: no item`);
-    assert.equal(await depth(admin.sqs, UPLOAD.name), 0, `${what}: no message`);
+    assert.equal(await queueDepth(admin.sqs, UPLOAD.name), 0, `${what}: no message`);
     const files: string[] = [];
     try {
       for await (const entry of Deno.readDir(outDir)) files.push(entry.name);
@@ -165,7 +143,7 @@ Deno.test("generate: a bad file name is refused with exit 2, a clear message and
       assert.equal(await object.Body?.transformToString(), "theirs", "untouched");
       const items = await admin.dynamodb.send(new ScanCommand({ TableName: RESOURCES.table.name }));
       assert.equal(items.Count, 0);
-      assert.equal(await depth(admin.sqs, UPLOAD.name), 0);
+      assert.equal(await queueDepth(admin.sqs, UPLOAD.name), 0);
       let files = 0;
       for await (const _ of Deno.readDir(outDir)) files++;
       assert.equal(files, 0, "the local file it had written is removed");
@@ -386,12 +364,13 @@ Deno.test("bad message bodies on either queue end in its DLQ after maxReceiveCou
     const inUpdateDlq = BODIES.length + BODIES.length - inUploadDlq;
     const handled = () =>
       service.stdout.map((l) => JSON.parse(l) as { uuid: string; receive_count: number });
-    await waitUntil(
+    await waitFor(
       "every bad message in its DLQ",
       async () =>
-        await depth(admin.sqs, UPLOAD.deadLetterQueueName) === inUploadDlq &&
-        await depth(admin.sqs, UPDATE.deadLetterQueueName) === inUpdateDlq &&
-        await depth(admin.sqs, UPLOAD.name) === 0 && await depth(admin.sqs, UPDATE.name) === 0,
+        await queueDepth(admin.sqs, UPLOAD.deadLetterQueueName) === inUploadDlq &&
+        await queueDepth(admin.sqs, UPDATE.deadLetterQueueName) === inUpdateDlq &&
+        await queueDepth(admin.sqs, UPLOAD.name) === 0 &&
+        await queueDepth(admin.sqs, UPDATE.name) === 0,
     );
     service.kill("SIGTERM");
     await service.status;
@@ -461,7 +440,7 @@ Deno.test("bad message bodies on either queue end in its DLQ after maxReceiveCou
           ).then(() => undefined, (e: Error) => e);
           assert.equal(error?.name, "InvalidParameterValue");
           assert.match(error?.message ?? "", /Message must be shorter than 1048576 bytes/);
-          assert.equal(await depth(admin.sqs, queue), 0);
+          assert.equal(await queueDepth(admin.sqs, queue), 0);
         }
       },
     );
@@ -588,7 +567,7 @@ Deno.test("configuration: a bad setting stops a program within seconds, with a c
     assert.equal(objects.KeyCount ?? 0, 0, "no object");
     const items = await admin.dynamodb.send(new ScanCommand({ TableName: RESOURCES.table.name }));
     assert.equal(items.Count ?? 0, 0, "no item");
-    assert.equal(await depth(admin.sqs, UPLOAD.name), 0, "no message");
+    assert.equal(await queueDepth(admin.sqs, UPLOAD.name), 0, "no message");
     await assert.rejects(Deno.stat(outDir), Deno.errors.NotFound, "no file");
   };
   const check = async (row: ConfigRow, endpoint: string) => {
@@ -667,7 +646,7 @@ Deno.test("configuration: a bad setting stops a program within seconds, with a c
             }),
           }),
         );
-        await waitUntil(
+        await waitFor(
           "the invocation's error",
           () => logs.some((l) => l.includes("Invoke Error")),
         );
@@ -678,7 +657,7 @@ Deno.test("configuration: a bad setting stops a program within seconds, with a c
       } finally {
         await Deno.remove(dir, { recursive: true });
       }
-      assert.equal(await depth(admin.sqs, UPLOAD.name), 1, "left for a retry, then the DLQ");
+      assert.equal(await queueDepth(admin.sqs, UPLOAD.name), 1, "left for a retry, then the DLQ");
     },
   );
   await Deno.remove(outDir, { recursive: true }).catch(() => {});

@@ -21,6 +21,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { dynamoDbClient, expectError } from "./_conformance.ts";
+import { delay } from "../_helpers/wait.ts";
 
 const TableName = "conformance";
 
@@ -36,7 +37,7 @@ async function createTable(db: DynamoDBClient): Promise<string> {
   for (let i = 0; i < 50; i++) {
     const { Table } = await db.send(new DescribeTableCommand({ TableName }));
     if (Table?.TableStatus === "ACTIVE") break;
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await delay(10);
   }
   return TableDescription?.TableArn ?? "";
 }

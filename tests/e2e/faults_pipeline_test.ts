@@ -22,6 +22,7 @@ import { RESOURCES } from "../../lib/resources.ts";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { buildBundle, tempDir, testClients } from "../_helpers/e2e.ts";
+import { delay } from "../_helpers/wait.ts";
 
 const ITEMS = 1_000;
 const SEED = Number(Deno.env.get("AWS_DISCOVERY_FAULT_SEED") ?? 20261125);
@@ -116,7 +117,7 @@ Deno.test("pipeline: 1,000 items with 10% of calls failing all come through, no 
           const missing = result.generated.filter((g) => !handled.has(g.laptop.uuid)).length;
           throw new Error(`Timed out: ${missing} items not handled by the service`);
         }
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await delay(100);
       }
       const handledMs = performance.now() - started;
       stop.abort();
@@ -155,7 +156,7 @@ Deno.test("pipeline: 1,000 items with 10% of calls failing all come through, no 
       for (let i = 0; i < 100; i++) {
         depths = await Promise.all(QUEUES.map(depth));
         if (depths.every((n) => n === 0)) break;
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await delay(200);
       }
       drain.abort();
       await draining;

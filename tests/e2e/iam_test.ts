@@ -7,12 +7,7 @@
 import assert from "node:assert/strict";
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import {
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  SendMessageCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import { GetQueueUrlCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { laptopToItem } from "../../lib/item_codec.ts";
 import { makeLaptop } from "../../lib/laptop.ts";
 import { LOCAL_IDENTITIES } from "../../lib/local_identities.ts";
@@ -22,6 +17,8 @@ import { excessPermissions, type PermissionUse } from "../../local/iam/mod.ts";
 import { type LambdaLogEntry, startLambdaRunner } from "../../local/lambda/mod.ts";
 import { type LocalAwsRequest, type PolicySet, startLocalAws } from "../../local/local_aws.ts";
 import { buildBundle, pythonHas, run, tempDir, testClients } from "../_helpers/e2e.ts";
+import { queueDepth, queueUrl } from "../_helpers/sqs.ts";
+import { waitFor } from "../_helpers/wait.ts";
 
 /** No credentials configured: each program signs as its own local identity. */
 function taskEnv(endpoint: string): Record<string, string> {
@@ -68,31 +65,6 @@ async function failure(
   const outcome = await promise.then(() => undefined, (error: unknown) => error);
   assert.ok(outcome instanceof Error, "the call should have failed");
   return outcome;
-}
-
-async function queueUrl(sqs: SQSClient, name: string): Promise<string> {
-  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-  assert.ok(QueueUrl);
-  return QueueUrl;
-}
-
-async function depth(sqs: SQSClient, name: string): Promise<number> {
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: await queueUrl(sqs, name),
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    }),
-  );
-  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
-    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
-}
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, seconds = 20) {
-  const deadline = Date.now() + seconds * 1000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 Deno.test("startLocalAws() refuses a bad signature, an unknown key and an expired-looking date, and writes nothing", async () => {
@@ -158,7 +130,7 @@ Deno.test("startLocalAws() refuses a bad signature, an unknown key and an expire
       }),
     );
     assert.equal(Item, undefined, what);
-    assert.equal(await depth(admin.sqs, RESOURCES.uploadQueue.name), 0, what);
+    assert.equal(await queueDepth(admin.sqs, RESOURCES.uploadQueue.name), 0, what);
   }
   assert.equal(denied.length, 9);
   assert.ok(denied.every((r) => r.principal === undefined && r.denied !== undefined));

@@ -24,6 +24,10 @@ import {
   startLambdaRunner,
 } from "../../local/lambda/mod.ts";
 import { pythonHas, startMoto, testClients } from "../_helpers/e2e.ts";
+import { delay, pacedWaitFor } from "../_helpers/wait.ts";
+
+/** Polls every 20 ms, for 15 s unless told otherwise (this file's pace). */
+const waitFor = pacedWaitFor({ intervalMs: 20, timeoutMs: 15_000 });
 
 const MOTO = await pythonHas(["moto", "moto.server"], "lambda_runner_test");
 
@@ -142,18 +146,6 @@ async function send(sqs: SQSClient, url: string, bodies: readonly unknown[]): Pr
     chunk.forEach((_, j) => ids.push(byId.get(String(j)) ?? ""));
   }
   return ids;
-}
-
-async function waitFor(
-  what: string,
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** A runner whose logs and reports the test can read. */
@@ -716,7 +708,7 @@ Deno.test("startLambdaRunner() delivers a message sent to an idle queue to the h
   const coldLatencies: number[] = [];
   for (let i = 0; i < 25; i++) {
     // Idle: every poller is waiting in a long poll.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await delay(100);
     const before = Date.now();
     await backend.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: `${i}` }));
     await waitFor("the invocation", () => echoes(observed.logs).length === i + 1);

@@ -9,8 +9,6 @@ import assert from "node:assert/strict";
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import {
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
@@ -22,6 +20,8 @@ import { RESOURCES } from "../../lib/resources.ts";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { buildBundle, run, tempDir, testClients } from "../_helpers/e2e.ts";
+import { queueDepth, queueUrl } from "../_helpers/sqs.ts";
+import { waitFor } from "../_helpers/wait.ts";
 
 const QUEUES = [
   RESOURCES.uploadQueue.name,
@@ -46,34 +46,11 @@ function taskEnv(endpoint: string): Record<string, string> {
   };
 }
 
-async function queueUrl(sqs: SQSClient, name: string): Promise<string> {
-  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-  assert.ok(QueueUrl);
-  return QueueUrl;
-}
-
 /** Messages visible plus in flight, per queue name. */
 async function depths(sqs: SQSClient): Promise<Record<string, number>> {
   const result: Record<string, number> = {};
-  for (const name of QUEUES) {
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: await queueUrl(sqs, name),
-        AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-      }),
-    );
-    result[name] = Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
-      Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
-  }
+  for (const name of QUEUES) result[name] = await queueDepth(sqs, name);
   return result;
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, seconds = 20): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** A local AWS with short visibility timeouts and the runner on the bundle. */
@@ -201,7 +178,7 @@ Deno.test("pipeline: a partial batch failure forwards the good records and sends
     await waitFor("the bad record in the upload DLQ", async () =>
       (await depths(clients.sqs))[
         RESOURCES.uploadQueue.deadLetterQueueName
-      ] === 1, 30);
+      ] === 1, { timeoutMs: 30_000 });
     const dead = await clients.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: dlq,

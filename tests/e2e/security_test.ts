@@ -12,6 +12,7 @@ import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { buildBundle, run, tempDir, testClients } from "../_helpers/e2e.ts";
 import { startTask, type TaskProcess } from "../_helpers/processes.ts";
+import { waitFor } from "../_helpers/wait.ts";
 
 const SECRET = "SECRETxyzNeverPrintThis0123456789abcdefgh";
 const TOKEN = "SECRETtokenNeverPrintThisEither0123456789";
@@ -118,7 +119,11 @@ Deno.test("no program prints a credential, on success or failure", async () => {
         if (what.endsWith("success")) assert.ok(status.code <= 1, output(process));
         else assert.equal(status.code, 1, output(process));
       }
-      await waitFor(() => lambdaLines.some((l) => l.includes("Cannot parse message body")));
+      await waitFor(
+        "the Lambda's parse error",
+        () => lambdaLines.some((l) => l.includes("Cannot parse message body")),
+        { timeoutMs: 30_000 },
+      );
     } finally {
       await runner.close();
     }
@@ -153,14 +158,6 @@ function closedPort(): number {
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();
   return port;
-}
-
-async function waitFor(check: () => boolean, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("Timed out");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 const PROBE = `

@@ -8,7 +8,6 @@ import assert from "node:assert/strict";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import {
-  GetQueueUrlCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   type SQSClient,
@@ -23,12 +22,11 @@ import { RESOURCES } from "../../lib/resources.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { tempDir, testClients } from "../_helpers/e2e.ts";
 import { startTask } from "../_helpers/processes.ts";
+import { queueUrl } from "../_helpers/sqs.ts";
+import { delay, pacedWaitFor } from "../_helpers/wait.ts";
 
-async function queueUrl(sqs: SQSClient, name: string): Promise<string> {
-  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-  assert.ok(QueueUrl);
-  return QueueUrl;
-}
+/** Polls every 50 ms, for 30 s unless told otherwise (this file's pace). */
+const waitFor = pacedWaitFor({ intervalMs: 50, timeoutMs: 30_000 });
 
 /** Receives every message of a queue (each once: they stay invisible for a while). */
 async function drain(sqs: SQSClient, name: string): Promise<string[]> {
@@ -45,14 +43,6 @@ async function drain(sqs: SQSClient, name: string): Promise<string[]> {
     );
     if (Messages.length === 0) return bodies;
     bodies.push(...Messages.map((m) => m.Body ?? ""));
-  }
-}
-
-async function waitUntil(what: string, check: () => Promise<boolean> | boolean, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -73,7 +63,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
         outDir,
         "--json",
       ], { env: { AWS_ENDPOINT_URL: aws.endpoint } });
-      await waitUntil("20 files written", async () => {
+      await waitFor("20 files written", async () => {
         try {
           let n = 0;
           for await (const _ of Deno.readDir(outDir)) n++;
@@ -167,7 +157,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
       const service = startTask("service", ["--json", "--wait", "1"], {
         env: { AWS_ENDPOINT_URL: aws.endpoint },
       });
-      await waitUntil("30 messages handled", () => service.stdout.length >= 30);
+      await waitFor("30 messages handled", () => service.stdout.length >= 30);
       service.kill(signal);
       const status = await service.status;
       assert.equal(status.code, 0, service.stderr.join("\n"));
@@ -176,7 +166,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
       assert.equal(new Set(handled).size, handled.length, "each handled once");
 
       // Handled ones are deleted; every other is still there, none is lost.
-      await new Promise((resolve) => setTimeout(resolve, 2_200)); // in-flight ones come back
+      await delay(2_200); // in-flight ones come back
       const left = (await drain(admin.sqs, RESOURCES.updateQueue.name)).map((body) =>
         JSON.parse(body).dynamodb_key as string
       );
