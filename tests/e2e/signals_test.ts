@@ -7,11 +7,7 @@
 import assert from "node:assert/strict";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
-import {
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { createClients } from "../../lib/clients.ts";
 import { readConfig } from "../../lib/config.ts";
 import { denoFiles } from "../../lib/deno_files.ts";
@@ -22,29 +18,11 @@ import { RESOURCES } from "../../lib/resources.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { tempDir, testClients } from "../_helpers/e2e.ts";
 import { startTask } from "../_helpers/processes.ts";
-import { queueUrl } from "../_helpers/sqs.ts";
+import { queueUrl, receiveAll } from "../_helpers/sqs.ts";
 import { delay, pacedWaitFor } from "../_helpers/wait.ts";
 
 /** Polls every 50 ms, for 30 s unless told otherwise (this file's pace). */
 const waitFor = pacedWaitFor({ intervalMs: 50, timeoutMs: 30_000 });
-
-/** Receives every message of a queue (each once: they stay invisible for a while). */
-async function drain(sqs: SQSClient, name: string): Promise<string[]> {
-  const url = await queueUrl(sqs, name);
-  const bodies: string[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: url,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 0,
-        VisibilityTimeout: 60,
-      }),
-    );
-    if (Messages.length === 0) return bodies;
-    bodies.push(...Messages.map((m) => m.Body ?? ""));
-  }
-}
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.test(`generate: ${signal} mid-run finishes the records in flight, starts no other, leaves nothing half-written`, async () => {
@@ -103,7 +81,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
         (items.Items ?? []).map((i) => i.uuid?.S).sort(),
         report.generated.map((g) => g.uuid).sort(),
       );
-      const messages = await drain(admin.sqs, RESOURCES.uploadQueue.name);
+      const messages = [
+        ...(await receiveAll(admin.sqs, RESOURCES.uploadQueue.name, { waitTimeSeconds: 0 }))
+          .values(),
+      ];
       assert.deepEqual(
         messages.map((body) => JSON.parse(body).s3_key).sort(),
         names,
@@ -140,7 +121,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
         itemBatchSize: 25,
       });
       assert.equal(generated.generated.length, 200);
-      const bodies = await drain(admin.sqs, RESOURCES.uploadQueue.name);
+      const bodies = [
+        ...(await receiveAll(admin.sqs, RESOURCES.uploadQueue.name, { waitTimeSeconds: 0 }))
+          .values(),
+      ];
       const updateUrl = await queueUrl(admin.sqs, RESOURCES.updateQueue.name);
       for (let i = 0; i < bodies.length; i += 10) {
         await admin.sqs.send(
@@ -167,9 +151,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
       // Handled ones are deleted; every other is still there, none is lost.
       await delay(2_200); // in-flight ones come back
-      const left = (await drain(admin.sqs, RESOURCES.updateQueue.name)).map((body) =>
-        JSON.parse(body).dynamodb_key as string
-      );
+      const left = [
+        ...(await receiveAll(admin.sqs, RESOURCES.updateQueue.name, { waitTimeSeconds: 0 }))
+          .values(),
+      ].map((body) => JSON.parse(body).dynamodb_key as string);
       assert.deepEqual(
         [...handled, ...left].sort(),
         generated.generated.map((g) => g.laptop.uuid).sort(),
