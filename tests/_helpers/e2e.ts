@@ -170,3 +170,11 @@ export async function pythonHas(modules: string[], who: string): Promise<boolean
   }
   return ok;
 }
+
+/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
+export function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}

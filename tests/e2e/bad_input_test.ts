@@ -13,7 +13,7 @@ import { formatPipelineMessage } from "../../lib/message.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, tempDir, testClients } from "../_helpers/e2e.ts";
+import { buildBundle, closedPort, tempDir, testClients } from "../_helpers/e2e.ts";
 import { startTask } from "../_helpers/processes.ts";
 import { queueDepth, queueUrl } from "../_helpers/sqs.ts";
 import { pacedWaitFor } from "../_helpers/wait.ts";
@@ -226,13 +226,6 @@ const CONFIG: ConfigRow[] = [
     within: 5,
   },
 ];
-
-function closedPort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
 
 Deno.test("configuration: a bad setting stops a program within seconds, with a clear message, having written nothing", async (t) => {
   await using aws = await startLocalAws({ port: 0, inMemory: true });

@@ -7,7 +7,11 @@
 
 import assert from "node:assert/strict";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { startLambdaRunner } from "../../local/lambda/mod.ts";
+import {
+  type LambdaInvocationReport,
+  type LambdaRunner,
+  startLambdaRunner,
+} from "../../local/lambda/mod.ts";
 import {
   counts,
   createQueue,
@@ -22,11 +26,75 @@ import {
   REGION,
   send,
   startBackend,
+  type TestQueue,
 } from "../_helpers/lambda_runner.ts";
+import { SQS_RECORD_ATTRIBUTE_KEYS, SQS_RECORD_KEYS } from "../_helpers/sqs_events.ts";
 import { delay, pacedWaitFor } from "../_helpers/wait.ts";
 
 /** Polls every 20 ms, for 15 s unless told otherwise (this file's pace). */
 const waitFor = pacedWaitFor({ intervalMs: 20, timeoutMs: 15_000 });
+
+/** Checks the record the handler got: AWS's keys in AWS's order, the message as sent. */
+function assertRecord(
+  record: Record<string, unknown>,
+  sent: { messageId: string | undefined; body: string; queue: TestQueue },
+): void {
+  const { body, queue } = sent;
+  assert.deepEqual(Object.keys(record), SQS_RECORD_KEYS);
+  assert.equal(record.messageId, sent.messageId);
+  assert.equal(typeof record.receiptHandle, "string");
+  assert.equal(record.body, body);
+  assert.equal(record.md5OfBody, md5(body));
+  assert.equal(record.eventSource, "aws:sqs");
+  assert.equal(record.eventSourceARN, queue.arn);
+  assert.match(queue.arn, new RegExp(`^arn:aws:sqs:${REGION}:\\d{12}:${queue.name}$`));
+  assert.equal(record.awsRegion, REGION);
+  const attributes = record.attributes as Record<string, string>;
+  assert.deepEqual(Object.keys(attributes).slice(0, 4), SQS_RECORD_ATTRIBUTE_KEYS);
+  assert.equal(attributes.ApproximateReceiveCount, "1");
+  assert.match(attributes.SentTimestamp ?? "", /^\d{13}$/);
+  assert.match(attributes.ApproximateFirstReceiveTimestamp ?? "", /^\d{13}$/);
+  assert.ok((attributes.SenderId ?? "") !== "");
+  assert.deepEqual(record.messageAttributes, {
+    kind: {
+      stringValue: "laptop",
+      stringListValues: [],
+      binaryListValues: [],
+      dataType: "String",
+    },
+    count: { stringValue: "42", stringListValues: [], binaryListValues: [], dataType: "Number" },
+    blob: {
+      binaryValue: btoa(String.fromCharCode(1, 2, 3, 250)),
+      stringListValues: [],
+      binaryListValues: [],
+      dataType: "Binary",
+    },
+  });
+}
+
+/** Checks the Lambda context the handler got, against the runner's report of the call. */
+function assertContext(
+  context: Record<string, unknown>,
+  report: LambdaInvocationReport,
+  runner: LambdaRunner,
+): void {
+  assert.equal(context.awsRequestId, report.requestId);
+  assert.match(String(context.awsRequestId), /^[0-9a-f-]{36}$/);
+  assert.equal(context.functionName, "echo-fn");
+  assert.equal(context.functionVersion, "$LATEST");
+  assert.equal(context.invokedFunctionArn, runner.functionArn);
+  assert.match(
+    String(context.invokedFunctionArn),
+    /^arn:aws:lambda:us-east-1:\d{12}:function:echo-fn$/,
+  );
+  assert.equal(context.memoryLimitInMB, "512");
+  assert.equal(context.logGroupName, "/aws/lambda/echo-fn");
+  assert.match(String(context.logStreamName), /^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
+  assert.equal(context.callbackWaitsForEmptyEventLoop, true);
+  assert.equal(context.getRemainingTimeInMillisType, "function");
+  const remaining = Number(context.remainingMs);
+  assert.ok(remaining > 6000 && remaining <= 7000, `remaining ${remaining}`);
+}
 
 Deno.test("startLambdaRunner() hands the handler AWS's SQSEvent and a Lambda context", async () => {
   await using backend = await startBackend();
@@ -59,72 +127,14 @@ Deno.test("startLambdaRunner() hands the handler AWS's SQSEvent and a Lambda con
   assert.ok(echo);
   assert.deepEqual(Object.keys(echo.event), ["Records"]);
   assert.equal(echo.event.Records.length, 1);
-  const record = echo.event.Records[0] as Record<string, unknown>;
-  assert.deepEqual(Object.keys(record), [
-    "messageId",
-    "receiptHandle",
-    "body",
-    "attributes",
-    "messageAttributes",
-    "md5OfBody",
-    "eventSource",
-    "eventSourceARN",
-    "awsRegion",
-  ]);
-  assert.equal(record.messageId, sent.MessageId);
-  assert.equal(typeof record.receiptHandle, "string");
-  assert.equal(record.body, body);
-  assert.equal(record.md5OfBody, md5(body));
-  assert.equal(record.eventSource, "aws:sqs");
-  assert.equal(record.eventSourceARN, queue.arn);
-  assert.match(queue.arn, new RegExp(`^arn:aws:sqs:${REGION}:\\d{12}:${queue.name}$`));
-  assert.equal(record.awsRegion, REGION);
-  const attributes = record.attributes as Record<string, string>;
-  assert.deepEqual(Object.keys(attributes).slice(0, 4), [
-    "ApproximateReceiveCount",
-    "SentTimestamp",
-    "SenderId",
-    "ApproximateFirstReceiveTimestamp",
-  ]);
-  assert.equal(attributes.ApproximateReceiveCount, "1");
-  assert.match(attributes.SentTimestamp ?? "", /^\d{13}$/);
-  assert.match(attributes.ApproximateFirstReceiveTimestamp ?? "", /^\d{13}$/);
-  assert.ok((attributes.SenderId ?? "") !== "");
-  assert.deepEqual(record.messageAttributes, {
-    kind: {
-      stringValue: "laptop",
-      stringListValues: [],
-      binaryListValues: [],
-      dataType: "String",
-    },
-    count: { stringValue: "42", stringListValues: [], binaryListValues: [], dataType: "Number" },
-    blob: {
-      binaryValue: btoa(String.fromCharCode(1, 2, 3, 250)),
-      stringListValues: [],
-      binaryListValues: [],
-      dataType: "Binary",
-    },
+  assertRecord(echo.event.Records[0] as Record<string, unknown>, {
+    messageId: sent.MessageId,
+    body,
+    queue,
   });
-
-  const context = echo.context;
   const [report] = observed.reports;
   assert.ok(report);
-  assert.equal(context.awsRequestId, report.requestId);
-  assert.match(String(context.awsRequestId), /^[0-9a-f-]{36}$/);
-  assert.equal(context.functionName, "echo-fn");
-  assert.equal(context.functionVersion, "$LATEST");
-  assert.equal(context.invokedFunctionArn, observed.runner.functionArn);
-  assert.match(
-    String(context.invokedFunctionArn),
-    /^arn:aws:lambda:us-east-1:\d{12}:function:echo-fn$/,
-  );
-  assert.equal(context.memoryLimitInMB, "512");
-  assert.equal(context.logGroupName, "/aws/lambda/echo-fn");
-  assert.match(String(context.logStreamName), /^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
-  assert.equal(context.callbackWaitsForEmptyEventLoop, true);
-  assert.equal(context.getRemainingTimeInMillisType, "function");
-  const remaining = Number(context.remainingMs);
-  assert.ok(remaining > 6000 && remaining <= 7000, `remaining ${remaining}`);
+  assertContext(echo.context, report, observed.runner);
 
   assert.deepEqual(echo.env, {
     AWS_REGION: REGION,
