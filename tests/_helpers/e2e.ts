@@ -94,6 +94,30 @@ export async function run(
   };
 }
 
+/** Runs `deno task --quiet <name> <args>` to the end, with `env` added to the test's. */
+export function runTask(
+  name: string,
+  args: string[],
+  env?: Record<string, string>,
+): Promise<RunResult> {
+  return run("deno", ["task", "--quiet", name, ...args], env === undefined ? {} : { env });
+}
+
+/**
+ * Which keys a program run against the local AWS signs with: `own` sets no
+ * credentials, so each program signs as its own local identity (the least
+ * privilege of lib/policies.ts); `admin` signs as the local admin `test`.
+ */
+export type TaskIdentity = "own" | "admin";
+
+/** The variables that point a program at the local AWS on `endpoint`. */
+export function taskEnv(endpoint: string, identity: TaskIdentity): Record<string, string> {
+  const keys = identity === "admin"
+    ? { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" }
+    : { AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_SESSION_TOKEN: "", AWS_PROFILE: "" };
+  return { AWS_ENDPOINT_URL: endpoint, AWS_REGION: "us-east-1", ...keys };
+}
+
 /** Bundles the Lambda handler as `deno task build` does, into `dir`. */
 export async function buildBundle(dir: string): Promise<string> {
   const file = `${dir}/update_item.mjs`;

@@ -207,3 +207,45 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? NaN;
 }
+
+/** A local AWS, a queue on it, and a runner on that queue: the set-up of most runner tests. */
+export interface FixtureRun extends AsyncDisposable {
+  readonly backend: SqsBackend;
+  readonly queue: TestQueue;
+  readonly observed: Observed;
+}
+
+/** Options of {@linkcode runFixture}: the runner's, and the queue's visibility timeout. */
+export type FixtureOptions = LambdaRunnerOptions & { readonly visibilityTimeoutSeconds?: number };
+
+/**
+ * Starts the local AWS, creates a queue (visibility timeout 30 s unless told)
+ * and a runner on it with the fixture handler `tests/fixtures/lambda/<fixture>`.
+ * Disposing it closes the runner, then the local AWS.
+ */
+export async function runFixture(
+  fixture: string,
+  options: FixtureOptions = {},
+): Promise<FixtureRun> {
+  const { visibilityTimeoutSeconds = 30, ...runnerOptions } = options;
+  const backend = await startBackend();
+  try {
+    const queue = await createQueue(backend.sqs, { visibilityTimeoutSeconds });
+    const observed = await observe(backend, queue, {
+      code: `${FIXTURES}/${fixture}`,
+      ...runnerOptions,
+    });
+    return {
+      backend,
+      queue,
+      observed,
+      async [Symbol.asyncDispose]() {
+        await observed[Symbol.asyncDispose]();
+        await backend[Symbol.asyncDispose]();
+      },
+    };
+  } catch (error) {
+    await backend[Symbol.asyncDispose]();
+    throw error;
+  }
+}

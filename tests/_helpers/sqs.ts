@@ -11,6 +11,15 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { RESOURCES } from "../../lib/resources.ts";
+
+/** The pipeline's four queues: each queue, then its dead-letter queue. */
+export const PIPELINE_QUEUES: readonly string[] = [
+  RESOURCES.uploadQueue.name,
+  RESOURCES.uploadQueue.deadLetterQueueName,
+  RESOURCES.updateQueue.name,
+  RESOURCES.updateQueue.deadLetterQueueName,
+];
 
 /** The URL of queue `name`; throws if SQS answers none. */
 export async function queueUrl(sqs: SQSClient, name: string): Promise<string> {

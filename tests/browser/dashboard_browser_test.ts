@@ -20,7 +20,8 @@ import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import {
   buildBundle,
-  run,
+  runTask,
+  taskEnv,
   tempDir,
   type TestClients,
   testClients,
@@ -40,44 +41,29 @@ function atLeast(id: string, n: number): string {
     `.match(/^\\d+/)?.[0] ?? -1) >= ${n}`;
 }
 
-function taskEnv(endpoint: string): Record<string, string> {
-  return {
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-  };
-}
-
 /** Laptops through the generator, the Lambda and the service; returns the first one's uuid. */
 async function runLaptops(
   page: BrowserPage,
   env: Record<string, string>,
   stem: string,
 ): Promise<string> {
-  const generated = await run("deno", [
-    "task",
-    "--quiet",
-    "generate",
+  const generated = await runTask("generate", [
     `${stem}.json`,
     "--count",
     "12",
     "--json",
-  ], { env });
+  ], env);
   assert.equal(generated.code, 0, generated.stderr);
   const report = JSON.parse(generated.stdout) as { generated: { uuid: string }[] };
   await page.waitFor(atLeast("label-gen-upload", 12));
   await page.waitFor(atLeast("label-lambda-update", 12));
-  const service = await run("deno", [
-    "task",
-    "--quiet",
-    "service",
+  const service = await runTask("service", [
     "--max-messages",
     "12",
     "--wait",
     "2",
     "--json",
-  ], { env });
+  ], env);
   assert.equal(service.code, 0, service.stderr);
   await page.waitFor(atLeast("main-svc", 12));
   assert.equal(await page.evaluate("window.__marker"), "same page", "no reload");
@@ -177,9 +163,7 @@ async function redriveLate(
   await page.waitFor("document.getElementById('main-uploadDlq').textContent === '1 message'");
   // The service polls until the redriven laptop is handled.
   for (let poll = 0; poll < 8; poll++) {
-    const service = await run("deno", ["task", "--quiet", "service", "--once", "--wait", "2"], {
-      env,
-    });
+    const service = await runTask("service", ["--once", "--wait", "2"], env);
     assert.equal(service.code, 0, service.stderr);
     const answer = await fetch(`${dashboardUrl}api/laptops/${late.uuid}`);
     const detail = await answer.json() as { trace: { stage: string } | null };
@@ -249,7 +233,7 @@ Deno.test({
     });
     dashboard.attachLambda(runner);
     using clients = testClients(aws.endpoint);
-    const env = taskEnv(aws.endpoint);
+    const env = taskEnv(aws.endpoint, "admin");
 
     await using page = await openPage(dashboard.url);
     const firstRender = await page.waitFor<number>("window.__dashboard?.firstRenderMs");

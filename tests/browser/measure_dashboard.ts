@@ -17,7 +17,7 @@
 import { parseArgs } from "node:util";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, run, tempDir } from "../_helpers/e2e.ts";
+import { buildBundle, runTask, taskEnv, tempDir } from "../_helpers/e2e.ts";
 import { browserMissing, type BrowserPage, openPage } from "./_browser.ts";
 
 const { values } = parseArgs({
@@ -58,25 +58,19 @@ async function runPipeline(
   count: number,
 ): Promise<string> {
   const started = performance.now();
-  const service = run("deno", [
-    "task",
-    "--quiet",
-    "service",
+  const service = runTask("service", [
     "--max-messages",
     String(count),
     "--wait",
     "20",
     "--json",
-  ], { env });
+  ], env);
   const stem = `measure-${crypto.randomUUID().slice(0, 8)}`;
-  const generated = await run("deno", [
-    "task",
-    "--quiet",
-    "generate",
+  const generated = await runTask("generate", [
     `${stem}.json`,
     "--count",
     String(count),
-  ], { env });
+  ], env);
   for await (const entry of Deno.readDir("out")) {
     if (entry.name.startsWith(`${stem}-`)) await Deno.remove(`out/${entry.name}`);
   }
@@ -179,12 +173,7 @@ async function main(): Promise<number> {
       logger: () => {},
     });
     dashboard.attachLambda(runner);
-    const env = {
-      AWS_ENDPOINT_URL: aws.endpoint,
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-    };
+    const env = taskEnv(aws.endpoint, "admin");
     const heapBefore = Deno.memoryUsage().heapUsed;
     page = await openPage(dashboard.url);
     await page.waitFor("window.__dashboard?.firstRenderMs");

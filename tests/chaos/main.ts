@@ -35,15 +35,11 @@ import { RESOURCES } from "../../lib/resources.ts";
 import { createRandom } from "../../local/faults/mod.ts";
 import { buildBundle, testClients } from "../_helpers/e2e.ts";
 import { startTask, type TaskProcess } from "../_helpers/processes.ts";
+import { PIPELINE_QUEUES } from "../_helpers/sqs.ts";
 import { delay } from "../_helpers/wait.ts";
 import { FaultCounter, killNext, restarts, superviseAll, type Victim } from "./_supervised.ts";
 
-const QUEUES = [
-  RESOURCES.uploadQueue.name,
-  RESOURCES.uploadQueue.deadLetterQueueName,
-  RESOURCES.updateQueue.name,
-  RESOURCES.updateQueue.deadLetterQueueName,
-];
+const QUEUES = PIPELINE_QUEUES;
 
 /** The whole run must end within this. */
 const DEADLINE_MS = 6 * 60_000;

@@ -22,7 +22,7 @@ import { RESOURCES } from "../../lib/resources.ts";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { buildBundle, tempDir, type TestClients, testClients } from "../_helpers/e2e.ts";
-import { queueDepth, queueUrl } from "../_helpers/sqs.ts";
+import { PIPELINE_QUEUES, queueDepth, queueUrl } from "../_helpers/sqs.ts";
 import { delay } from "../_helpers/wait.ts";
 
 const ITEMS = 1_000;
@@ -31,12 +31,7 @@ function seconds(ms: number): string {
   return (ms / 1000).toFixed(1);
 }
 
-const QUEUES = [
-  RESOURCES.uploadQueue.name,
-  RESOURCES.uploadQueue.deadLetterQueueName,
-  RESOURCES.updateQueue.name,
-  RESOURCES.updateQueue.deadLetterQueueName,
-];
+const QUEUES = PIPELINE_QUEUES;
 
 /** The service's wait after a failed receive: 200 ms, cut short by its signal. */
 function shortBackoff(signal: AbortSignal | undefined): Promise<void> {

@@ -16,21 +16,17 @@ import { RESOURCES } from "../../lib/resources.ts";
 import { excessPermissions, type PermissionUse } from "../../local/iam/mod.ts";
 import { type LambdaLogEntry, startLambdaRunner } from "../../local/lambda/mod.ts";
 import { type LocalAwsRequest, type PolicySet, startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, pythonHas, run, tempDir, testClients } from "../_helpers/e2e.ts";
+import {
+  buildBundle,
+  pythonHas,
+  run,
+  runTask,
+  taskEnv,
+  tempDir,
+  testClients,
+} from "../_helpers/e2e.ts";
 import { queueDepth, queueUrl } from "../_helpers/sqs.ts";
 import { waitFor } from "../_helpers/wait.ts";
-
-/** No credentials configured: each program signs as its own local identity. */
-function taskEnv(endpoint: string): Record<string, string> {
-  return {
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "",
-    AWS_SECRET_ACCESS_KEY: "",
-    AWS_SESSION_TOKEN: "",
-    AWS_PROFILE: "",
-  };
-}
 
 /** A copy of POLICIES without one action of one principal. */
 function without(principal: PrincipalName, action: string): PolicySet {
@@ -243,9 +239,7 @@ Deno.test("deno task generate fails with AccessDenied naming the permission remo
   });
   const stem = `iam-${crypto.randomUUID().slice(0, 8)}`;
   try {
-    const result = await run("deno", ["task", "--quiet", "generate", `${stem}.json`], {
-      env: taskEnv(aws.endpoint),
-    });
+    const result = await runTask("generate", [`${stem}.json`], taskEnv(aws.endpoint, "own"));
     assert.equal(result.code, 1, result.stdout);
     assert.match(
       result.stderr,
@@ -316,9 +310,11 @@ Deno.test("deno task service and the Lambda fail with AccessDenied naming the pe
     const line = logs.find((e) => e.line.includes(denied))?.line ?? "";
     assert.match(line, /"message":"Access denied \(AccessDeniedException\): User: arn:aws:sts::/);
 
-    const result = await run("deno", ["task", "--quiet", "service", "--once", "--wait", "1"], {
-      env: taskEnv(aws.endpoint),
-    });
+    const result = await runTask(
+      "service",
+      ["--once", "--wait", "1"],
+      taskEnv(aws.endpoint, "own"),
+    );
     assert.equal(result.code, 1, result.stdout);
     assert.match(
       result.stderr,
@@ -371,27 +367,21 @@ Deno.test("pipeline under least privilege: each component signs as itself, nothi
       code,
       timeoutSeconds: 1,
     });
-    const env = taskEnv(aws.endpoint);
+    const env = taskEnv(aws.endpoint, "own");
     // One record (PutItem), then several (BatchWriteItem).
-    const one = await run("deno", ["task", "--quiet", "generate", `${stem}.json`], { env });
+    const one = await runTask("generate", [`${stem}.json`], env);
     assert.equal(one.code, 0, one.stderr);
-    const many = await run("deno", [
-      "task",
-      "--quiet",
-      "generate",
+    const many = await runTask("generate", [
       `${stem}-n.json`,
       "--count",
       "3",
-    ], { env });
+    ], env);
     assert.equal(many.code, 0, many.stderr);
-    const service = await run("deno", [
-      "task",
-      "--quiet",
-      "service",
+    const service = await runTask("service", [
       "--json",
       "--max-messages",
       "4",
-    ], { env });
+    ], env);
     assert.equal(service.code, 0, service.stderr);
     const lines = service.stdout.trim().split("\n").map((l) => JSON.parse(l));
     assert.equal(lines.length, 4);
@@ -505,7 +495,7 @@ Deno.test({
 });
 
 Deno.test("deno task local takes --iam on|off and refuses anything else", async () => {
-  const bad = await run("deno", ["task", "--quiet", "local", "--iam", "maybe"]);
+  const bad = await runTask("local", ["--iam", "maybe"]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /Invalid --iam: expected on or off, got "maybe"/);
 

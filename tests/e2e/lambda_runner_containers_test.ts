@@ -14,6 +14,7 @@ import {
   FIXTURES,
   observe,
   REGION,
+  runFixture,
   send,
   startBackend,
 } from "../_helpers/lambda_runner.ts";
@@ -23,14 +24,12 @@ import { pacedWaitFor } from "../_helpers/wait.ts";
 const waitFor = pacedWaitFor({ intervalMs: 20, timeoutMs: 15_000 });
 
 Deno.test("startLambdaRunner() kills a handler past the function timeout and restarts its container cold", async () => {
-  await using backend = await startBackend();
-  const queue = await createQueue(backend.sqs, { visibilityTimeoutSeconds: 30 });
-  await using observed = await observe(backend, queue, {
-    code: `${FIXTURES}/sleeps.mjs`,
+  await using run = await runFixture("sleeps.mjs", {
     timeoutSeconds: 1,
     batchSize: 1,
     prewarm: true,
   });
+  const { backend, queue, observed } = run;
   const [slow] = await send(backend.sqs, queue.url, [{ ms: 60_000 }]);
   await waitFor("the timeout", () => observed.reports.length === 1, 5_000);
   const [timedOut] = observed.reports;
@@ -64,15 +63,13 @@ Deno.test("startLambdaRunner() kills a handler past the function timeout and res
 });
 
 Deno.test("startLambdaRunner() runs up to MaximumConcurrency batches at once", async () => {
-  await using backend = await startBackend();
-  const queue = await createQueue(backend.sqs, { visibilityTimeoutSeconds: 30 });
-  await using observed = await observe(backend, queue, {
-    code: `${FIXTURES}/echo.mjs`,
+  await using run = await runFixture("echo.mjs", {
     timeoutSeconds: 5,
     batchSize: 1,
     maximumConcurrency: 3,
     prewarm: true,
   });
+  const { backend, queue, observed } = run;
   await send(backend.sqs, queue.url, Array.from({ length: 6 }, () => ({ sleepMs: 400 })));
   await waitFor("six invocations", () => observed.reports.length === 6);
   const runs = echoes(observed.logs);
@@ -156,13 +153,12 @@ Deno.test("startLambdaRunner() gathers records for the batching window, up to Ba
 });
 
 Deno.test("startLambdaRunner() restarts a container whose process exits mid-invocation", async () => {
-  await using backend = await startBackend();
-  const queue = await createQueue(backend.sqs, { visibilityTimeoutSeconds: 1 });
-  await using observed = await observe(backend, queue, {
-    code: `${FIXTURES}/crash.mjs`,
+  await using run = await runFixture("crash.mjs", {
+    visibilityTimeoutSeconds: 1,
     timeoutSeconds: 1,
     batchSize: 1,
   });
+  const { backend, queue, observed } = run;
   const [id] = await send(backend.sqs, queue.url, [{ n: 1 }]);
   await waitFor(
     "the message deleted",
@@ -175,13 +171,11 @@ Deno.test("startLambdaRunner() restarts a container whose process exits mid-invo
 });
 
 Deno.test("startLambdaRunner() fails the batch when the handler cannot be loaded", async () => {
-  await using backend = await startBackend();
-  const queue = await createQueue(backend.sqs, { visibilityTimeoutSeconds: 30 });
-  await using observed = await observe(backend, queue, {
-    code: `${FIXTURES}/echo.mjs`,
+  await using run = await runFixture("echo.mjs", {
     handlerExport: "missing",
     timeoutSeconds: 1,
   });
+  const { backend, queue, observed } = run;
   await send(backend.sqs, queue.url, [{ n: 1 }]);
   await waitFor("the invocation", () => observed.reports.length === 1);
   const [report] = observed.reports;
@@ -200,13 +194,11 @@ Deno.test("startLambdaRunner() fails the batch when the handler cannot be loaded
 });
 
 Deno.test("startLambdaRunner() runs a TypeScript source in a deno child", async () => {
-  await using backend = await startBackend();
-  const queue = await createQueue(backend.sqs, { visibilityTimeoutSeconds: 30 });
-  await using observed = await observe(backend, queue, {
-    code: `${FIXTURES}/echo_source.ts`,
+  await using run = await runFixture("echo_source.ts", {
     timeoutSeconds: 10,
     functionName: "source-fn",
   });
+  const { backend, queue, observed } = run;
   await send(backend.sqs, queue.url, ["from source"]);
   await waitFor("the invocation", () => observed.reports.length === 1, 30_000);
   const line = observed.logs.map((e) => e.line).find((l) => l.includes("\tINFO\tSOURCE "));

@@ -24,6 +24,7 @@ import {
   peekAll,
   percentile,
   REGION,
+  runFixture,
   send,
   startBackend,
   type TestQueue,
@@ -97,14 +98,12 @@ function assertContext(
 }
 
 Deno.test("startLambdaRunner() hands the handler AWS's SQSEvent and a Lambda context", async () => {
-  await using backend = await startBackend();
-  const queue = await createQueue(backend.sqs, { visibilityTimeoutSeconds: 30 });
-  await using observed = await observe(backend, queue, {
-    code: `${FIXTURES}/echo.mjs`,
+  await using run = await runFixture("echo.mjs", {
     functionName: "echo-fn",
     timeoutSeconds: 7,
     memoryMb: 512,
   });
+  const { backend, queue, observed } = run;
   const body = JSON.stringify({ hello: "world" });
   const sent = await backend.sqs.send(
     new SendMessageCommand({
@@ -247,13 +246,12 @@ Deno.test("startLambdaRunner() fails the whole batch when the handler throws", a
 });
 
 Deno.test("startLambdaRunner() fails the whole batch on a malformed partial batch response", async () => {
-  await using backend = await startBackend();
-  const queue = await createQueue(backend.sqs, { visibilityTimeoutSeconds: 60 });
-  await using observed = await observe(backend, queue, {
-    code: `${FIXTURES}/malformed.mjs`,
+  await using run = await runFixture("malformed.mjs", {
+    visibilityTimeoutSeconds: 60,
     timeoutSeconds: 2,
     batchSize: 1,
   });
+  const { backend, queue, observed } = run;
   const kinds = ["unknown-id", "empty-id", "null-id", "bad-key", "not-an-array", "string", "null"];
   const ids = await send(backend.sqs, queue.url, kinds.map((kind) => ({ kind })));
   await waitFor("every kind invoked", () => observed.reports.length === kinds.length);
@@ -336,12 +334,10 @@ Deno.test("startLambdaRunner() rejects a queue whose visibility timeout is below
 });
 
 Deno.test("startLambdaRunner() delivers a message sent to an idle queue to the handler quickly (figures printed)", async () => {
-  await using backend = await startBackend();
-  const queue = await createQueue(backend.sqs, { visibilityTimeoutSeconds: 30 });
-  await using observed = await observe(backend, queue, {
-    code: `${FIXTURES}/echo.mjs`,
+  await using run = await runFixture("echo.mjs", {
     timeoutSeconds: 5,
   });
+  const { backend, queue, observed } = run;
   const latencies: number[] = [];
   const coldLatencies: number[] = [];
   for (let i = 0; i < 25; i++) {

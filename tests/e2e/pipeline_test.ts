@@ -19,32 +19,11 @@ import { makeLaptop, parseLaptop } from "../../lib/laptop.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, run, tempDir, testClients } from "../_helpers/e2e.ts";
-import { queueDepth, queueUrl } from "../_helpers/sqs.ts";
+import { buildBundle, runTask, taskEnv, tempDir, testClients } from "../_helpers/e2e.ts";
+import { PIPELINE_QUEUES, queueDepth, queueUrl } from "../_helpers/sqs.ts";
 import { waitFor } from "../_helpers/wait.ts";
 
-const QUEUES = [
-  RESOURCES.uploadQueue.name,
-  RESOURCES.uploadQueue.deadLetterQueueName,
-  RESOURCES.updateQueue.name,
-  RESOURCES.updateQueue.deadLetterQueueName,
-];
-
-/**
- * No credentials configured: the generator and the service sign as their own
- * local identities, so the pipeline runs under the least privilege of
- * lib/policies.ts (the runner polls and invokes as the function's role).
- */
-function taskEnv(endpoint: string): Record<string, string> {
-  return {
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "",
-    AWS_SECRET_ACCESS_KEY: "",
-    AWS_SESSION_TOKEN: "",
-    AWS_PROFILE: "",
-  };
-}
+const QUEUES = PIPELINE_QUEUES;
 
 /** Messages visible plus in flight, per queue name. */
 async function depths(sqs: SQSClient): Promise<Record<string, number>> {
@@ -79,35 +58,25 @@ Deno.test("pipeline: the file stays the original while the item's state changes"
   try {
     await using pipeline = await startPipeline(dir);
     using clients = testClients(pipeline.aws.endpoint);
-    const env = taskEnv(pipeline.aws.endpoint);
+    const env = taskEnv(pipeline.aws.endpoint, "own");
 
-    const generated = await run("deno", [
-      "task",
-      "--quiet",
-      "generate",
+    const generated = await runTask("generate", [
       `${stem}.json`,
       "--count",
       "3",
       "--json",
-    ], {
-      env,
-    });
+    ], env);
     assert.equal(generated.code, 0, generated.stderr);
     const report = JSON.parse(generated.stdout) as {
       generated: { file: string; s3_key: string; uuid: string }[];
     };
     assert.equal(report.generated.length, 3);
 
-    const service = await run("deno", [
-      "task",
-      "--quiet",
-      "service",
+    const service = await runTask("service", [
       "--json",
       "--max-messages",
       "3",
-    ], {
-      env,
-    });
+    ], env);
     assert.equal(service.code, 0, service.stderr);
     const lines = service.stdout.trim().split("\n").map((l) => JSON.parse(l));
     assert.deepEqual(
@@ -217,14 +186,11 @@ Deno.test("pipeline: a poison message on the update queue ends in its DLQ after 
       }),
     );
     const max = RESOURCES.updateQueue.maxReceiveCount;
-    const service = await run("deno", [
-      "task",
-      "--quiet",
-      "service",
+    const service = await runTask("service", [
       "--json",
       "--max-messages",
       String(max),
-    ], { env: taskEnv(pipeline.aws.endpoint) });
+    ], taskEnv(pipeline.aws.endpoint, "own"));
     assert.equal(service.code, 1, "the service reports failures");
     const failures = service.stderr.trim().split("\n").filter((l) => l.startsWith("{")).map((l) =>
       JSON.parse(l)
