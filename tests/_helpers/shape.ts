@@ -44,13 +44,8 @@ export interface FunctionShape {
   readonly ownLines: number;
 }
 
-/** One file's path and line count. */
-export interface FileShape {
-  /** Path from the repository's root. */
-  readonly file: string;
-  /** Lines, as `wc -l` counts them plus a last line without a newline. */
-  readonly lines: number;
-}
+/** One file's path (from the repository's root) and its lines, counted by {@linkcode countLines}. */
+export type FileShape = Pick<FunctionShape, "file"> & { readonly lines: number };
 
 /** What {@linkcode measureShape} finds. */
 export interface Shape {

@@ -25,6 +25,7 @@ import {
   tempDir,
   testClients,
 } from "../_helpers/e2e.ts";
+import { startTask } from "../_helpers/processes.ts";
 import { queueDepth, queueUrl } from "../_helpers/sqs.ts";
 import { waitFor } from "../_helpers/wait.ts";
 
@@ -499,32 +500,23 @@ Deno.test("deno task local takes --iam on|off and refuses anything else", async 
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /Invalid --iam: expected on or off, got "maybe"/);
 
-  const child = new Deno.Command("deno", {
-    args: ["task", "--quiet", "local", "--port", "0", "--in-memory", "--no-lambda", "--iam", "off"],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  try {
-    while (!/IAM (on|off)/.test(text)) {
-      const { value, done } = await lines.read();
-      if (done) break;
-      text += value;
-    }
-    const endpoint = /ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
-    assert.ok(endpoint, text);
-    assert.match(text, /IAM off: any request is accepted, signed or not/);
-    const unsigned = await fetch(`${endpoint}/${RESOURCES.bucket.name}/unsigned.json`, {
-      method: "PUT",
-      body: "{}",
-    });
-    await unsigned.body?.cancel();
-    assert.equal(unsigned.status, 200);
-  } finally {
-    child.kill("SIGTERM");
-    while (!(await lines.read()).done) { /* drain */ }
-    await child.status;
-  }
+  await using local = startTask("local", [
+    "--port",
+    "0",
+    "--in-memory",
+    "--no-lambda",
+    "--iam",
+    "off",
+  ]);
+  await local.waitFor(/IAM (on|off)/);
+  const text = local.stdout.join("\n");
+  const endpoint = /ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
+  assert.ok(endpoint, text);
+  assert.match(text, /IAM off: any request is accepted, signed or not/);
+  const unsigned = await fetch(`${endpoint}/${RESOURCES.bucket.name}/unsigned.json`, {
+    method: "PUT",
+    body: "{}",
+  });
+  await unsigned.body?.cancel();
+  assert.equal(unsigned.status, 200);
 });
