@@ -79,6 +79,34 @@ Deno.test("formatComparison() shows the original file, the item now, and the ver
   assert.match(formatComparison(unchanged), /same file, same state/);
 });
 
+Deno.test("formatComparison() shows the original project's local timestamp as it is", () => {
+  const file = {
+    uuid: "6f1c2a9e-3b7d-4c2e-9a51-0d8f4b6e2c11",
+    constructor: "Lenovo",
+    model: "ThinkPad T14",
+    year: 2019,
+    timestamp: "2026-11-25 17:20:01.123456",
+  };
+  const itemTime = new Date(new Date(2026, 10, 25, 17, 20, 1, 123).getTime() + 2_000);
+  const text = formatComparison({
+    messageId: "m1",
+    receiveCount: 1,
+    comparison: {
+      uuid: file.uuid,
+      s3Key: "laptop.json",
+      file,
+      item: { ...file, timestamp: itemTime.toISOString() },
+      sameRecord: true,
+      stateChanged: true,
+    },
+  });
+  assert.match(
+    text,
+    /file in S3 \(the original\): {2}timestamp 2026-11-25 17:20:01\.123456 \(the original project's local time, read in this zone\)/,
+  );
+  assert.match(text, /updated the item 2000 ms after the file was made/);
+});
+
 Deno.test("describeError() shows an access denial as AWS words it, wrapped or not", () => {
   const message = "User: arn:aws:iam::000000000000:user/generator is not authorized to perform: " +
     "dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table/laptops " +
