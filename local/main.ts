@@ -32,7 +32,7 @@ import {
   faultOptionsFromFlags,
   faultsActive,
 } from "./faults/mod.ts";
-import { type LambdaRunner, startLambdaRunner } from "./lambda/mod.ts";
+import { describeNodeRuntime, type LambdaRunner, startLambdaRunner } from "./lambda/mod.ts";
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, type LocalAws, startLocalAws } from "./local_aws.ts";
 
 const USAGE = `Usage: deno task local [options]
@@ -225,7 +225,7 @@ async function main(argv: string[]): Promise<number> {
         return 1;
       }
       lambdaLine = `Lambda ${RESOURCES.updateFunction.name} on ${RESOURCES.uploadQueue.name} ` +
-        `(${code}, ${args.lambdaSource ? "deno" : "Node.js"})`;
+        `(${code}, ${args.lambdaSource ? "deno" : await describeNodeRuntime()})`;
     }
 
     const where = aws.dataDir === null ? "in memory" : `data in ${withSlash(aws.dataDir)}`;
