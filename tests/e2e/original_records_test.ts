@@ -10,7 +10,7 @@
  */
 
 import assert from "node:assert/strict";
-import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { GetQueueUrlCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { makeLaptop, timestampMillis } from "../../lib/laptop.ts";
@@ -18,7 +18,16 @@ import { LOCAL_IDENTITIES } from "../../lib/local_identities.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, pythonHas, run, tempDir, testClients } from "../_helpers/e2e.ts";
+import {
+  buildBundle,
+  ownIdentityEnv,
+  pythonHas,
+  readItem,
+  run,
+  serviceLines,
+  tempDir,
+  testClients,
+} from "../_helpers/e2e.ts";
 
 const BOTO3 = await pythonHas(["boto3"], "original_records_test");
 
@@ -121,31 +130,14 @@ Deno.test("original records: the Python project's records go through the Lambda 
     try {
       const sent = [await sendWithJsSdk(aws.endpoint)];
       if (BOTO3) sent.push(await sendWithBoto3(aws.endpoint));
-      const service = await run("deno", [
-        "task",
-        "--quiet",
-        "service",
-        "--json",
-        "--max-messages",
-        String(sent.length),
-      ], {
-        env: {
-          AWS_ENDPOINT_URL: aws.endpoint,
-          AWS_REGION: "us-east-1",
-          AWS_ACCESS_KEY_ID: "",
-          AWS_SECRET_ACCESS_KEY: "",
-          AWS_SESSION_TOKEN: "",
-          AWS_PROFILE: "",
-        },
-      });
-      assert.equal(service.code, 0, service.stderr);
-      const lines = service.stdout.trim().split("\n").map((line) => JSON.parse(line));
+      const lines = await serviceLines(ownIdentityEnv(aws.endpoint), sent.length);
+      const shown = lines.map((line) => JSON.stringify(line)).join("\n");
       using clients = testClients(aws.endpoint);
       for (const entry of sent) {
         const original = JSON.parse(entry.file) as { timestamp: string };
         assert.match(original.timestamp, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$/);
         const line = lines.find((l) => l.s3_key === entry.s3_key);
-        assert.ok(line, `the service did not show ${entry.s3_key}:\n${service.stdout}`);
+        assert.ok(line, `the service did not show ${entry.s3_key}:\n${shown}`);
         assert.equal(line.uuid, entry.uuid);
         assert.equal(line.file_timestamp, original.timestamp);
         assert.match(line.item_timestamp, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
@@ -158,14 +150,8 @@ Deno.test("original records: the Python project's records go through the Lambda 
           new GetObjectCommand({ Bucket: RESOURCES.bucket.name, Key: entry.s3_key }),
         );
         assert.equal(await object.Body?.transformToString(), entry.file);
-        const { Item } = await clients.dynamodb.send(
-          new GetItemCommand({
-            TableName: RESOURCES.table.name,
-            Key: { uuid: { S: entry.uuid } },
-            ConsistentRead: true,
-          }),
-        );
-        assert.equal(Item?.timestamp?.S, line.item_timestamp);
+        const item = await readItem(clients.dynamodb, RESOURCES.table.name, entry.uuid);
+        assert.equal(item?.timestamp?.S, line.item_timestamp);
       }
       assert.equal(runner.stats().retriedRecords, 0);
     } finally {
