@@ -25,7 +25,7 @@
 // sandbox does: the runner then reports "Runtime exited with error: signal:
 // killed" (Runtime.ExitError).
 
-import { readFileSync } from "node:fs";
+import { readFileSync, writeSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -106,10 +106,29 @@ setInterval(() => {
 }, 10);
 `;
 
+let memoryLimitMb = 0;
+
+/** The frame a process over its memory writes before it kills itself. */
+function memoryExceededFrame() {
+  return `${nonce}${JSON.stringify({ t: "memory_exceeded", maxMemoryMb: memoryLimitMb })}\n`;
+}
+
+/**
+ * Kills the process when its peak went over the limit between two samples
+ * of the watch, so that no invocation reports more than its MemorySize.
+ */
+function enforcePeak() {
+  if (memoryLimitMb > 0 && maxMemoryMb() > memoryLimitMb) {
+    writeSync(1, memoryExceededFrame());
+    process.kill(process.pid, "SIGKILL");
+  }
+}
+
 /** Starts the memory watch on its own thread; it keeps no event loop alive. */
 function watchMemory(limitMb) {
   if (!(limitMb > 0)) return;
-  const frame = `${nonce}${JSON.stringify({ t: "memory_exceeded", maxMemoryMb: limitMb })}\n`;
+  memoryLimitMb = limitMb;
+  const frame = memoryExceededFrame();
   try {
     const worker = new Worker(WATCH, {
       eval: true,
@@ -194,6 +213,7 @@ async function invoke(message) {
   try {
     const response = await runHandler(message.event, context);
     const durationMs = performance.now() - started;
+    enforcePeak();
     let frame;
     try {
       frame = `${nonce}${
@@ -220,6 +240,7 @@ async function invoke(message) {
     }
     rawWrite(frame);
   } catch (error) {
+    enforcePeak();
     send({
       t: "error",
       id: message.id,
