@@ -2,7 +2,7 @@
 
 import json
 
-from boto3_common import ENDPOINT, case, expect_error, sqs
+from boto3_common import ENDPOINT, case, client, expect_error, sqs
 
 # ── SQS (boto3 speaks the JSON protocol) ────────────────────────────────────
 
@@ -143,3 +143,82 @@ def sqs_dead_letter_source_queues_and_permissions():
         "InvalidParameterValue",
     )
     sqs.remove_permission(QueueUrl=source, Label="share")
+
+
+# ── queues that do not exist, and the forms of a queue URL ──────────────────
+
+HANDLE = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+
+# Each action that takes a QueueUrl, with valid other parameters.
+QUEUE_URL_CALLS = {
+    "add_permission": {"Label": "l", "AWSAccountIds": ["111122223333"], "Actions": ["SendMessage"]},
+    "change_message_visibility": {"ReceiptHandle": HANDLE, "VisibilityTimeout": 9},
+    "change_message_visibility_batch": {
+        "Entries": [{"Id": "a", "ReceiptHandle": HANDLE, "VisibilityTimeout": 9}]
+    },
+    "delete_message": {"ReceiptHandle": HANDLE},
+    "delete_message_batch": {"Entries": [{"Id": "a", "ReceiptHandle": HANDLE}]},
+    "delete_queue": {},
+    "get_queue_attributes": {"AttributeNames": ["All"]},
+    "list_dead_letter_source_queues": {},
+    "list_queue_tags": {},
+    "purge_queue": {},
+    "receive_message": {"WaitTimeSeconds": 0},
+    "remove_permission": {"Label": "l"},
+    "send_message": {"MessageBody": "x"},
+    "send_message_batch": {"Entries": [{"Id": "a", "MessageBody": "x"}]},
+    "set_queue_attributes": {"Attributes": {"VisibilityTimeout": "9"}},
+    "tag_queue": {"Tags": {"a": "b"}},
+    "untag_queue": {"TagKeys": ["a"]},
+}
+
+
+def url_forms(name):
+    return [
+        f"{ENDPOINT}/000000000000/{name}",
+        f"https://sqs.us-east-1.amazonaws.com/000000000000/{name}",
+        f"https://queue.amazonaws.com/000000000000/{name}",
+    ]
+
+
+def expect_missing(call):
+    expect_error(
+        call, "AWS.SimpleQueueService.NonExistentQueue", 400, "The specified queue does not exist."
+    )
+
+
+@case
+def sqs_missing_queue_every_action_and_url_form():
+    """QueueDoesNotExist on every action that takes a QueueUrl: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html (Errors; same on each action's page)"""
+    for url in url_forms("conformance-no-such-queue"):
+        for method, params in QUEUE_URL_CALLS.items():
+            call = getattr(sqs, method)
+            try:
+                expect_missing(lambda: call(QueueUrl=url, **params))
+            except AssertionError as error:
+                raise AssertionError(f"{method} {url}: {error}") from error
+    assert sqs.list_queues(QueueNamePrefix="conformance-no-such").get("QueueUrls", []) == []
+
+
+@case
+def sqs_queue_url_forms_region_and_account():
+    """The queue is the request's region's: https://repost.aws/knowledge-center/sqs-queuedoesnotexist-errors,
+    InvalidAddress: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html"""
+    url = queue("conformance-forms")
+    for i, form in enumerate(url_forms("conformance-forms")):
+        sqs.send_message(QueueUrl=form, MessageBody=f"form {i}")
+    bodies = sorted(m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"])
+    assert bodies == ["form 0", "form 1", "form 2"], bodies
+    elsewhere = client("sqs", "eu-west-1")
+    for form in url_forms("conformance-forms"):
+        expect_missing(lambda: elsewhere.send_message(QueueUrl=form, MessageBody="x"))
+    expect_missing(
+        lambda: sqs.send_message(QueueUrl=f"{ENDPOINT}/111122223333/conformance-forms", MessageBody="x")
+    )
+    expect_error(
+        lambda: sqs.send_message(QueueUrl="not-a-queue-url", MessageBody="x"),
+        "InvalidAddress",
+        404,
+        "The address not-a-queue-url is not valid for this endpoint.",
+    )
+
