@@ -14,7 +14,8 @@
  *   that does not exist is AWS's `QueueDoesNotExist` on every action, before
  *   fauxqs sees the request.
  * - `ListDeadLetterSourceQueues`, `AddPermission` and `RemovePermission`
- *   are answered here from the queues' attributes.
+ *   are answered here from the queues' attributes; the message move tasks
+ *   (AWS's DLQ redrive) by `local/sqs/_move_tasks.ts`.
  *
  * @module
  */
@@ -31,6 +32,7 @@ import {
   type SqsErrorSpec,
 } from "./_errors.ts";
 import { NON_EXISTENT_QUEUE, QUEUE_URL_ACTIONS, queueArnOf, signingRegion } from "./_queue_ref.ts";
+import { createMoveTasks } from "./_move_tasks.ts";
 import { jsonToQueryXml, queryErrorXml, queryToJson } from "./_query.ts";
 
 /** Options of {@linkcode createSqsLayer}. */
@@ -86,6 +88,7 @@ const FAUXQS_ACTIONS = new Set([
  */
 export function createSqsLayer(options: SqsLayerOptions): SqsLayer {
   const { fauxqs, queues } = options;
+  const moveTasks = createMoveTasks({ queues });
 
   return {
     async handle(action, request) {
@@ -155,6 +158,12 @@ export function createSqsLayer(options: SqsLayerOptions): SqsLayer {
     const check = checkRequest(action, body);
     if (check.error !== undefined) return { error: check.error };
     switch (action) {
+      case "StartMessageMoveTask":
+        return moveTasks.start(body);
+      case "ListMessageMoveTasks":
+        return moveTasks.list(body);
+      case "CancelMessageMoveTask":
+        return moveTasks.cancel(body);
       case "ListDeadLetterSourceQueues":
         return await listDeadLetterSourceQueues(body, request);
       case "AddPermission":

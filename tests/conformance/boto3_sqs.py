@@ -1,6 +1,7 @@
 """The SQS conformance cases, run with boto3 (see boto3_conformance.py)."""
 
 import json
+import time
 
 from boto3_common import ENDPOINT, case, client, expect_error, sqs
 
@@ -222,3 +223,68 @@ def sqs_queue_url_forms_region_and_account():
         "The address not-a-queue-url is not valid for this endpoint.",
     )
 
+
+# ── AWS's dead-letter queue redrive (message move tasks) ────────────────────
+
+
+def arn_of(url):
+    return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
+def visible(url):
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+    return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
+
+
+def newest_task(source_arn, status):
+    for _ in range(40):
+        results = sqs.list_message_move_tasks(SourceArn=source_arn)["Results"]
+        if results and results[0]["Status"] == status:
+            return results[0]
+        time.sleep(0.05)
+    raise AssertionError(f"no {status} task of {source_arn}")
+
+
+@case
+def sqs_message_move_tasks():
+    """StartMessageMoveTask: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html,
+    ListMessageMoveTasks, CancelMessageMoveTask, and the developer guide's sqs-configure-dead-letter-queue-redrive.html"""
+    dlq = queue("conformance-move-dlq")
+    dlq_arn = arn_of(dlq)
+    source = queue(
+        "conformance-move",
+        {"RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 1})},
+    )
+    ids = [sqs.send_message(QueueUrl=dlq, MessageBody=body)["MessageId"] for body in "abc"]
+    # A rated task runs; a second one on the same source is refused; cancel stops it.
+    handle = sqs.start_message_move_task(SourceArn=dlq_arn, MaxNumberOfMessagesPerSecond=1)["TaskHandle"]
+    running = newest_task(dlq_arn, "RUNNING")
+    assert running["TaskHandle"] == handle and running["ApproximateNumberOfMessagesToMove"] == 3
+    expect_error(lambda: sqs.start_message_move_task(SourceArn=dlq_arn), "InvalidParameterValue", 400)
+    moved = sqs.cancel_message_move_task(TaskHandle=handle)["ApproximateNumberOfMessagesMoved"]
+    assert newest_task(dlq_arn, "CANCELLED")["ApproximateNumberOfMessagesMoved"] == moved
+    expect_error(lambda: sqs.cancel_message_move_task(TaskHandle=handle), "ResourceNotFoundException", 404)
+    # Without a rate or destination, the rest goes back to the source queue, as new messages.
+    sqs.start_message_move_task(SourceArn=dlq_arn)
+    done = newest_task(dlq_arn, "COMPLETED")
+    assert done["ApproximateNumberOfMessagesMoved"] == 3 - moved and "TaskHandle" not in done
+    assert visible(dlq) == 0 and visible(source) == 3
+    received = sqs.receive_message(QueueUrl=source, MaxNumberOfMessages=10)["Messages"]
+    assert sorted(m["Body"] for m in received) == ["a", "b", "c"]
+    assert not {m["MessageId"] for m in received} & set(ids)
+    listed = sqs.list_message_move_tasks(SourceArn=dlq_arn, MaxResults=10)["Results"]
+    assert [r["Status"] for r in listed] == ["COMPLETED", "CANCELLED"], listed
+    # Errors.
+    missing = "arn:aws:sqs:us-east-1:000000000000:conformance-no-such-queue"
+    expect_error(lambda: sqs.start_message_move_task(SourceArn=missing), "ResourceNotFoundException", 404)
+    source_arn = arn_of(source)
+    expect_error(lambda: sqs.start_message_move_task(SourceArn=source_arn), "InvalidParameterValue", 400)
+    expect_error(
+        lambda: sqs.start_message_move_task(SourceArn=dlq_arn, MaxNumberOfMessagesPerSecond=501),
+        "InvalidParameterValue",
+        400,
+        "Value 501 for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: Must be between 1 and 500.",
+    )
+    expect_error(
+        lambda: sqs.list_message_move_tasks(SourceArn=dlq_arn, MaxResults=11), "InvalidParameterValue", 400
+    )
