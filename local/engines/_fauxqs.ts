@@ -232,13 +232,15 @@ function createQueues(store: SqsStoreLike, factory: SqsStoreClass): SqsQueues {
       const message = queue?.messages.shift();
       if (queue === undefined || message === undefined) return undefined;
       queue.persistence?.deleteMessage(message.messageId);
-      return { body: message.body, messageAttributes: message.messageAttributes };
+      const { messageId, body, messageAttributes } = message;
+      return { messageId, body, messageAttributes };
     },
     enqueue(arn, message: MovedMessage) {
       const queue = store.getQueueByArn(arn);
-      if (queue === undefined) return false;
-      queue.enqueue(factory.createMessage(message.body, { ...message.messageAttributes }));
-      return true;
+      if (queue === undefined) return undefined;
+      const created = factory.createMessage(message.body, { ...message.messageAttributes });
+      queue.enqueue(created);
+      return created.messageId;
     },
   };
 }

@@ -10,6 +10,8 @@
 
 /** A message as a move task carries it from one queue to another. */
 export interface MovedMessage {
+  /** Its id in the queue it was taken from. */
+  readonly messageId: string;
   /** Body. */
   readonly body: string;
   /** Message attributes, as the emulator stores them. */
@@ -28,6 +30,6 @@ export interface SqsQueues {
   visibleCount(arn: string): number;
   /** Takes the oldest visible message off the queue, or undefined. */
   takeVisible(arn: string): MovedMessage | undefined;
-  /** Sends `message` to the queue as a new message (new id, sent now); false when it is gone. */
-  enqueue(arn: string, message: MovedMessage): boolean;
+  /** Sends `message` to the queue as a new message (sent now); its new id, or undefined when the queue is gone. */
+  enqueue(arn: string, message: MovedMessage): string | undefined;
 }

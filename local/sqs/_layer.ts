@@ -32,7 +32,7 @@ import {
   type SqsErrorSpec,
 } from "./_errors.ts";
 import { NON_EXISTENT_QUEUE, QUEUE_URL_ACTIONS, queueArnOf, signingRegion } from "./_queue_ref.ts";
-import { createMoveTasks } from "./_move_tasks.ts";
+import { messageMoveTasks } from "./_move_tasks.ts";
 import { jsonToQueryXml, queryErrorXml, queryToJson } from "./_query.ts";
 
 /** Options of {@linkcode createSqsLayer}. */
@@ -88,7 +88,7 @@ const FAUXQS_ACTIONS = new Set([
  */
 export function createSqsLayer(options: SqsLayerOptions): SqsLayer {
   const { fauxqs, queues } = options;
-  const moveTasks = createMoveTasks({ queues });
+  const moveTasks = messageMoveTasks(queues);
 
   return {
     async handle(action, request) {

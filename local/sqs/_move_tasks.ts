@@ -34,10 +34,28 @@ export interface MoveTasksOptions {
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
+/** A message a task moved: its id before and after, and its body. */
+export interface MessageMove {
+  /** Its id in the source queue. */
+  readonly messageId: string;
+  /** Its new id in the destination queue. */
+  readonly newMessageId: string;
+  /** Body. */
+  readonly body: string;
+}
+
+/** Options of {@linkcode MoveTasks.start} for callers in this process. */
+export interface StartOptions {
+  /** Called for each message the task moves. */
+  readonly onMove?: (move: MessageMove) => void;
+}
+
 /** The three actions of message move tasks, in the JSON protocol's shapes. */
 export interface MoveTasks {
   /** `StartMessageMoveTask`. */
-  start(body: Record<string, unknown>): Outcome;
+  start(body: Record<string, unknown>, options?: StartOptions): Outcome;
+  /** The task's `ListMessageMoveTasks` entry once it has ended (completed, cancelled or failed). */
+  ended(handle: string): Promise<Record<string, unknown>>;
   /** `ListMessageMoveTasks`. */
   list(body: Record<string, unknown>): Outcome;
   /** `CancelMessageMoveTask`. */
@@ -57,6 +75,8 @@ interface Task {
   status: Status;
   failureReason?: string;
   readonly stop: AbortController;
+  readonly end: PromiseWithResolvers<void>;
+  readonly onMove?: (move: MessageMove) => void;
 }
 
 /** How many messages a task without a rate moves before it lets other work run. */
@@ -65,15 +85,29 @@ const CHUNK = 100;
 /** How many finished tasks of a source the list keeps (AWS lists up to 10). */
 const KEPT = 10;
 
+const registry = new WeakMap<SqsQueues, MoveTasks>();
+
 /**
- * Makes the message move tasks of one local AWS.
+ * The message move tasks of a queue store: one set per store, so that the
+ * SQS layer and the dashboard see the same tasks (and the rule of one active
+ * task per source holds across them).
  *
  * @example Usage
  * ```ts ignore
- * const tasks = createMoveTasks({ queues: fauxqs.queues });
+ * const tasks = messageMoveTasks(fauxqs.queues);
  * tasks.start({ SourceArn: "arn:aws:sqs:us-east-1:000000000000:jobs-dlq" });
  * ```
  */
+export function messageMoveTasks(queues: SqsQueues): MoveTasks {
+  let tasks = registry.get(queues);
+  if (tasks === undefined) {
+    tasks = createMoveTasks({ queues });
+    registry.set(queues, tasks);
+  }
+  return tasks;
+}
+
+/** Makes a set of message move tasks over `options.queues` (tests give a clock and a sleep). */
 export function createMoveTasks(options: MoveTasksOptions): MoveTasks {
   const { queues } = options;
   const now = options.now ?? Date.now;
@@ -81,7 +115,7 @@ export function createMoveTasks(options: MoveTasksOptions): MoveTasks {
   const bySource = new Map<string, Task[]>();
 
   return {
-    start(body) {
+    start(body, startOptions = {}) {
       const source = body.SourceArn;
       if (typeof source !== "string" || source === "") return missing("SourceArn");
       const destination = typeof body.DestinationArn === "string" && body.DestinationArn !== ""
@@ -101,6 +135,8 @@ export function createMoveTasks(options: MoveTasksOptions): MoveTasks {
         moved: 0,
         status: "RUNNING",
         stop: new AbortController(),
+        end: Promise.withResolvers(),
+        ...(startOptions.onMove === undefined ? {} : { onMove: startOptions.onMove }),
       };
       const tasks = [task, ...(bySource.get(source) ?? [])].slice(0, KEPT);
       bySource.set(source, tasks);
@@ -126,6 +162,13 @@ export function createMoveTasks(options: MoveTasksOptions): MoveTasks {
       }
       if (queues.queueUrl(source) === undefined) return notFound("SourceArn", source);
       return { ok: { Results: (bySource.get(source) ?? []).slice(0, max).map(describe) } };
+    },
+
+    async ended(handle) {
+      const task = findTask(handle);
+      if (task === undefined) throw new RangeError(`Cannot find message move task ${handle}`);
+      await task.end.promise;
+      return describe(task);
     },
 
     cancel(body) {
@@ -184,8 +227,9 @@ export function createMoveTasks(options: MoveTasksOptions): MoveTasks {
         }
         const message = queues.takeVisible(task.sourceArn);
         if (message === undefined) return finish(task, "COMPLETED");
-        queues.enqueue(target, message);
+        const newMessageId = queues.enqueue(target, message) ?? "";
         task.moved++;
+        task.onMove?.({ messageId: message.messageId, newMessageId, body: message.body });
       }
       if (task.moved >= task.toMove) break;
       await sleep(task.rate === undefined ? 0 : 1000, task.stop.signal);
@@ -196,6 +240,7 @@ export function createMoveTasks(options: MoveTasksOptions): MoveTasks {
   function finish(task: Task, status: Status, reason?: string): void {
     task.status = status;
     if (reason !== undefined) task.failureReason = reason;
+    task.end.resolve();
   }
 
   function findTask(handle: string): Task | undefined {

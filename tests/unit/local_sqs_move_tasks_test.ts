@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { MovedMessage, SqsQueues } from "../../local/engines/mod.ts";
-import { createMoveTasks } from "../../local/sqs/_move_tasks.ts";
+import { createMoveTasks, messageMoveTasks } from "../../local/sqs/_move_tasks.ts";
 
 const DLQ = "arn:aws:sqs:us-east-1:000000000000:dlq";
 const SOURCE = "arn:aws:sqs:us-east-1:000000000000:source";
@@ -18,12 +18,16 @@ function fakeQueues(sources: Record<string, string[]> = { [DLQ]: [SOURCE] }) {
     takeVisible: (arn) => messages.get(arn)?.shift(),
     enqueue(arn, message) {
       const list = messages.get(arn);
-      list?.push(message);
-      return list !== undefined;
+      if (list === undefined) return undefined;
+      const moved = { ...message, messageId: `new-${message.messageId}` };
+      list.push(moved);
+      return moved.messageId;
     },
   };
   const fill = (arn: string, n: number) => {
-    for (let i = 0; i < n; i++) messages.get(arn)?.push({ body: `m${i}`, messageAttributes: {} });
+    for (let i = 0; i < n; i++) {
+      messages.get(arn)?.push({ messageId: `id${i}`, body: `m${i}`, messageAttributes: {} });
+    }
   };
   return { queues, messages, fill };
 }
@@ -144,4 +148,28 @@ Deno.test("createMoveTasks() refuses a source that is no DLQ, missing queues and
     "InvalidParameterValue",
     "ResourceNotFoundException",
   ]);
+});
+
+Deno.test("createMoveTasks() reports each move and settles ended() when the task ends", async () => {
+  const { queues, fill } = fakeQueues();
+  fill(DLQ, 150);
+  const tasks = createMoveTasks({ queues, sleep: () => Promise.resolve() });
+  const moves: string[] = [];
+  const started = tasks.start({ SourceArn: DLQ }, {
+    onMove: (move) => moves.push(`${move.messageId}>${move.newMessageId}:${move.body}`),
+  });
+  const task = await tasks.ended(handleOf(started));
+  assert.equal(task.Status, "COMPLETED");
+  assert.equal(task.ApproximateNumberOfMessagesMoved, 150);
+  assert.equal(moves.length, 150);
+  assert.equal(moves[0], "id0>new-id0:m0");
+  await assert.rejects(() => tasks.ended("nope"), RangeError);
+});
+
+Deno.test("messageMoveTasks() gives every caller over one store the same tasks", () => {
+  const { queues, fill } = fakeQueues();
+  fill(DLQ, 2);
+  const first = messageMoveTasks(queues);
+  assert.equal(messageMoveTasks(queues), first);
+  assert.notEqual(messageMoveTasks(fakeQueues().queues), first);
 });
