@@ -148,7 +148,8 @@ export function createMoveTasks(options: MoveTasksOptions): MoveTasks {
           `The queue is the dead-letter queue of ${sources.length} queues and the local AWS does not record which one each message came from: give a DestinationArn`,
         );
       } else {
-        void run(task, target);
+        // A store that fails ends the task, not the process.
+        run(task, target).catch((error: unknown) => finish(task, "FAILED", String(error)));
       }
       return { ok: { TaskHandle: task.handle } };
     },

@@ -173,3 +173,18 @@ Deno.test("messageMoveTasks() gives every caller over one store the same tasks",
   assert.equal(messageMoveTasks(queues), first);
   assert.notEqual(messageMoveTasks(fakeQueues().queues), first);
 });
+
+Deno.test("createMoveTasks() fails a task whose store throws, and says why", async () => {
+  const { queues, fill } = fakeQueues();
+  fill(DLQ, 1);
+  const broken: SqsQueues = {
+    ...queues,
+    enqueue: () => {
+      throw new Error("disk full");
+    },
+  };
+  const tasks = createMoveTasks({ queues: broken, sleep: () => Promise.resolve() });
+  const task = await tasks.ended(handleOf(tasks.start({ SourceArn: DLQ })));
+  assert.equal(task.Status, "FAILED");
+  assert.equal(task.FailureReason, "Error: disk full");
+});
