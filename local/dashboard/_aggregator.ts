@@ -16,6 +16,7 @@ import {
   describeCall,
   type ObservedCall,
 } from "./_call_detail.ts";
+import { BoundedMap } from "./_bounded_map.ts";
 
 /** A request as the aggregator takes it: the router's report (a subset). */
 export interface ObservedRequest extends ObservedCall {
@@ -340,14 +341,13 @@ type QueueRole = "upload" | "uploadDlq" | "update" | "updateDlq";
  */
 export class DashboardAggregator {
   readonly #resources: ResourceDefinition;
-  readonly #maxTraces: number;
   readonly #maxEvents: number;
   readonly #now: () => number;
   readonly #startedAt: number;
   readonly #roles: Map<string, QueueRole>;
   #version = 0;
 
-  readonly #traces = new Map<string, Trace>();
+  readonly #traces: BoundedMap<string, Trace>;
   #forgotten = 0;
   readonly #byStage: number[] = TRACE_STAGES.map(() => 0);
   #failedTraces = 0;
@@ -355,9 +355,9 @@ export class DashboardAggregator {
   #touched = new Set<string>();
   #touchedMore = false;
 
-  readonly #messageUuids = new Map<string, string>();
-  readonly #receipts = new Map<string, string>();
-  readonly #keyUuids = new Map<string, string>();
+  readonly #messageUuids: BoundedMap<string, string>;
+  readonly #receipts: BoundedMap<string, string>;
+  readonly #keyUuids: BoundedMap<string, string>;
 
   readonly #queues: Record<QueueRole, QueueTally> = {
     upload: { sent: 0, received: 0, deleted: 0 },
@@ -409,7 +409,10 @@ export class DashboardAggregator {
       );
     }
     this.#resources = options.resources;
-    this.#maxTraces = maxTraces;
+    this.#traces = new BoundedMap(maxTraces);
+    this.#messageUuids = new BoundedMap(2 * maxTraces);
+    this.#receipts = new BoundedMap(2 * maxTraces);
+    this.#keyUuids = new BoundedMap(maxTraces);
     this.#maxEvents = maxEvents;
     this.#now = options.now ?? Date.now;
     this.#startedAt = this.#now();
@@ -464,7 +467,7 @@ export class DashboardAggregator {
           const uuid = detail.objectUuid ??
             (key === undefined ? undefined : this.#keyUuids.get(key));
           if (key !== undefined && detail.objectUuid !== undefined) {
-            remember(this.#keyUuids, key, detail.objectUuid, this.#maxTraces);
+            this.#keyUuids.set(key, detail.objectUuid);
           }
           if (uuid !== undefined) {
             this.#event(uuid, { ...base, at, kind: "object-put", ok, detail: key ?? "" }, key);
@@ -565,10 +568,10 @@ export class DashboardAggregator {
       const uuid = message.uuid;
       if (uuid === undefined) continue;
       if (message.messageId !== undefined) {
-        remember(this.#messageUuids, message.messageId, uuid, 2 * this.#maxTraces);
+        this.#messageUuids.set(message.messageId, uuid);
       }
       if (message.s3Key !== undefined) {
-        remember(this.#keyUuids, message.s3Key, uuid, this.#maxTraces);
+        this.#keyUuids.set(message.s3Key, uuid);
       }
       const kind = role === "upload" ? "sent" : role === "update" ? "forwarded" : "other";
       this.#event(uuid, {
@@ -586,10 +589,10 @@ export class DashboardAggregator {
         (message.messageId === undefined ? undefined : this.#messageUuids.get(message.messageId));
       if (uuid === undefined) continue;
       if (message.receiptHandle !== undefined) {
-        remember(this.#receipts, message.receiptHandle, uuid, 2 * this.#maxTraces);
+        this.#receipts.set(message.receiptHandle, uuid);
       }
       if (message.messageId !== undefined) {
-        remember(this.#messageUuids, message.messageId, uuid, 2 * this.#maxTraces);
+        this.#messageUuids.set(message.messageId, uuid);
       }
       const kind = role === "upload"
         ? "lambda-received"
@@ -712,7 +715,7 @@ export class DashboardAggregator {
       const role = this.#roles.get(to);
       if (role !== undefined) this.#queues[role].sent++;
       if (uuid === undefined) continue;
-      remember(this.#messageUuids, message.newMessageId, uuid, 2 * this.#maxTraces);
+      this.#messageUuids.set(message.newMessageId, uuid);
       this.#event(uuid, {
         at,
         kind: "redriven",
@@ -801,12 +804,10 @@ export class DashboardAggregator {
         ? trace.uuid.includes(needle) || key.includes(needle)
         : trace.uuid.startsWith(needle) || key.startsWith(needle);
     };
-    const all = Array.from(this.#traces.values());
     const rows: LaptopRow[] = [];
     let total = 0;
     // Newest first: the map holds laptops in the order they were first seen.
-    for (let index = all.length - 1; index >= 0; index--) {
-      const trace = all[index] as Trace;
+    for (const trace of this.#traces.valuesNewestFirst()) {
       if (!matches(trace)) continue;
       if (total >= offset && rows.length < limit) {
         rows.push({
@@ -967,8 +968,8 @@ export class DashboardAggregator {
         events: [],
         droppedEvents: 0,
       };
-      this.#traces.set(uuid, trace);
-      if (this.#traces.size > this.#maxTraces) this.#forgetOldest();
+      const forgotten = this.#traces.set(uuid, trace);
+      if (forgotten !== undefined) this.#forget(forgotten[1]);
     }
     if (s3Key !== undefined && trace.s3Key === undefined) trace.s3Key = s3Key;
     if (putItem !== undefined) trace.putItem = putItem.attributes;
@@ -1016,11 +1017,8 @@ export class DashboardAggregator {
     else if (!this.#touched.has(uuid)) this.#touchedMore = true;
   }
 
-  #forgetOldest(): void {
-    const oldest = this.#traces.keys().next();
-    if (oldest.done) return;
-    const trace = this.#traces.get(oldest.value) as Trace;
-    this.#traces.delete(oldest.value);
+  /** Takes a forgotten laptop out of the counts. */
+  #forget(trace: Trace): void {
     this.#forgotten++;
     this.#countStage(trace.stage, -1);
     if (trace.failed) this.#failedTraces--;
@@ -1082,16 +1080,6 @@ function uuidOfBody(body: string): string | undefined {
     return typeof value?.dynamodb_key === "string" ? value.dynamodb_key : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** Sets a key, refreshing its place, and drops the oldest beyond `max`. */
-function remember(map: Map<string, string>, key: string, value: string, max: number): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > max) {
-    const oldest = map.keys().next();
-    if (!oldest.done) map.delete(oldest.value);
   }
 }
 
