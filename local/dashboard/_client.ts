@@ -15,53 +15,15 @@
  */
 
 import type {
+  DashboardMetrics,
   DashboardSnapshot,
+  DeadLetterPage,
+  LaptopDetail,
   LaptopPage,
   LaptopRow,
   RecentRequest,
   TraceEvent,
-  TraceView,
-} from "./_aggregator.ts";
-
-/** Figures the page records about itself (read by the browser test). */
-export interface DashboardMetrics {
-  /** Milliseconds from navigation start to the first figures on screen. */
-  firstRenderMs: number | null;
-  /** Snapshots drawn. */
-  updates: number;
-  /** Push-to-paint latencies of the last 200 snapshots, milliseconds. */
-  latencies: number[];
-  /** Milliseconds spent drawing each of the last 200 snapshots (script time). */
-  drawMs: number[];
-  /** Full page loads seen (stays 1: the page never reloads itself). */
-  loads: number;
-}
-
-interface LaptopDetail {
-  readonly uuid: string;
-  readonly trace: TraceView | null;
-  readonly item: Record<string, string> | null;
-  readonly file: { bucket: string; key: string; text: string } | null;
-}
-
-interface DeadLetterRow {
-  readonly messageId: string;
-  readonly body: string;
-  readonly sentAt: number;
-  readonly receiveCount: number;
-  readonly state: string;
-  readonly uuid?: string;
-  readonly s3Key?: string;
-}
-
-interface DeadLetterPage {
-  readonly queue: string;
-  readonly source: string;
-  readonly total: number;
-  readonly listed: number;
-  readonly offset: number;
-  readonly messages: readonly DeadLetterRow[];
-}
+} from "./api_types.ts";
 
 /**
  * The few browser APIs the script uses, typed here rather than through the

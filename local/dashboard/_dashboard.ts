@@ -26,19 +26,15 @@
 import type { ResourceDefinition } from "../../lib/resources.ts";
 import type { InnerService } from "../core/mod.ts";
 import type { LambdaInvocationReport } from "../lambda/mod.ts";
-import {
-  DashboardAggregator,
-  type DashboardSnapshot,
-  type LaptopFilter,
-  type LiveCounts,
-  type ObservedRequest,
-} from "./_aggregator.ts";
+import { DashboardAggregator, type LiveCounts, type ObservedRequest } from "./_aggregator.ts";
+import type { DashboardSnapshot, LaptopFilter } from "./api_types.ts";
 import { dashboardClient } from "./_client.ts";
 import { checkDashboardRequest } from "./_guard.ts";
 import { DASHBOARD_CSS, dashboardHtml } from "./_page.ts";
 import { createPipelineStores, type PipelineStores, StoreError } from "./_stores.ts";
 
-export type { DashboardSnapshot, ObservedRequest } from "./_aggregator.ts";
+export type { ObservedRequest } from "./_aggregator.ts";
+export type { DashboardSnapshot } from "./api_types.ts";
 
 /** Where the dashboard is served. */
 export const DASHBOARD_PATH = "/_dashboard";
