@@ -12,7 +12,8 @@
  *
  * Routes (all under `/_dashboard`; only `Host: 127.0.0.1:<port>` or
  * `localhost:<port>`):
- * - `GET /_dashboard`, `/app.js`, `/app.css`: the page.
+ * - `GET /_dashboard`, `/app.css`: the page; `/app.js` and the other modules
+ *   of `client/` (`/<name>.js`): its script.
  * - `GET /events`: server-sent events, `snapshot` (JSON).
  * - `GET /api/snapshot`, `/api/laptops?filter=&q=&offset=&limit=`,
  *   `/api/laptops/<uuid>`, `/api/dlq/<queue>?offset=&limit=`.
@@ -28,7 +29,7 @@ import type { InnerService } from "../core/mod.ts";
 import type { LambdaInvocationReport } from "../lambda/mod.ts";
 import { DashboardAggregator, type LiveCounts, type ObservedRequest } from "./_aggregator.ts";
 import type { DashboardSnapshot, LaptopFilter } from "./api_types.ts";
-import { dashboardClient } from "./_client.ts";
+import { createClientFiles } from "./_client_files.ts";
 import { checkDashboardRequest } from "./_guard.ts";
 import { DASHBOARD_CSS, dashboardHtml } from "./_page.ts";
 import { createPipelineStores, type PipelineStores, StoreError } from "./_stores.ts";
@@ -134,7 +135,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     region: resources.region,
   });
   const pushIntervalMs = options.pushIntervalMs ?? 250;
-  const script = `"use strict";\n(${dashboardClient.toString()})();\n`;
+  const clientFiles = createClientFiles();
   const dlqSources = new Map([
     [resources.uploadQueue.deadLetterQueueName, resources.uploadQueue.name],
     [resources.updateQueue.deadLetterQueueName, resources.updateQueue.name],
@@ -396,8 +397,6 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     switch (sub) {
       case "/":
         return asset(dashboardHtml(resources), "text/html; charset=utf-8");
-      case "/app.js":
-        return asset(script, "text/javascript; charset=utf-8");
       case "/app.css":
         return asset(DASHBOARD_CSS, "text/css; charset=utf-8");
       case "/events":
@@ -418,6 +417,11 @@ export function createDashboard(options: DashboardOptions): Dashboard {
           }),
         );
       }
+    }
+    const name = sub.slice(1);
+    if (clientFiles.isName(name)) {
+      const file = await clientFiles.answer(name, request, SECURITY_HEADERS);
+      if (file !== undefined) return file;
     }
     const laptopPath = /^\/api\/laptops\/([^/]+)$/.exec(sub);
     if (laptopPath !== null) return await laptop(decodeURIComponent(laptopPath[1] ?? ""));

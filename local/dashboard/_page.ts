@@ -230,7 +230,7 @@ export function dashboardHtml(resources: ResourceDefinition): string {
 <title>Pipeline · local AWS</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="app.css">
-<script src="app.js" defer></script>
+<script type="module" src="app.js"></script>
 </head>
 <body>
 <header class="top">
