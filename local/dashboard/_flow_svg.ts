@@ -63,51 +63,30 @@ function boxesOf(resources: ResourceDefinition): Box[] {
 
 const DLQ = "DEAD-LETTER QUEUE";
 
+/** A line along the SVG path `d`, labelled at `[x, y]`. */
+function edge(
+  id: string,
+  d: string,
+  [lx, ly]: readonly [number, number],
+  tone: Box["tone"],
+  anchor?: Edge["anchor"],
+): Edge {
+  return { id, d, lx, ly, tone, ...(anchor === undefined ? {} : { anchor }) };
+}
+
+/** The lines, in the order they are painted. */
 const EDGES: readonly Edge[] = [
-  { id: "gen-s3", d: "M 95 210 C 95 64, 300 64, 490 64", lx: 300, ly: 84, tone: "s3" },
-  { id: "gen-ddb", d: "M 95 310 C 95 540, 300 536, 490 476", lx: 250, ly: 528, tone: "ddb" },
-  { id: "gen-upload", d: "M 170 260 L 240 260", lx: 207, ly: 250, tone: "sqs" },
-  { id: "upload-lambda", d: "M 435 260 L 500 260", lx: 468, ly: 250, tone: "lambda" },
-  {
-    id: "lambda-ddb",
-    d: "M 600 320 L 600 414",
-    lx: 608,
-    ly: 372,
-    tone: "ddb",
-    anchor: "start",
-  },
-  { id: "lambda-update", d: "M 695 260 L 760 260", lx: 728, ly: 250, tone: "sqs" },
-  { id: "update-svc", d: "M 955 260 L 1025 260", lx: 990, ly: 250, tone: "svc" },
-  {
-    id: "s3-svc",
-    d: "M 705 64 C 900 64, 1105 64, 1105 205",
-    lx: 900,
-    ly: 84,
-    tone: "s3",
-  },
-  {
-    id: "ddb-svc",
-    d: "M 705 476 C 900 536, 1105 540, 1105 315",
-    lx: 950,
-    ly: 528,
-    tone: "ddb",
-  },
-  {
-    id: "upload-dlq",
-    d: "M 340 310 L 340 383",
-    lx: 348,
-    ly: 352,
-    tone: "dlq",
-    anchor: "start",
-  },
-  {
-    id: "update-dlq",
-    d: "M 860 310 L 860 383",
-    lx: 868,
-    ly: 352,
-    tone: "dlq",
-    anchor: "start",
-  },
+  edge("gen-s3", "M 95 210 C 95 64, 300 64, 490 64", [300, 84], "s3"),
+  edge("gen-ddb", "M 95 310 C 95 540, 300 536, 490 476", [250, 528], "ddb"),
+  edge("gen-upload", "M 170 260 L 240 260", [207, 250], "sqs"),
+  edge("upload-lambda", "M 435 260 L 500 260", [468, 250], "lambda"),
+  edge("lambda-ddb", "M 600 320 L 600 414", [608, 372], "ddb", "start"),
+  edge("lambda-update", "M 695 260 L 760 260", [728, 250], "sqs"),
+  edge("update-svc", "M 955 260 L 1025 260", [990, 250], "svc"),
+  edge("s3-svc", "M 705 64 C 900 64, 1105 64, 1105 205", [900, 84], "s3"),
+  edge("ddb-svc", "M 705 476 C 900 536, 1105 540, 1105 315", [950, 528], "ddb"),
+  edge("upload-dlq", "M 340 310 L 340 383", [348, 352], "dlq", "start"),
+  edge("update-dlq", "M 860 310 L 860 383", [868, 352], "dlq", "start"),
 ];
 
 /** The flow diagram for the given resource names. */
