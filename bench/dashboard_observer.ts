@@ -9,8 +9,8 @@
  * deno run bench/dashboard_observer.ts --laptops 200000 --window 20000
  * ```
  *
- * Prints one line per window: laptops forgotten so far and µs per record
- * (laptop) in that window. A flat column means the cost does not grow with
+ * Prints one line per window: laptops forgotten so far and µs per laptop (its
+ * share of the four calls) in that window. A flat column means the cost does not grow with
  * the time the local AWS has been running.
  *
  * @module
@@ -18,8 +18,14 @@
 
 import { parseArgs } from "node:util";
 import { RESOURCES } from "../lib/resources.ts";
+import { usageError } from "../lib/usage_error.ts";
 import { createDashboard } from "../local/dashboard/mod.ts";
 import type { InnerService } from "../local/core/mod.ts";
+
+const USAGE = `Usage: deno run bench/dashboard_observer.ts [--laptops N] [--window N]
+
+Feeds the dashboard the generator's calls for N laptops (default 200,000) and
+prints µs per laptop for each window of N laptops (default 20,000).`;
 
 const encoder = new TextEncoder();
 const UPLOAD = `http://127.0.0.1:4566/000000000000/${RESOURCES.uploadQueue.name}`;
@@ -86,21 +92,25 @@ function batchOf(first: number): ReturnType<typeof call>[] {
 }
 
 function main(): number {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      laptops: { type: "string", default: "200000" },
-      window: { type: "string", default: "20000" },
-    },
-  });
   let laptops: number;
   let window: number;
   try {
+    const { values } = parseArgs({
+      args: Deno.args,
+      options: {
+        laptops: { type: "string", default: "200000" },
+        window: { type: "string", default: "20000" },
+        help: { type: "boolean", default: false },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
     laptops = wholeNumber("laptops", values.laptops);
     window = wholeNumber("window", values.window);
   } catch (error) {
-    console.error((error as Error).message);
-    return 2;
+    return usageError((error as Error).message);
   }
   // The observer never reads the emulators: nothing is answered.
   const unused: InnerService = {
@@ -114,7 +124,7 @@ function main(): number {
     port: 4566,
   });
   const maxTraces = 20_000;
-  console.log(`laptops  forgotten  µs/record (window of ${window})`);
+  console.log(`laptops  forgotten  µs/laptop (window of ${window})`);
   for (let done = 0; done < laptops;) {
     // Build the window's calls first: only the observer is timed.
     const calls: ReturnType<typeof call>[] = [];
