@@ -18,6 +18,7 @@ import {
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import { startLocalAws } from "../../local/local_aws.ts";
+import { run } from "../_helpers/e2e.ts";
 import { dynamoDbClient } from "./_conformance.ts";
 
 const TableName = "conformance-isolation";
@@ -207,4 +208,21 @@ Deno.test("DynamoDB TTL leaves expired items readable until the sweep deletes th
   } finally {
     db.destroy();
   }
+});
+
+Deno.test("deno task local refuses a --ttl-sweep that is not a positive number of seconds", async () => {
+  for (const value of ["0", "-1", "soon"]) {
+    const args = ["task", "--quiet", "local", "--in-memory", `--ttl-sweep=${value}`];
+    const bad = await run("deno", args);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(
+      bad.stderr,
+      new RegExp(`Invalid --ttl-sweep: expected a positive number of seconds, got "${value}"`),
+    );
+  }
+  await assert.rejects(
+    startLocalAws({ port: 0, inMemory: true, ttlSweepMs: 0 }),
+    RangeError,
+    "Cannot start local AWS: ttlSweepMs must be a positive number, got 0",
+  );
 });
