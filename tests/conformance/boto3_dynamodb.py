@@ -11,15 +11,20 @@ from boto3_common import case, client, ddb, expect_error
 TABLE = "conformance-items"
 
 
+def create_table(name, keys=(("id", "HASH"),)):
+    """Creates a table of string keys and waits until it is active."""
+    ddb.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": key, "KeyType": kind} for key, kind in keys],
+        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"} for key, _ in keys],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
+
+
 def table():
     try:
-        ddb.create_table(
-            TableName=TABLE,
-            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-        ddb.get_waiter("table_exists").wait(TableName=TABLE, WaiterConfig={"Delay": 1})
+        create_table(TABLE)
     except ddb.exceptions.ResourceInUseException:
         pass
     return TABLE
@@ -223,13 +228,7 @@ def dynamodb_update_item_validation():
     """UpdateItem: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html,
     expressions: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html,
     empty values: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html"""
-    ddb.create_table(
-        TableName=UPDATE_TABLE,
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    ddb.get_waiter("table_exists").wait(TableName=UPDATE_TABLE, WaiterConfig={"Delay": 1})
+    create_table(UPDATE_TABLE)
     ddb.put_item(TableName=UPDATE_TABLE, Item=ORIGINAL)
     for update, message in REFUSED_UPDATES:
         for key in ("a", "new"):
@@ -300,16 +299,7 @@ def set_all(n, cancelled):
 @case
 def dynamodb_reads_see_transactions_whole():
     """Isolation: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-isolation"""
-    ddb.create_table(
-        TableName=ISOLATION_TABLE,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    ddb.get_waiter("table_exists").wait(TableName=ISOLATION_TABLE, WaiterConfig={"Delay": 1})
+    create_table(ISOLATION_TABLE, (("pk", "HASH"), ("sk", "RANGE")))
     ddb.transact_write_items(TransactItems=set_all(0, False))
     done = threading.Event()
     torn = []
@@ -360,13 +350,7 @@ def dynamodb_time_to_live_deletes_expired_items():
     """TTL: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/howitworks-ttl.html
     (the test's local AWS sweeps every 200 ms; AWS within days)"""
     name = "conformance-ttl"
-    ddb.create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
+    create_table(name)
     ddb.update_time_to_live(TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})
     now = int(time.time())
     ddb.put_item(TableName=name, Item={"id": {"S": "expired"}, "expires": {"N": str(now - 60)}})

@@ -24,7 +24,8 @@ import { dynamoDbClient } from "./_conformance.ts";
 const TableName = "conformance-isolation";
 const KEYS = Array.from({ length: 10 }, (_, i) => ({ pk: { S: "g" }, sk: { S: `s${i}` } }));
 
-async function createTable(db: DynamoDBClient): Promise<void> {
+/** Creates the table, with its time to live on `ttlAttribute` when given. */
+async function createTable(db: DynamoDBClient, ttlAttribute?: string): Promise<void> {
   await db.send(
     new CreateTableCommand({
       TableName,
@@ -37,6 +38,13 @@ async function createTable(db: DynamoDBClient): Promise<void> {
         { AttributeName: "sk", AttributeType: "S" },
       ],
       BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+  if (ttlAttribute === undefined) return;
+  await db.send(
+    new UpdateTimeToLiveCommand({
+      TableName,
+      TimeToLiveSpecification: { Enabled: true, AttributeName: ttlAttribute },
     }),
   );
 }
@@ -151,13 +159,7 @@ Deno.test("DynamoDB TTL deletes expired items in the background, as the service,
   await using aws = await startLocalAws({ port: 0, inMemory: true, ttlSweepMs: 100 });
   const db = dynamoDbClient(aws.endpoint);
   try {
-    await createTable(db);
-    await db.send(
-      new UpdateTimeToLiveCommand({
-        TableName,
-        TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" },
-      }),
-    );
+    await createTable(db, "expires");
     const now = Math.floor(Date.now() / 1000);
     const items = {
       expired: { N: String(now - 60) },
@@ -191,13 +193,7 @@ Deno.test("DynamoDB TTL leaves expired items readable until the sweep deletes th
   await using aws = await startLocalAws({ port: 0, inMemory: true }); // a sweep a minute
   const db = dynamoDbClient(aws.endpoint);
   try {
-    await createTable(db);
-    await db.send(
-      new UpdateTimeToLiveCommand({
-        TableName,
-        TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" },
-      }),
-    );
+    await createTable(db, "expires");
     const Key = { pk: { S: "t" }, sk: { S: "expired" } };
     const expires = { N: String(Math.floor(Date.now() / 1000) - 60) };
     await db.send(new PutItemCommand({ TableName, Item: { ...Key, expires } }));

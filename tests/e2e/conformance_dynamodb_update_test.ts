@@ -17,6 +17,7 @@ import assert from "node:assert/strict";
 import {
   type AttributeValue,
   CreateTableCommand,
+  type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
@@ -31,6 +32,17 @@ const ORIGINAL: Record<string, AttributeValue> = {
   n: { N: "1" },
   tags: { SS: ["x", "y"] },
 };
+
+function createTable(db: DynamoDBClient): Promise<unknown> {
+  return db.send(
+    new CreateTableCommand({
+      TableName,
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+}
 
 type Update = Omit<UpdateItemCommandInput, "TableName" | "Key">;
 
@@ -158,14 +170,7 @@ Deno.test("UpdateItem refuses invalid updates with AWS's messages and writes not
   await using aws = await startLocalAws({ port: 0, inMemory: true });
   const db = dynamoDbClient(aws.endpoint);
   try {
-    await db.send(
-      new CreateTableCommand({
-        TableName,
-        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await createTable(db);
     await db.send(new PutItemCommand({ TableName, Item: ORIGINAL }));
     for (const refused of REFUSED) {
       await t.step(`UpdateItem refuses ${refused.name}`, async () => {
@@ -203,14 +208,7 @@ Deno.test("UpdateItem stores empty strings and binaries outside keys, and sets w
   await using aws = await startLocalAws({ port: 0, inMemory: true });
   const db = dynamoDbClient(aws.endpoint);
   try {
-    await db.send(
-      new CreateTableCommand({
-        TableName,
-        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await createTable(db);
     const { Attributes } = await db.send(
       new UpdateItemCommand({
         TableName,
