@@ -44,7 +44,7 @@ export interface Compat {
 export function createCompat(options: CompatOptions): Compat {
   const { fauxqs, dynamodb } = options;
   const s3 = createS3Layer({ fauxqs, vault: fauxqs.vault, region: options.region });
-  const sqs = createSqsLayer({ fauxqs });
+  const sqs = createSqsLayer({ fauxqs, queues: fauxqs.queues, region: options.region });
   const sweeps = options.dynamoDbSweeps;
   const dynamoDb = createDynamoDbLayer({
     dynamodb,
