@@ -15,6 +15,8 @@ import {
   responseOverrides,
 } from "./_conditions.ts";
 import { bucketRecord, forward, innerRead, type S3Context } from "./_context.ts";
+import type { S3ErrorSpec } from "./_location.ts";
+import { parsePartNumber, type PartSelection, selectPart } from "./_parts.ts";
 import { readTags, resolveVersion } from "./_version_store.ts";
 import { NULL_VERSION } from "./_versions.ts";
 
@@ -27,18 +29,21 @@ export async function read(
 ): Promise<InnerResponse> {
   if (!ctx.vault.hasBucket(target.bucket)) return forward(ctx, request);
   const query = url.searchParams;
+  const partText = query.get("partNumber");
+  const partNumber = partText === null
+    ? undefined
+    : parsePartNumber(partText, request.headers.range);
+  if (typeof partNumber === "object") return s3Error(partNumber);
   const resolved = resolveVersion(ctx, target, query.get("versionId") ?? undefined, request.method);
   if ("error" in resolved) return s3Error(resolved.error, resolved.headers);
   const versioned = bucketRecord(ctx, target.bucket).versioning !== undefined;
   const versionHeader: Record<string, string> = versioned
     ? { "x-amz-version-id": resolved.entry?.id ?? NULL_VERSION }
     : {};
-  const partNumber = query.get("partNumber");
-  const innerQuery = new URLSearchParams(partNumber === null ? {} : { partNumber });
   const answer = await ctx.fauxqs.handle(
-    innerRead(request.method, resolved.location, request, innerQuery),
+    innerRead(request.method, resolved.location, request, new URLSearchParams()),
   );
-  if (answer.status !== 200 && answer.status !== 206) {
+  if (answer.status !== 200) {
     // fauxqs sends no error body for HEAD; S3 clients read the status.
     if (answer.status === 404 && request.method !== "HEAD") return s3Error(noSuchKey(target.key));
     return answer;
@@ -68,20 +73,23 @@ export async function read(
     ...(tagCount > 0 ? { "x-amz-tagging-count": String(tagCount) } : {}),
     ...responseOverrides(query),
   };
-  if (partNumber !== null) return { ...answer, headers };
+  // fauxqs counts parts on every HEAD; S3 only when a part is asked for.
+  delete headers["x-amz-mp-parts-count"];
   const size = request.method === "HEAD"
     ? Number(answer.headers["content-length"] ?? 0)
     : answer.body.length;
-  const range = resolveRange(request.headers.range, size);
-  if (range.kind === "unsatisfiable") {
-    return s3Error({
-      status: 416,
-      code: "InvalidRange",
-      message: "The requested range is not satisfiable",
-      extra: { RangeRequested: request.headers.range ?? "", ActualObjectSize: String(size) },
-    }, { "content-range": `bytes */${size}` });
+  const range = selectBytes(ctx, resolved.location, {
+    partNumber,
+    range: request.headers.range,
+    size,
+  });
+  if (range === "whole") return { status: 200, headers, body: answer.body };
+  if ("error" in range) return s3Error(range.error, range.headers);
+  if (range.partsCount !== undefined) headers["x-amz-mp-parts-count"] = String(range.partsCount);
+  if (range.end < range.start) {
+    // An empty part has no byte range to name; S3's answer is not documented.
+    return { status: 206, headers: { ...headers, "content-length": "0" }, body: new Uint8Array() };
   }
-  if (range.kind === "whole") return { status: 200, headers, body: answer.body };
   const length = range.end - range.start + 1;
   // A part of an object has no checksum of its own: AWS sends none.
   for (const name of Object.keys(headers)) {
@@ -97,5 +105,39 @@ export async function read(
     body: request.method === "HEAD"
       ? new Uint8Array()
       : answer.body.subarray(range.start, range.end + 1),
+  };
+}
+
+/** What a read asks for beyond the whole object. */
+interface ByteRequest {
+  /** `partNumber`, checked. */
+  readonly partNumber: number | undefined;
+  /** The `Range` header. */
+  readonly range: string | undefined;
+  /** The object's size. */
+  readonly size: number;
+}
+
+/** The bytes a read selects by part or `Range`, the whole object, or S3's error. */
+function selectBytes(
+  ctx: S3Context,
+  location: S3Location,
+  { partNumber, range, size }: ByteRequest,
+): PartSelection | "whole" | { error: S3ErrorSpec; headers?: Record<string, string> } {
+  if (partNumber !== undefined) {
+    const part = selectPart(partNumber, ctx.vault.objectParts(location.bucket, location.key), size);
+    return "code" in part ? { error: part } : part;
+  }
+  const asked = resolveRange(range, size);
+  if (asked.kind === "whole") return "whole";
+  if (asked.kind === "partial") return asked;
+  return {
+    error: {
+      status: 416,
+      code: "InvalidRange",
+      message: "The requested range is not satisfiable",
+      extra: { RangeRequested: range ?? "", ActualObjectSize: String(size) },
+    },
+    headers: { "content-range": `bytes */${size}` },
   };
 }
