@@ -10,6 +10,8 @@ import { s3ErrorXml, s3RequestId } from "./_error.ts";
 import type { S3ErrorSpec } from "./_location.ts";
 import { NULL_VERSION } from "./_versions.ts";
 
+export { malformedXml } from "./_config.ts";
+
 const encoder = new TextEncoder();
 
 /** An empty answer with `status`. */
@@ -73,16 +75,6 @@ export function noSuchKey(key: string): S3ErrorSpec {
   };
 }
 
-/** S3's 400 for a request body it cannot read. */
-export function malformedXml(): S3ErrorSpec {
-  return {
-    status: 400,
-    code: "MalformedXML",
-    message:
-      "The XML you provided was not well-formed or did not validate against our published schema",
-  };
-}
-
 /** An S3 error answer. */
 export function s3Error(spec: S3ErrorSpec, headers: Record<string, string> = {}): InnerResponse {
   const requestId = s3RequestId();
@@ -114,4 +106,16 @@ export function withHeaders(answer: InnerResponse, headers: Record<string, strin
   return Object.keys(headers).length === 0
     ? answer
     : { ...answer, headers: { ...answer.headers, ...headers } };
+}
+
+/**
+ * S3's 501 for what the local AWS does not serve, in the words of S3's error
+ * list ("Error responses", `NotImplemented`).
+ */
+export function notImplemented(): S3ErrorSpec {
+  return {
+    status: 501,
+    code: "NotImplemented",
+    message: "A header you provided implies functionality that is not implemented",
+  };
 }

@@ -6,10 +6,18 @@
  */
 
 import type { InnerRequest, InnerResponse } from "../core/mod.ts";
-import { empty, methodNotAllowed, noSuchBucket, s3Error, xmlAnswer } from "./_answers.ts";
+import {
+  empty,
+  malformedXml,
+  methodNotAllowed,
+  noSuchBucket,
+  s3Error,
+  xmlAnswer,
+} from "./_answers.ts";
 import { BUCKET_CONFIGS, DELETED_IS_NOT_FOUND, objectLockEnabledXml } from "./_config.ts";
 import { bucketRecord, type S3Context } from "./_context.ts";
 import { s3RequestId } from "./_error.ts";
+import type { S3ErrorSpec } from "./_location.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -29,9 +37,7 @@ export function bucketConfig(
     case "GET": {
       const stored = ctx.vault.readRecord(record);
       if (stored !== undefined) {
-        if (stored === DELETED) {
-          return s3Error(DELETED_IS_NOT_FOUND[param] ?? noSuchBucket(bucket));
-        }
+        if (stored === DELETED) return s3Error(notFound(DELETED_IS_NOT_FOUND[param], bucket));
         return {
           status: 200,
           headers: { "content-type": spec.contentType, "x-amz-request-id": s3RequestId() },
@@ -41,17 +47,23 @@ export function bucketConfig(
       if (param === "object-lock" && bucketRecord(ctx, bucket).objectLock) {
         return xmlAnswer(objectLockEnabledXml());
       }
-      return "xml" in spec.absent ? xmlAnswer(spec.absent.xml) : s3Error(spec.absent.error);
+      return "xml" in spec.absent
+        ? xmlAnswer(spec.absent.xml)
+        : s3Error(notFound(spec.absent.error, bucket));
     }
     case "PUT": {
       const body = decoder.decode(request.body);
       if (param === "acl" && body.trim() === "") return empty(200);
+      if (spec.root !== undefined && !new RegExp(`<${spec.root}[\\s>]`).test(body)) {
+        return s3Error(malformedXml());
+      }
       const refused = spec.validate?.(body);
       if (refused !== undefined) return s3Error(refused);
       ctx.vault.writeRecord(record, body);
       return empty(param === "policy" ? 204 : 200);
     }
     case "DELETE":
+      if (spec.noDelete) return s3Error(methodNotAllowed("DELETE", "BUCKET"));
       if (DELETED_IS_NOT_FOUND[param] !== undefined) ctx.vault.writeRecord(record, DELETED);
       else ctx.vault.deleteRecord(record);
       return empty(204);
@@ -60,29 +72,11 @@ export function bucketConfig(
   }
 }
 
-/** Operations that read or write a bucket configuration (`local/s3/_config.ts`). */
-export const CONFIG_OPERATIONS = new Set(
-  [
-    "Tagging",
-    "Policy",
-    "Cors",
-    "Website",
-    "Replication",
-    "Encryption",
-    "OwnershipControls",
-    "Acl",
-    "NotificationConfiguration",
-    "Logging",
-    "AccelerateConfiguration",
-    "RequestPayment",
-  ].flatMap((name) => [`GetBucket${name}`, `PutBucket${name}`, `DeleteBucket${name}`]).concat([
-    "GetPublicAccessBlock",
-    "PutPublicAccessBlock",
-    "DeletePublicAccessBlock",
-    "GetObjectLockConfiguration",
-    "PutObjectLockConfiguration",
-  ]),
-);
-
 /** A deleted configuration whose absence differs from its default (ownership controls). */
 const DELETED = "\u0000deleted";
+
+/** A "not found" error of a configuration, naming the bucket as S3 does. */
+function notFound(error: S3ErrorSpec | undefined, bucket: string): S3ErrorSpec {
+  if (error === undefined) return noSuchBucket(bucket);
+  return { ...error, extra: { ...error.extra, BucketName: bucket } };
+}

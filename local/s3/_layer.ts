@@ -28,8 +28,8 @@
 import type { InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
 import { KeyedLock, s3Target } from "../core/mod.ts";
 import { INTERNAL_BUCKET, type S3Location, type S3Vault } from "../engines/mod.ts";
-import { noSuchBucket, s3Error } from "./_answers.ts";
-import { bucketConfig, CONFIG_OPERATIONS } from "./_bucket_config.ts";
+import { noSuchBucket, notImplemented, s3Error } from "./_answers.ts";
+import { bucketConfig } from "./_bucket_config.ts";
 import { listObjects, listObjectVersions } from "./_bucket_lists.ts";
 import {
   createBucket,
@@ -102,7 +102,9 @@ function bucketRequest(
   operation: string,
   { bucket, url, request }: BucketRequest,
 ): InnerResponse | Promise<InnerResponse> {
-  const config = CONFIG_OPERATIONS.has(operation) ? bucketConfigOf(url.searchParams) : undefined;
+  const query = url.searchParams;
+  if (UNSERVED_BUCKET_PARAMS.some((param) => query.has(param))) return s3Error(notImplemented());
+  const config = bucketConfigOf(query);
   if (config !== undefined) return bucketConfig(ctx, bucket, config.param, request);
   switch (operation) {
     case "ListObjects":
@@ -164,7 +166,31 @@ function objectRequest(
       return objectAcl(ctx, operation, target, url);
     case "ListParts":
       return listParts(ctx, target, url);
+    case "GetObjectRetention":
+    case "PutObjectRetention":
+    case "GetObjectLegalHold":
+    case "PutObjectLegalHold":
+    case "GetObjectTorrent":
+    case "RestoreObject":
+    case "SelectObjectContent":
+      return s3Error(notImplemented());
     default:
       return forward(ctx, request);
   }
 }
+
+/**
+ * Bucket sub-resources the local AWS does not serve: S3 analytics, metrics,
+ * inventory and Intelligent-Tiering configurations, the policy status and
+ * S3 Metadata. fauxqs would take them for a listing or, with `DELETE`, for
+ * `DeleteBucket`.
+ */
+const UNSERVED_BUCKET_PARAMS = [
+  "analytics",
+  "metrics",
+  "inventory",
+  "intelligent-tiering",
+  "policyStatus",
+  "metadataTable",
+  "metadataConfiguration",
+];
