@@ -9,7 +9,13 @@
 import type { InnerRequest, InnerResponse } from "../core/mod.ts";
 import { element, elementText, unescapeXml } from "../core/mod.ts";
 import { malformedXml, noSuchBucket, s3Error, withHeaders, xmlAnswer } from "./_answers.ts";
-import { bucketRecord, forward, type S3Context, saveBucketRecord } from "./_context.ts";
+import {
+  type BucketRecord,
+  bucketRecord,
+  forward,
+  type S3Context,
+  saveBucketRecord,
+} from "./_context.ts";
 import {
   bucketLocationXml,
   locationConstraint,
@@ -25,8 +31,13 @@ const decoder = new TextDecoder();
 /** `GetBucketLocation`. */
 export function getBucketLocation(ctx: S3Context, bucket: string): InnerResponse {
   return ctx.vault.hasBucket(bucket)
-    ? xmlAnswer(bucketLocationXml(bucketRecord(ctx, bucket).region))
+    ? xmlAnswer(bucketLocationXml(bucketLocation(bucketRecord(ctx, bucket))))
     : s3Error(noSuchBucket(bucket));
+}
+
+/** What `GetBucketLocation` reports of a bucket: its constraint as given (`EU`), or its region. */
+function bucketLocation(record: BucketRecord): string {
+  return record.location ?? record.region;
 }
 
 /** `ListBuckets` without the internal bucket, each with its `BucketRegion`. */
@@ -56,7 +67,11 @@ export async function createBucket(
     request.headers.authorization,
     url.searchParams.get("X-Amz-Credential"),
   ) ?? ctx.region;
-  const placement = placeBucket(clientRegion, locationConstraint(decoder.decode(request.body)));
+  const body = decoder.decode(request.body);
+  if (body.trim() !== "" && !/<CreateBucketConfiguration[\s>/]/.test(body)) {
+    return s3Error(malformedXml());
+  }
+  const placement = placeBucket(clientRegion, locationConstraint(body));
   if (placement.error !== undefined) return s3Error(placement.error);
   if (ctx.vault.hasBucket(bucket)) {
     // AWS's legacy: re-creating your own bucket in us-east-1 is a no-op 200.
@@ -75,6 +90,7 @@ export async function createBucket(
     const objectLock = request.headers["x-amz-bucket-object-lock-enabled"] === "true";
     saveBucketRecord(ctx, bucket, {
       region: placement.region,
+      ...(placement.location === undefined ? {} : { location: placement.location }),
       ...(objectLock ? { versioning: "Enabled", objectLock } : {}),
     });
   }

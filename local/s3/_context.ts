@@ -28,6 +28,8 @@ export interface S3Context {
 export interface BucketRecord {
   /** The bucket's region. */
   readonly region: string;
+  /** What `GetBucketLocation` answers when it is not the region (`EU`). */
+  readonly location?: string;
   /** Its versioning state, once set. */
   readonly versioning?: VersioningStatus;
   /** Whether it was created with Object Lock. */
