@@ -85,7 +85,7 @@ function deleteNow(
   const { bucket, key } = target;
   const object = ctx.vault.objectInfo(bucket, key);
   if (versionId === undefined) {
-    const refused = checkWriteConditions({ "if-match": ifMatch }, { etag: object?.etag }, {
+    const refused = checkWriteConditions({ "if-match": ifMatch }, { etag: object?.etag, key }, {
       allowIfNoneMatch: false,
     });
     if (refused !== undefined) return { ok: false, error: refused };

@@ -7,7 +7,7 @@
 
 import type { InnerRequest, InnerResponse } from "../core/mod.ts";
 import type { S3Location } from "../engines/mod.ts";
-import { s3Error, withHeaders } from "./_answers.ts";
+import { noSuchUpload, s3Error, withHeaders } from "./_answers.ts";
 import { checkWriteConditions } from "./_conditions.ts";
 import { checkTags, parseTaggingHeader } from "./_config.ts";
 import { bucketRecord, forward, type S3Context } from "./_context.ts";
@@ -41,9 +41,15 @@ export async function write(
     sourceVersionHeader = copied.versionHeader;
     source = { location: copied.sourceKey, versionId: copied.versionId };
   }
+  if (operation === "CompleteMultipartUpload") {
+    // fauxqs would complete another key's upload under this key.
+    const uploadId = new URL(request.url, "http://localhost").searchParams.get("uploadId") ?? "";
+    const upload = ctx.vault.listUploads(target.bucket).find((u) => u.uploadId === uploadId);
+    if (upload !== undefined && upload.key !== target.key) return s3Error(noSuchUpload(uploadId));
+  }
   return await ctx.keyLock.run(`${target.bucket}/${target.key}`, async () => {
     const object = ctx.vault.objectInfo(target.bucket, target.key);
-    const refused = checkWriteConditions(request.headers, { etag: object?.etag }, {
+    const refused = checkWriteConditions(request.headers, { etag: object?.etag, key: target.key }, {
       allowIfNoneMatch: true,
     });
     if (refused !== undefined) return s3Error(refused);
