@@ -3,7 +3,7 @@
  * the JS SDK (and unsigned requests where the SDK hides an error element):
  * conditional writes on every write path, and reads by part. Each test names
  * the AWS documentation page it follows. boto3 runs the same behaviours in
- * conformance_boto3_test.ts (tests/conformance/boto3_s3_round2.py).
+ * conformance_boto3_test.ts (tests/conformance/boto3_s3_writes_parts.py).
  */
 
 import assert from "node:assert/strict";
