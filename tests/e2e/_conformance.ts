@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { run, type RunResult } from "../_helpers/e2e.ts";
 
@@ -68,6 +68,20 @@ export async function expectError(
   if (expected.message !== undefined) assert.equal(error.message, expected.message);
   if (expected.code !== undefined) assert.equal(error.Code, expected.code);
   return error;
+}
+
+/** Creates `Bucket` (in the client's region's default), with versioning enabled when asked. */
+export async function createBucket(
+  s3: S3Client,
+  Bucket: string,
+  options: { versioned?: boolean } = {},
+): Promise<void> {
+  await s3.send(new CreateBucketCommand({ Bucket }));
+  if (options.versioned) {
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: "Enabled" } }),
+    );
+  }
 }
 
 /** What {@linkcode rawS3} got back. */

@@ -15,13 +15,12 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  PutBucketVersioningCommand,
   PutObjectCommand,
   type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { expectError, rawS3, s3Client, xmlElement } from "./_conformance.ts";
+import { createBucket, expectError, rawS3, s3Client, xmlElement } from "./_conformance.ts";
 
 const MIB = 1024 * 1024;
 
@@ -67,15 +66,7 @@ Deno.test("S3 conditional writes hold on PutObject, CopyObject and CompleteMulti
   const s3 = s3Client(aws.endpoint);
   try {
     for (const [Bucket, versioned] of [["cw-plain", false], ["cw-versioned", true]] as const) {
-      await s3.send(new CreateBucketCommand({ Bucket }));
-      if (versioned) {
-        await s3.send(
-          new PutBucketVersioningCommand({
-            Bucket,
-            VersioningConfiguration: { Status: "Enabled" },
-          }),
-        );
-      }
+      await createBucket(s3, Bucket, { versioned });
       await s3.send(new PutObjectCommand({ Bucket, Key: "src", Body: "source" }));
       const written = {
         put: (await s3.send(new PutObjectCommand({ Bucket, Key: "put", Body: "put" }))).ETag!,
@@ -142,10 +133,7 @@ Deno.test("S3 If-Match on a missing key or a delete marker answers 404 NoSuchKey
   const s3 = s3Client(aws.endpoint);
   const Bucket = "cw-missing";
   try {
-    await s3.send(new CreateBucketCommand({ Bucket }));
-    await s3.send(
-      new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: "Enabled" } }),
-    );
+    await createBucket(s3, Bucket, { versioned: true });
     await s3.send(new PutObjectCommand({ Bucket, Key: "src", Body: "source" }));
     const ETag = (await s3.send(new PutObjectCommand({ Bucket, Key: "gone", Body: "old" }))).ETag!;
     await s3.send(new DeleteObjectCommand({ Bucket, Key: "gone" }));
