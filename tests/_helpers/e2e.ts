@@ -6,9 +6,11 @@
  * @module
  */
 
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import assert from "node:assert/strict";
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import type { ComparisonLine } from "../../lib/format_comparison.ts";
 
 /** Root of the e2e tests' temporary folders. */
 export const TMP_ROOT = ".local/tmp";
@@ -103,19 +105,50 @@ export function runTask(
   return run("deno", ["task", "--quiet", name, ...args], env === undefined ? {} : { env });
 }
 
-/**
- * Which keys a program run against the local AWS signs with: `own` sets no
- * credentials, so each program signs as its own local identity (the least
- * privilege of lib/policies.ts); `admin` signs as the local admin `test`.
- */
-export type TaskIdentity = "own" | "admin";
+/** The environment of a program run against a local endpoint as the local admin, `test`. */
+export function adminEnv(endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+  };
+}
 
-/** The variables that point a program at the local AWS on `endpoint`. */
-export function taskEnv(endpoint: string, identity: TaskIdentity): Record<string, string> {
-  const keys = identity === "admin"
-    ? { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" }
-    : { AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_SESSION_TOKEN: "", AWS_PROFILE: "" };
-  return { AWS_ENDPOINT_URL: endpoint, AWS_REGION: "us-east-1", ...keys };
+/**
+ * The environment of a program run against a local endpoint with no
+ * credentials configured, so that it signs as its own local identity.
+ */
+export function ownIdentityEnv(endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "",
+    AWS_SECRET_ACCESS_KEY: "",
+    AWS_SESSION_TOKEN: "",
+    AWS_PROFILE: "",
+  };
+}
+
+/**
+ * Runs `deno task service --json --max-messages N` to the end, asserts it
+ * exited 0, and returns its JSON lines (one per handled message).
+ */
+export async function serviceLines(
+  env: Record<string, string>,
+  maxMessages: number,
+): Promise<ComparisonLine[]> {
+  const service = await runTask("service", ["--json", "--max-messages", String(maxMessages)], env);
+  assert.equal(service.code, 0, service.stderr);
+  return service.stdout.trim().split("\n").map((line) => JSON.parse(line) as ComparisonLine);
+}
+
+/** Reads a laptop's item with a consistent read, as the service does. */
+export async function readItem(dynamodb: DynamoDBClient, table: string, uuid: string) {
+  const { Item } = await dynamodb.send(
+    new GetItemCommand({ TableName: table, Key: { uuid: { S: uuid } }, ConsistentRead: true }),
+  );
+  return Item;
 }
 
 /** Bundles the Lambda handler as `deno task build` does, into `dir`. */

@@ -19,9 +19,9 @@ import { RESOURCES } from "../../lib/resources.ts";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import {
+  adminEnv,
   buildBundle,
   runTask,
-  taskEnv,
   tempDir,
   type TestClients,
   testClients,
@@ -233,7 +233,7 @@ Deno.test({
     });
     dashboard.attachLambda(runner);
     using clients = testClients(aws.endpoint);
-    const env = taskEnv(aws.endpoint, "admin");
+    const env = adminEnv(aws.endpoint);
 
     await using page = await openPage(dashboard.url);
     const firstRender = await page.waitFor<number>("window.__dashboard?.firstRenderMs");

@@ -17,7 +17,7 @@
 import { parseArgs } from "node:util";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, runTask, taskEnv, tempDir } from "../_helpers/e2e.ts";
+import { adminEnv, buildBundle, runTask, tempDir } from "../_helpers/e2e.ts";
 import { browserMissing, type BrowserPage, openPage } from "./_browser.ts";
 
 const { values } = parseArgs({
@@ -173,7 +173,7 @@ async function main(): Promise<number> {
       logger: () => {},
     });
     dashboard.attachLambda(runner);
-    const env = taskEnv(aws.endpoint, "admin");
+    const env = adminEnv(aws.endpoint);
     const heapBefore = Deno.memoryUsage().heapUsed;
     page = await openPage(dashboard.url);
     await page.waitFor("window.__dashboard?.firstRenderMs");

@@ -18,10 +18,11 @@ import { type LambdaLogEntry, startLambdaRunner } from "../../local/lambda/mod.t
 import { type LocalAwsRequest, type PolicySet, startLocalAws } from "../../local/local_aws.ts";
 import {
   buildBundle,
+  ownIdentityEnv,
   pythonHas,
   run,
   runTask,
-  taskEnv,
+  serviceLines,
   tempDir,
   testClients,
 } from "../_helpers/e2e.ts";
@@ -240,7 +241,7 @@ Deno.test("deno task generate fails with AccessDenied naming the permission remo
   });
   const stem = `iam-${crypto.randomUUID().slice(0, 8)}`;
   try {
-    const result = await runTask("generate", [`${stem}.json`], taskEnv(aws.endpoint, "own"));
+    const result = await runTask("generate", [`${stem}.json`], ownIdentityEnv(aws.endpoint));
     assert.equal(result.code, 1, result.stdout);
     assert.match(
       result.stderr,
@@ -314,7 +315,7 @@ Deno.test("deno task service and the Lambda fail with AccessDenied naming the pe
     const result = await runTask(
       "service",
       ["--once", "--wait", "1"],
-      taskEnv(aws.endpoint, "own"),
+      ownIdentityEnv(aws.endpoint),
     );
     assert.equal(result.code, 1, result.stdout);
     assert.match(
@@ -368,7 +369,7 @@ Deno.test("pipeline under least privilege: each component signs as itself, nothi
       code,
       timeoutSeconds: 1,
     });
-    const env = taskEnv(aws.endpoint, "own");
+    const env = ownIdentityEnv(aws.endpoint);
     // One record (PutItem), then several (BatchWriteItem).
     const one = await runTask("generate", [`${stem}.json`], env);
     assert.equal(one.code, 0, one.stderr);
@@ -378,13 +379,7 @@ Deno.test("pipeline under least privilege: each component signs as itself, nothi
       "3",
     ], env);
     assert.equal(many.code, 0, many.stderr);
-    const service = await runTask("service", [
-      "--json",
-      "--max-messages",
-      "4",
-    ], env);
-    assert.equal(service.code, 0, service.stderr);
-    const lines = service.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = await serviceLines(env, 4);
     assert.equal(lines.length, 4);
     assert.ok(lines.every((l) => l.same_record === true && l.state_changed === true));
     await waitFor("the runner's deletes", () => runner.stats().deletedRecords === 4);

@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import {
   ReceiveMessageCommand,
@@ -19,7 +19,15 @@ import { makeLaptop, parseLaptop } from "../../lib/laptop.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, runTask, taskEnv, tempDir, testClients } from "../_helpers/e2e.ts";
+import {
+  buildBundle,
+  ownIdentityEnv,
+  readItem,
+  runTask,
+  serviceLines,
+  tempDir,
+  testClients,
+} from "../_helpers/e2e.ts";
 import { PIPELINE_QUEUES, queueDepth, queueUrl } from "../_helpers/sqs.ts";
 import { waitFor } from "../_helpers/wait.ts";
 
@@ -58,7 +66,7 @@ Deno.test("pipeline: the file stays the original while the item's state changes"
   try {
     await using pipeline = await startPipeline(dir);
     using clients = testClients(pipeline.aws.endpoint);
-    const env = taskEnv(pipeline.aws.endpoint, "own");
+    const env = ownIdentityEnv(pipeline.aws.endpoint);
 
     const generated = await runTask("generate", [
       `${stem}.json`,
@@ -72,13 +80,7 @@ Deno.test("pipeline: the file stays the original while the item's state changes"
     };
     assert.equal(report.generated.length, 3);
 
-    const service = await runTask("service", [
-      "--json",
-      "--max-messages",
-      "3",
-    ], env);
-    assert.equal(service.code, 0, service.stderr);
-    const lines = service.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = await serviceLines(env, 3);
     assert.deepEqual(
       lines.map((l) => l.s3_key).sort(),
       report.generated.map((g) => g.s3_key).sort(),
@@ -86,6 +88,7 @@ Deno.test("pipeline: the file stays the original while the item's state changes"
 
     for (const entry of report.generated) {
       const line = lines.find((l) => l.s3_key === entry.s3_key);
+      assert.ok(line, `the service did not show ${entry.s3_key}`);
       assert.equal(line.uuid, entry.uuid);
       assert.equal(line.same_record, true);
       assert.equal(line.state_changed, true);
@@ -100,15 +103,9 @@ Deno.test("pipeline: the file stays the original while the item's state changes"
       const original = parseLaptop(JSON.parse(local));
       assert.equal(original.timestamp, line.file_timestamp);
 
-      const { Item } = await clients.dynamodb.send(
-        new GetItemCommand({
-          TableName: RESOURCES.table.name,
-          Key: { uuid: { S: entry.uuid } },
-          ConsistentRead: true,
-        }),
-      );
-      assert.equal(Item?.timestamp?.S, line.item_timestamp);
-      assert.equal(Item?.model?.S, original.model);
+      const item = await readItem(clients.dynamodb, RESOURCES.table.name, entry.uuid);
+      assert.equal(item?.timestamp?.S, line.item_timestamp);
+      assert.equal(item?.model?.S, original.model);
     }
     await waitFor(
       "every queue to drain",
@@ -190,7 +187,7 @@ Deno.test("pipeline: a poison message on the update queue ends in its DLQ after 
       "--json",
       "--max-messages",
       String(max),
-    ], taskEnv(pipeline.aws.endpoint, "own"));
+    ], ownIdentityEnv(pipeline.aws.endpoint));
     assert.equal(service.code, 1, "the service reports failures");
     const failures = service.stderr.trim().split("\n").filter((l) => l.startsWith("{")).map((l) =>
       JSON.parse(l)
