@@ -17,6 +17,16 @@ function client(fake: typeof fetch, requestTimeoutMs = 1_000) {
 
 const QUEUE_URL = JSON.stringify({ QueueUrl: "http://127.0.0.1:4566/000000000000/q" });
 
+/** A fetch that never answers: it rejects only when its request is aborted. */
+function hang(input: RequestInfo | URL): Promise<Response> {
+  return new Promise((_, reject) =>
+    (input as Request).signal.addEventListener(
+      "abort",
+      () => reject(new DOMException("aborted", "AbortError")),
+    )
+  );
+}
+
 function ok(): Response {
   return new Response(QUEUE_URL, { headers: { "content-type": "application/x-amz-json-1.0" } });
 }
@@ -105,13 +115,6 @@ Deno.test("createFetchHandler() aborts a request past its time limit and retries
 });
 
 Deno.test("createFetchHandler() fails with TimeoutError when no attempt answers in time", async () => {
-  const hang: typeof fetch = (input) =>
-    new Promise((_, reject) =>
-      (input as Request).signal.addEventListener(
-        "abort",
-        () => reject(new DOMException("aborted", "AbortError")),
-      )
-    );
   const sqs = client(hang, 20);
   await assert.rejects(sqs.send(new GetQueueUrlCommand({ QueueName: "q" })), {
     name: "TimeoutError",
@@ -121,13 +124,6 @@ Deno.test("createFetchHandler() fails with TimeoutError when no attempt answers 
 });
 
 Deno.test("createFetchHandler() takes a call's own time limit and its abort signal", async () => {
-  const hang: typeof fetch = (input) =>
-    new Promise((_, reject) =>
-      (input as Request).signal.addEventListener(
-        "abort",
-        () => reject(new DOMException("aborted", "AbortError")),
-      )
-    );
   const sqs = client(hang, 10_000);
   await assert.rejects(
     sqs.send(new GetQueueUrlCommand({ QueueName: "q" }), { requestTimeout: 10 }),

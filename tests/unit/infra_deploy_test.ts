@@ -18,6 +18,7 @@ import {
   STACK_ID,
   stacks,
 } from "../_helpers/infra_fakes.ts";
+import type { Responder } from "../_helpers/fakes.ts";
 
 const ZIP = new TextEncoder().encode("PK fake zip");
 const ZIP_KEY = `update-item/${await sha256(ZIP)}.zip`;
@@ -45,6 +46,30 @@ function runDeploy(fake: FakeInfra, options: Partial<DeployOptions> = {}) {
     ...options,
   });
   return { progress, done };
+}
+
+/** Runs {@linkcode runDeploy} to the end: its result and the progress printed. */
+async function deployed(fake: FakeInfra, options: Partial<DeployOptions> = {}) {
+  const { progress, done } = runDeploy(fake, options);
+  return { result: await done, progress };
+}
+
+/** deploy()'s first calls: who am I, is the stack there, is the artifact bucket there. */
+const CHECKS = ["GetCallerIdentity", "DescribeStacks", "HeadBucket"];
+
+/**
+ * Fakes for a complete stack with its package uploaded already, whose
+ * UpdateStack answers with `updateStack`.
+ */
+function stackUpToDate(updateStack: Responder): FakeInfra {
+  return fakeInfra({
+    s3: readyS3(),
+    cloudformation: {
+      DescribeStacks: stacks(stack("UPDATE_COMPLETE", { outputs: true })),
+      DescribeStackEvents: () => ({ StackEvents: [] }),
+      UpdateStack: updateStack,
+    },
+  });
 }
 
 /** S3 answers for an account with neither the artifact bucket nor the package. */
@@ -90,13 +115,10 @@ Deno.test("deploy() uploads the package, then creates the stack and returns its 
       ),
     },
   });
-  const { progress, done } = runDeploy(fake);
-  const result = await done;
+  const { result, progress } = await deployed(fake);
 
   assert.deepEqual(fake.operations(), [
-    "GetCallerIdentity",
-    "DescribeStacks",
-    "HeadBucket",
+    ...CHECKS,
     "CreateBucket",
     "PutPublicAccessBlock",
     "HeadObject",
@@ -213,8 +235,7 @@ Deno.test("deploy() reads event pages until one it has seen", async () => {
       UpdateStack: () => ({ StackId: STACK_ID }),
     },
   });
-  const { progress, done } = runDeploy(fake);
-  const result = await done;
+  const { result, progress } = await deployed(fake);
   assert.equal(result.outcome, "updated");
   const eventCalls = fake.cloudformation.callsOf("DescribeStackEvents").map((call) => call.input);
   assert.deepEqual(eventCalls, [
@@ -246,12 +267,9 @@ Deno.test("deploy() updates an existing stack and prints only the new events", a
       UpdateStack: () => ({ StackId: STACK_ID }),
     },
   });
-  const { progress, done } = runDeploy(fake);
-  const result = await done;
+  const { result, progress } = await deployed(fake);
   assert.deepEqual(fake.operations(), [
-    "GetCallerIdentity",
-    "DescribeStacks",
-    "HeadBucket",
+    ...CHECKS,
     "HeadObject",
     "DescribeStackEvents",
     "UpdateStack",
@@ -273,18 +291,10 @@ Deno.test("deploy() updates an existing stack and prints only the new events", a
 });
 
 Deno.test("deploy() takes 'No updates are to be performed' as up to date", async () => {
-  const fake = fakeInfra({
-    s3: readyS3(),
-    cloudformation: {
-      DescribeStacks: stacks(stack("UPDATE_COMPLETE", { outputs: true })),
-      DescribeStackEvents: () => ({ StackEvents: [] }),
-      UpdateStack: () => {
-        throw awsError("ValidationError", 400, "No updates are to be performed.");
-      },
-    },
+  const fake = stackUpToDate(() => {
+    throw awsError("ValidationError", 400, "No updates are to be performed.");
   });
-  const { progress, done } = runDeploy(fake);
-  const result = await done;
+  const { result, progress } = await deployed(fake);
   assert.equal(result.outcome, "unchanged");
   assert.equal(result.outputs.AwsS3Bucket, DATA_BUCKET);
   assert.equal(fake.operations().at(-1), "UpdateStack");
@@ -292,15 +302,8 @@ Deno.test("deploy() takes 'No updates are to be performed' as up to date", async
 });
 
 Deno.test("deploy() passes on any other UpdateStack error", async () => {
-  const fake = fakeInfra({
-    s3: readyS3(),
-    cloudformation: {
-      DescribeStacks: stacks(stack("UPDATE_COMPLETE", { outputs: true })),
-      DescribeStackEvents: () => ({ StackEvents: [] }),
-      UpdateStack: () => {
-        throw awsError("InsufficientCapabilitiesException", 400, "Requires capabilities");
-      },
-    },
+  const fake = stackUpToDate(() => {
+    throw awsError("InsufficientCapabilitiesException", 400, "Requires capabilities");
   });
   await assert.rejects(
     runDeploy(fake).done,
@@ -404,13 +407,10 @@ Deno.test("deploy() deletes a stack left in ROLLBACK_COMPLETE, then creates it a
       CreateStack: () => ({ StackId: newId }),
     },
   });
-  const { progress, done } = runDeploy(fake);
-  const result = await done;
+  const { result, progress } = await deployed(fake);
   assert.equal(result.outcome, "created");
   assert.deepEqual(fake.operations(), [
-    "GetCallerIdentity",
-    "DescribeStacks",
-    "HeadBucket",
+    ...CHECKS,
     "HeadObject",
     "DescribeStackEvents",
     "DeleteStack",

@@ -14,6 +14,7 @@ import {
   sequence,
   stack,
   STACK_ID,
+  stacks,
 } from "../_helpers/infra_fakes.ts";
 
 /**
@@ -48,10 +49,10 @@ function versionedBucket() {
 Deno.test("destroy() empties every version of the data bucket, deletes the stack, then the artifacts", async () => {
   const fake = fakeInfra({
     cloudformation: {
-      DescribeStacks: sequence(
-        () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
-        () => ({ Stacks: [stack("DELETE_IN_PROGRESS")] }),
-        () => ({ Stacks: [stack("DELETE_COMPLETE")] }),
+      DescribeStacks: stacks(
+        stack("UPDATE_COMPLETE", { outputs: true }),
+        stack("DELETE_IN_PROGRESS"),
+        stack("DELETE_COMPLETE"),
       ),
       DescribeStackEvents: eventSnapshots(
         [event("1", "laptops", "AWS::CloudFormation::Stack", "UPDATE_COMPLETE")],
@@ -130,10 +131,7 @@ Deno.test("destroy() deletes at most 1,000 objects a call", async () => {
   const versions = Array.from({ length: 1500 }, (_, i) => ({ Key: `k${i}`, VersionId: "null" }));
   const fake = fakeInfra({
     cloudformation: {
-      DescribeStacks: sequence(
-        () => ({ Stacks: [stack("CREATE_COMPLETE", { outputs: true })] }),
-        () => ({ Stacks: [stack("DELETE_COMPLETE")] }),
-      ),
+      DescribeStacks: stacks(stack("CREATE_COMPLETE", { outputs: true }), stack("DELETE_COMPLETE")),
       DescribeStackEvents: () => ({ StackEvents: [] }),
       DeleteStack: () => ({}),
     },
@@ -153,7 +151,7 @@ Deno.test("destroy() deletes at most 1,000 objects a call", async () => {
 Deno.test("destroy() fails when an object cannot be deleted, before deleting the stack", async () => {
   const fake = fakeInfra({
     cloudformation: {
-      DescribeStacks: () => ({ Stacks: [stack("CREATE_COMPLETE", { outputs: true })] }),
+      DescribeStacks: stacks(stack("CREATE_COMPLETE", { outputs: true })),
     },
     s3: {
       ListObjectVersions: () => ({ Versions: [{ Key: "a.json", VersionId: "v1" }] }),
@@ -174,10 +172,7 @@ Deno.test("destroy() fails when an object cannot be deleted, before deleting the
 Deno.test("destroy() throws the reasons when the deletion fails", async () => {
   const fake = fakeInfra({
     cloudformation: {
-      DescribeStacks: sequence(
-        () => ({ Stacks: [stack("CREATE_COMPLETE", { outputs: true })] }),
-        () => ({ Stacks: [stack("DELETE_FAILED")] }),
-      ),
+      DescribeStacks: stacks(stack("CREATE_COMPLETE", { outputs: true }), stack("DELETE_FAILED")),
       DescribeStackEvents: eventSnapshots([], [
         event("2", "laptops", "AWS::CloudFormation::Stack", "DELETE_FAILED", "Resources failed"),
         event(
@@ -226,7 +221,7 @@ Deno.test("destroy() takes a stack that vanished while waiting as deleted", asyn
 
 Deno.test("destroy() with no stack still removes the artifact bucket", async () => {
   const fake = fakeInfra({
-    cloudformation: { DescribeStacks: () => missingStack() },
+    cloudformation: { DescribeStacks: stacks("missing") },
     s3: {
       ListObjectVersions: () => {
         throw awsError("NoSuchBucket", 404);
@@ -249,7 +244,7 @@ Deno.test("destroy() with no stack still removes the artifact bucket", async () 
 
 Deno.test("destroy() refuses a busy stack and changes nothing", async () => {
   const fake = fakeInfra({
-    cloudformation: { DescribeStacks: () => ({ Stacks: [stack("UPDATE_IN_PROGRESS")] }) },
+    cloudformation: { DescribeStacks: stacks(stack("UPDATE_IN_PROGRESS")) },
   });
   await assert.rejects(
     runDestroy(fake).done,
