@@ -10,6 +10,11 @@ import assert from "node:assert/strict";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import {
+  type LambdaRunner,
+  type LambdaRunnerOptions,
+  startLambdaRunner,
+} from "../../local/lambda/mod.ts";
 import type { ComparisonLine } from "../../lib/format_comparison.ts";
 
 /** Root of the e2e tests' temporary folders. */
@@ -149,6 +154,14 @@ export async function readItem(dynamodb: DynamoDBClient, table: string, uuid: st
     new GetItemCommand({ TableName: table, Key: { uuid: { S: uuid } }, ConsistentRead: true }),
   );
   return Item;
+}
+
+/** Bundles the Lambda handler into `dir` ({@linkcode buildBundle}) and starts the runner on it. */
+export async function startBundleRunner(
+  dir: string,
+  options: LambdaRunnerOptions,
+): Promise<LambdaRunner> {
+  return await startLambdaRunner({ ...options, code: await buildBundle(dir) });
 }
 
 /** Bundles the Lambda handler as `deno task build` does, into `dir`. */

@@ -40,28 +40,17 @@ export interface SqsBackend extends AsyncDisposable {
 }
 
 export async function startBackend(kind: "local" | "moto" = "local"): Promise<SqsBackend> {
-  if (kind === "local") {
-    const aws = await startLocalAws({ port: 0, inMemory: true });
-    const { sqs } = testClients(aws.endpoint, { credentials: CREDENTIALS });
-    return {
-      name: "local AWS",
-      endpoint: aws.endpoint,
-      sqs,
-      async [Symbol.asyncDispose]() {
-        sqs.destroy();
-        await aws.close();
-      },
-    };
-  }
-  const moto = await startMoto();
-  const { sqs } = testClients(moto.endpoint, { credentials: CREDENTIALS });
+  const server = kind === "local"
+    ? await startLocalAws({ port: 0, inMemory: true })
+    : await startMoto();
+  const { sqs } = testClients(server.endpoint, { credentials: CREDENTIALS });
   return {
-    name: "moto",
-    endpoint: moto.endpoint,
+    name: kind === "local" ? "local AWS" : "moto",
+    endpoint: server.endpoint,
     sqs,
     async [Symbol.asyncDispose]() {
       sqs.destroy();
-      await moto.close();
+      await server.close();
     },
   };
 }

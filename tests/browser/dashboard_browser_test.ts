@@ -16,12 +16,11 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { laptopToItem } from "../../lib/item_codec.ts";
 import { type Laptop, makeLaptop } from "../../lib/laptop.ts";
 import { RESOURCES } from "../../lib/resources.ts";
-import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import {
   adminEnv,
-  buildBundle,
   runTask,
+  startBundleRunner,
   tempDir,
   type TestClients,
   testClients,
@@ -224,10 +223,8 @@ Deno.test({
   try {
     const dashboard = aws.dashboard;
     assert.ok(dashboard, "the dashboard is on");
-    const code = await buildBundle(dir);
-    await using runner = await startLambdaRunner({
+    await using runner = await startBundleRunner(dir, {
       endpoint: aws.endpoint,
-      code,
       timeoutSeconds: 1,
       onInvoke: (report) => dashboard.observeInvocation(report),
     });

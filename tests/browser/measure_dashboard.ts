@@ -15,9 +15,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { adminEnv, buildBundle, runTask, tempDir } from "../_helpers/e2e.ts";
+import { adminEnv, runTask, startBundleRunner, tempDir } from "../_helpers/e2e.ts";
 import { browserMissing, type BrowserPage, openPage } from "./_browser.ts";
 
 const { values } = parseArgs({
@@ -165,10 +164,8 @@ async function main(): Promise<number> {
   let page: BrowserPage | undefined;
   try {
     const dashboard = aws.dashboard!;
-    const code = await buildBundle(dir);
-    await using runner = await startLambdaRunner({
+    await using runner = await startBundleRunner(dir, {
       endpoint: aws.endpoint,
-      code,
       onInvoke: (report) => dashboard.observeInvocation(report),
       logger: () => {},
     });

@@ -11,9 +11,8 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-s
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { formatPipelineMessage } from "../../lib/message.ts";
 import { RESOURCES } from "../../lib/resources.ts";
-import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, closedPort, tempDir, testClients } from "../_helpers/e2e.ts";
+import { closedPort, startBundleRunner, tempDir, testClients } from "../_helpers/e2e.ts";
 import { startTask } from "../_helpers/processes.ts";
 import { queueDepth, queueUrl } from "../_helpers/sqs.ts";
 import { pacedWaitFor } from "../_helpers/wait.ts";
@@ -305,10 +304,8 @@ Deno.test("configuration: a bad setting stops a program within seconds, with a c
       const dir = await tempDir("bad-config-");
       const logs: string[] = [];
       try {
-        const code = await buildBundle(dir);
-        await using _runner = await startLambdaRunner({
+        await using _runner = await startBundleRunner(dir, {
           endpoint: aws.endpoint,
-          code,
           environment: { AWS_SQS_UPDATE_QUEUE: UPDATE.name },
           logger: (entry) => logs.push(entry.line),
         });

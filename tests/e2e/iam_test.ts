@@ -14,15 +14,15 @@ import { LOCAL_IDENTITIES } from "../../lib/local_identities.ts";
 import { POLICIES, type PrincipalName } from "../../lib/policies.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import { excessPermissions, type PermissionUse } from "../../local/iam/mod.ts";
-import { type LambdaLogEntry, startLambdaRunner } from "../../local/lambda/mod.ts";
+import { type LambdaLogEntry } from "../../local/lambda/mod.ts";
 import { type LocalAwsRequest, type PolicySet, startLocalAws } from "../../local/local_aws.ts";
 import {
-  buildBundle,
   ownIdentityEnv,
   pythonHas,
   run,
   runTask,
   serviceLines,
+  startBundleRunner,
   tempDir,
   testClients,
 } from "../_helpers/e2e.ts";
@@ -272,10 +272,8 @@ Deno.test("deno task service and the Lambda fail with AccessDenied naming the pe
   using admin = testClients(aws.endpoint);
   const logs: LambdaLogEntry[] = [];
   try {
-    const code = await buildBundle(dir);
-    await using _runner = await startLambdaRunner({
+    await using _runner = await startBundleRunner(dir, {
       endpoint: aws.endpoint,
-      code,
       timeoutSeconds: 1,
       logger: (entry) => logs.push(entry),
     });
@@ -363,10 +361,8 @@ Deno.test("pipeline under least privilege: each component signs as itself, nothi
     }
   });
   try {
-    const code = await buildBundle(dir);
-    await using runner = await startLambdaRunner({
+    await using runner = await startBundleRunner(dir, {
       endpoint: aws.endpoint,
-      code,
       timeoutSeconds: 1,
     });
     const env = ownIdentityEnv(aws.endpoint);
