@@ -19,23 +19,22 @@ Deno.test("faultError() gives each service AWS's own codes and statuses", () => 
     const { status, code } = faultError(s, k, a);
     return `${status} ${code}`;
   };
-  // service, kind, then [the common answer, the alternative] as AWS documents them
-  const expected: [Parameters<typeof faultError>[0], "error" | "throttle", string, string][] = [
-    ["dynamodb", "error", "500 InternalServerError", "503 ServiceUnavailable"],
-    [
-      "dynamodb",
-      "throttle",
-      "400 ProvisionedThroughputExceededException",
-      "400 ThrottlingException",
-    ],
-    ["sqs", "error", "500 InternalFailure", "503 ServiceUnavailable"],
-    ["sqs", "throttle", "403 RequestThrottled", "400 ThrottlingException"],
-    ["s3", "error", "500 InternalError", "503 ServiceUnavailable"],
-    ["s3", "throttle", "503 SlowDown", "503 SlowDown"],
-  ];
-  for (const [service, kind, common, alternative] of expected) {
-    assert.equal(pick(service, kind, false), common, `${service} ${kind}`);
-    assert.equal(pick(service, kind, true), alternative, `${service} ${kind}, alternative`);
+  // "service kind": [the common answer, the alternative], as AWS documents them
+  const expected: Record<string, [string, string]> = {
+    "dynamodb error": ["500 InternalServerError", "503 ServiceUnavailable"],
+    "dynamodb throttle": ["400 ProvisionedThroughputExceededException", "400 ThrottlingException"],
+    "sqs error": ["500 InternalFailure", "503 ServiceUnavailable"],
+    "sqs throttle": ["403 RequestThrottled", "400 ThrottlingException"],
+    "s3 error": ["500 InternalError", "503 ServiceUnavailable"],
+    "s3 throttle": ["503 SlowDown", "503 SlowDown"],
+  };
+  for (const [key, [common, alternative]] of Object.entries(expected)) {
+    const [service, kind] = key.split(" ") as [
+      Parameters<typeof faultError>[0],
+      "error" | "throttle",
+    ];
+    assert.equal(pick(service, kind, false), common, key);
+    assert.equal(pick(service, kind, true), alternative, `${key}, alternative`);
   }
 });
 
