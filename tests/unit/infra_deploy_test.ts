@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { deploy, type DeployOptions } from "../../infra/deploy.ts";
-import { StackOperationError } from "../../infra/stack_operation_error.ts";
 import { buildTemplate } from "../../infra/template.ts";
 import {
   ACCOUNT,
@@ -9,88 +7,22 @@ import {
   DATA_BUCKET,
   event,
   eventSnapshots,
-  type FakeInfra,
   fakeInfra,
-  missingStack,
-  recordingProgress,
-  sequence,
   stack,
   STACK_ID,
   stacks,
 } from "../_helpers/infra_fakes.ts";
-import type { Responder } from "../_helpers/fakes.ts";
-
-const ZIP = new TextEncoder().encode("PK fake zip");
-const ZIP_KEY = `update-item/${await sha256(ZIP)}.zip`;
-const PARAMETERS = [
-  { ParameterKey: "ArtifactBucket", ParameterValue: ARTIFACT_BUCKET },
-  { ParameterKey: "ArtifactKey", ParameterValue: ZIP_KEY },
-];
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as BufferSource));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-/**
- * Deploys stack `laptops` to us-east-1 with {@linkcode ZIP} on `fake`, with
- * progress that records lines and never sleeps; `options` override.
- */
-function runDeploy(fake: FakeInfra, options: Partial<DeployOptions> = {}) {
-  const progress = recordingProgress();
-  const done = deploy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    deploymentPackage: ZIP,
-    ...progress.options,
-    ...options,
-  });
-  return { progress, done };
-}
-
-/** Runs {@linkcode runDeploy} to the end: its result and the progress printed. */
-async function deployed(fake: FakeInfra, options: Partial<DeployOptions> = {}) {
-  const { progress, done } = runDeploy(fake, options);
-  return { result: await done, progress };
-}
-
-/** deploy()'s first calls: who am I, is the stack there, is the artifact bucket there. */
-const CHECKS = ["GetCallerIdentity", "DescribeStacks", "HeadBucket"];
-
-/**
- * Fakes for a complete stack with its package uploaded already, whose
- * UpdateStack answers with `updateStack`.
- */
-function stackUpToDate(updateStack: Responder): FakeInfra {
-  return fakeInfra({
-    s3: readyS3(),
-    cloudformation: {
-      DescribeStacks: stacks(stack("UPDATE_COMPLETE", { outputs: true })),
-      DescribeStackEvents: () => ({ StackEvents: [] }),
-      UpdateStack: updateStack,
-    },
-  });
-}
-
-/** S3 answers for an account with neither the artifact bucket nor the package. */
-function emptyS3() {
-  return {
-    HeadBucket: () => {
-      throw awsError("NotFound", 404);
-    },
-    CreateBucket: () => ({}),
-    PutPublicAccessBlock: () => ({}),
-    HeadObject: () => {
-      throw awsError("NotFound", 404);
-    },
-    PutObject: () => ({}),
-  };
-}
-
-/** S3 answers for an account that has both. */
-function readyS3() {
-  return { HeadBucket: () => ({}), HeadObject: () => ({ ContentLength: ZIP.byteLength }) };
-}
+import {
+  CHECKS,
+  deployed,
+  emptyS3,
+  PARAMETERS,
+  readyS3,
+  runDeploy,
+  stackUpToDate,
+  ZIP,
+  ZIP_KEY,
+} from "../_helpers/deploy_runs.ts";
 
 const CREATE_EVENTS = [
   event("1", "laptops", "AWS::CloudFormation::Stack", "CREATE_IN_PROGRESS", "User Initiated"),
@@ -301,97 +233,6 @@ Deno.test("deploy() takes 'No updates are to be performed' as up to date", async
   assert.ok(progress.lines.includes("Stack laptops is up to date: UPDATE_COMPLETE"));
 });
 
-Deno.test("deploy() passes on any other UpdateStack error", async () => {
-  const fake = stackUpToDate(() => {
-    throw awsError("InsufficientCapabilitiesException", 400, "Requires capabilities");
-  });
-  await assert.rejects(
-    runDeploy(fake).done,
-    { name: "InsufficientCapabilitiesException" },
-  );
-});
-
-Deno.test("deploy() throws the rollback reasons when the create fails", async () => {
-  const events = [
-    event("1", "laptops", "AWS::CloudFormation::Stack", "CREATE_IN_PROGRESS", "User Initiated"),
-    event(
-      "2",
-      "UpdateFunction",
-      "AWS::Lambda::Function",
-      "CREATE_FAILED",
-      'Resource handler returned message: "Error occurred while GetObject. S3 Error Code: NoSuchKey"',
-    ),
-    event("3", "UploadQueue", "AWS::SQS::Queue", "CREATE_FAILED", "Resource creation cancelled"),
-    event(
-      "4",
-      "laptops",
-      "AWS::CloudFormation::Stack",
-      "ROLLBACK_IN_PROGRESS",
-      "The following resource(s) failed to create: [UpdateFunction, UploadQueue]. Rollback requested by user.",
-    ),
-    event("5", "laptops", "AWS::CloudFormation::Stack", "ROLLBACK_COMPLETE"),
-  ];
-  const fake = fakeInfra({
-    s3: readyS3(),
-    cloudformation: {
-      DescribeStacks: stacks("missing", stack("ROLLBACK_IN_PROGRESS"), stack("ROLLBACK_COMPLETE")),
-      CreateStack: () => ({ StackId: STACK_ID }),
-      DescribeStackEvents: eventSnapshots(
-        events.slice(0, 4).reverse(),
-        events.slice().reverse(),
-      ),
-    },
-  });
-  const { progress, done } = runDeploy(fake);
-  const error = await done.then(() => assert.fail("deploy() resolved"), (error: unknown) => error);
-
-  assert.ok(error instanceof StackOperationError);
-  assert.equal(error.status, "ROLLBACK_COMPLETE");
-  assert.equal(
-    error.message,
-    [
-      "Cannot deploy stack laptops: it ended in ROLLBACK_COMPLETE",
-      '  UpdateFunction (AWS::Lambda::Function) CREATE_FAILED: Resource handler returned message: "Error occurred while GetObject. S3 Error Code: NoSuchKey"',
-      "  UploadQueue (AWS::SQS::Queue) CREATE_FAILED: Resource creation cancelled",
-    ].join("\n"),
-  );
-  assert.deepEqual(error.failures.map((failure) => failure.logicalId), [
-    "UpdateFunction",
-    "UploadQueue",
-  ]);
-  assert.equal(fake.operations().at(-1), "DescribeStacks", "nothing after the rollback");
-  assert.ok(
-    progress.lines.some((line) =>
-      line.includes("ROLLBACK_IN_PROGRESS") && line.includes("failed to create: [UpdateFunction")
-    ),
-    "the stack's rollback reason is printed with its event",
-  );
-});
-
-Deno.test("deploy() throws the reasons when an update rolls back", async () => {
-  const fake = fakeInfra({
-    s3: readyS3(),
-    cloudformation: {
-      DescribeStacks: stacks(
-        stack("UPDATE_COMPLETE", { outputs: true }),
-        stack("UPDATE_ROLLBACK_COMPLETE", { outputs: true }),
-      ),
-      DescribeStackEvents: eventSnapshots([], [
-        event("3", "laptops", "AWS::CloudFormation::Stack", "UPDATE_ROLLBACK_COMPLETE"),
-        event("2", "Table", "AWS::DynamoDB::Table", "UPDATE_FAILED", "Access denied"),
-      ]),
-      UpdateStack: () => ({ StackId: STACK_ID }),
-    },
-  });
-  await assert.rejects(
-    runDeploy(fake).done,
-    (error: unknown) =>
-      error instanceof StackOperationError && error.status === "UPDATE_ROLLBACK_COMPLETE" &&
-      error.message ===
-        "Cannot deploy stack laptops: it ended in UPDATE_ROLLBACK_COMPLETE\n  Table (AWS::DynamoDB::Table) UPDATE_FAILED: Access denied",
-  );
-});
-
 Deno.test("deploy() deletes a stack left in ROLLBACK_COMPLETE, then creates it again", async () => {
   const newId = `${STACK_ID}-new`;
   const fake = fakeInfra({
@@ -427,34 +268,6 @@ Deno.test("deploy() deletes a stack left in ROLLBACK_COMPLETE, then creates it a
   ));
 });
 
-Deno.test("deploy() refuses a busy stack before uploading anything", async () => {
-  for (const status of ["UPDATE_IN_PROGRESS", "DELETE_IN_PROGRESS", "CREATE_IN_PROGRESS"]) {
-    const fake = fakeInfra({
-      cloudformation: { DescribeStacks: stacks(stack(status)) },
-    });
-    await assert.rejects(
-      runDeploy(fake).done,
-      new Error(
-        `Cannot deploy stack laptops: it is ${status}; wait until CloudFormation finishes, then run the command again`,
-      ),
-    );
-    assert.deepEqual(fake.operations(), ["GetCallerIdentity", "DescribeStacks"]);
-  }
-});
-
-Deno.test("deploy() sends a stuck stack to destroy before uploading anything", async () => {
-  for (const status of ["ROLLBACK_FAILED", "DELETE_FAILED", "UPDATE_ROLLBACK_FAILED"]) {
-    const fake = fakeInfra({
-      cloudformation: { DescribeStacks: stacks(stack(status)) },
-    });
-    await assert.rejects(
-      runDeploy(fake).done,
-      (error: Error) => error.message.includes(`it is ${status}; run \`deno task destroy`),
-    );
-    assert.deepEqual(fake.operations(), ["GetCallerIdentity", "DescribeStacks"]);
-  }
-});
-
 Deno.test("deploy() creates the artifact bucket in its region outside us-east-1", async () => {
   const fake = fakeInfra({
     s3: emptyS3(),
@@ -469,71 +282,6 @@ Deno.test("deploy() creates the artifact bucket in its region outside us-east-1"
     Bucket: `laptops-artifacts-${ACCOUNT}-eu-west-1`,
     CreateBucketConfiguration: { LocationConstraint: "eu-west-1" },
   });
-});
-
-Deno.test("deploy() explains an artifact bucket these credentials may not use", async () => {
-  const fake = fakeInfra({
-    s3: {
-      HeadBucket: () => {
-        throw awsError("Forbidden", 403);
-      },
-    },
-    cloudformation: { DescribeStacks: stacks("missing") },
-  });
-  await assert.rejects(
-    runDeploy(fake).done,
-    new Error(
-      `Cannot use artifact bucket ${ARTIFACT_BUCKET}: it exists but these credentials may not use it`,
-    ),
-  );
-  assert.equal(fake.cloudformation.callsOf("CreateStack").length, 0);
-});
-
-Deno.test("deploy() gives up waiting after the timeout", async () => {
-  const fake = fakeInfra({
-    s3: readyS3(),
-    cloudformation: {
-      DescribeStacks: stacks("missing", stack("CREATE_IN_PROGRESS")),
-      CreateStack: () => ({ StackId: STACK_ID }),
-      DescribeStackEvents: () => ({ StackEvents: [] }),
-    },
-  });
-  const { progress, done } = runDeploy(fake, { timeoutMs: 12_000 });
-  await assert.rejects(
-    done,
-    new Error(
-      "Cannot wait for stack laptops: still CREATE_IN_PROGRESS after 12 s (CloudFormation goes on; see its console or run the command again)",
-    ),
-  );
-  assert.equal(progress.sleeps(), 3);
-});
-
-Deno.test("deploy() stops waiting when its signal aborts", async () => {
-  const controller = new AbortController();
-  const fake = fakeInfra({
-    s3: readyS3(),
-    cloudformation: {
-      DescribeStacks: sequence(
-        () => missingStack(),
-        () => {
-          controller.abort(new Error("Interrupted"));
-          return { Stacks: [stack("CREATE_IN_PROGRESS")] };
-        },
-      ),
-      CreateStack: () => ({ StackId: STACK_ID }),
-      DescribeStackEvents: () => ({ StackEvents: [] }),
-    },
-  });
-  await assert.rejects(
-    deploy(fake.clients, {
-      stackName: "laptops",
-      region: "us-east-1",
-      deploymentPackage: ZIP,
-      log: () => {},
-      signal: controller.signal,
-    }),
-    new Error("Interrupted"),
-  );
 });
 
 Deno.test("deploy() with dryRun prints the plan and calls nothing", async () => {
@@ -568,13 +316,4 @@ Deno.test("deploy() with dryRun and no package says to build it", async () => {
       line.includes("dist/update_item.zip (not built yet: run `deno task build`)")
     ),
   );
-});
-
-Deno.test("deploy() without a package calls nothing", async () => {
-  const fake = fakeInfra({});
-  await assert.rejects(
-    runDeploy(fake, { deploymentPackage: undefined }).done,
-    new TypeError("Cannot deploy stack laptops: no deployment package (run `deno task build`)"),
-  );
-  assert.deepEqual(fake.operations(), []);
 });
