@@ -6,6 +6,7 @@
  */
 
 import { RESOURCES } from "./resources.ts";
+import { ConfigError } from "./errors.ts";
 
 /** A function that returns an environment variable's value, if set. */
 export type EnvReader = (name: string) => string | undefined;
@@ -63,24 +64,6 @@ export interface ReadConfigOptions {
    * Defaults to `"local"`: the local AWS at `http://127.0.0.1:4566`.
    */
   readonly defaultTarget?: Target;
-}
-
-/** A configuration variable is missing or invalid. */
-export class ConfigError extends Error {
-  /** The variable at fault. */
-  readonly variable: string;
-
-  /**
-   * Constructs a new instance.
-   *
-   * @param message The error message.
-   * @param variable The variable at fault.
-   */
-  constructor(message: string, variable: string) {
-    super(message);
-    this.name = "ConfigError";
-    this.variable = variable;
-  }
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;

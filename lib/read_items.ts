@@ -6,6 +6,7 @@
  */
 
 import { BatchGetItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { UnprocessedKeysError } from "./errors.ts";
 import type { Item } from "./item_codec.ts";
 
 /** Most keys AWS accepts in one `BatchGetItem`. */
@@ -35,6 +36,7 @@ export interface ReadItemsOptions {
  * @param uuids The keys; duplicates are read once.
  * @param options Retry settings.
  * @returns The items found, by key.
+ * @throws {UnprocessedKeysError} When keys are still unprocessed after the last attempt.
  */
 export async function readItems(
   dynamodb: Pick<DynamoDBClient, "send">,
@@ -65,8 +67,9 @@ export async function readItems(
       keys = (output.UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof keys;
       if (keys.length === 0) break;
       if (attempt >= attempts) {
-        throw new Error(
+        throw new UnprocessedKeysError(
           `Cannot read ${keys.length} item(s): still unprocessed after ${attempts} BatchGetItem attempts`,
+          { operation: "BatchGetItem", keys: keys.flatMap((key) => key.uuid?.S ?? []) },
         );
       }
       await sleep(attempt);

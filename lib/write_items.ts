@@ -7,6 +7,7 @@
 
 import { BatchWriteItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { EntryResult } from "./batcher.ts";
+import { UnprocessedKeysError } from "./errors.ts";
 import type { Item } from "./item_codec.ts";
 
 /** Most put requests AWS accepts in one `BatchWriteItem`. */
@@ -77,8 +78,9 @@ export async function writeItems(
         for (const i of unprocessed) {
           results[i] = {
             ok: false,
-            error: new Error(
+            error: new UnprocessedKeysError(
               `Cannot put item: still unprocessed after ${attempts} BatchWriteItem attempts`,
+              { operation: "BatchWriteItem", keys: [items[i]?.uuid?.S ?? ""] },
             ),
           };
         }
