@@ -13,12 +13,14 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { buildLambda, LAMBDA_BUNDLE } from "../lib/build_lambda.ts";
+import { bundle } from "../lib/bundle.ts";
+import { parseCommandLine, parseNumber, runProgram } from "../lib/cli.ts";
 import { latencyChartSvg } from "./chart.ts";
 import { PRICES } from "./cost.ts";
 import { formatReport } from "./format_report.ts";
 import { buildReport, type BundleVariant, reportRun, type RunReport } from "./report.ts";
-import { bundle, coldImportTimes } from "./_bundle.ts";
+import { coldImportTimes } from "./_bundle.ts";
 import { measureCeiling } from "./_ceiling.ts";
 import { type RunMeasurement, runPipeline, type RunSettings } from "./_run.ts";
 
@@ -38,47 +40,33 @@ Options:
   -h, --help      show this help`;
 
 const OUT_DIR = "bench/out";
-const LAMBDA_BUNDLE = "dist/update_item.mjs";
 const SEED_BUNDLE = `${OUT_DIR}/seed_update_item.mjs`;
 const COLD_IMPORT_RUNS = 9;
 const LAMBDA_MEMORY_MB = 256;
 
 async function main(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        items: { type: "string", default: "1000" },
-        rate: { type: "string", default: "100" },
-        "rate-items": { type: "string" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const items = Number(values.items);
-  if (!Number.isSafeInteger(items) || items < 10 || items > 1_000_000) {
-    return usageError(`Invalid --items ${values.items}: give a whole number from 10 to 1000000`);
-  }
-  const rate = Number(values.rate);
-  if (!Number.isFinite(rate) || rate < 0 || rate > 10_000) {
-    return usageError(`Invalid --rate ${values.rate}: give items per second from 0 to 10000`);
-  }
+  const line = parseCommandLine(args, {
+    usage: USAGE,
+    options: {
+      items: { type: "string", default: "1000" },
+      rate: { type: "string", default: "100" },
+      "rate-items": { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  if (line === undefined) return 0;
+  const { values } = line;
+  const items = parseNumber(values.items, { flag: "items", min: 10, max: 1_000_000 });
+  const rate = parseNumber(values.rate, {
+    flag: "rate",
+    min: 0,
+    max: 10_000,
+    whole: false,
+    unit: "items per second",
+  });
   const rateItems = values["rate-items"] === undefined
     ? Math.min(items, Math.max(10, Math.round(rate * 15)))
-    : Number(values["rate-items"]);
-  if (!Number.isSafeInteger(rateItems) || rateItems < 10) {
-    return usageError(
-      `Invalid --rate-items ${values["rate-items"]}: give a whole number of 10 or more`,
-    );
-  }
+    : parseNumber(values["rate-items"], { flag: "rate-items", min: 10 });
   const say = (text: string) => {
     if (!values.json || Deno.stderr.isTerminal()) console.error(text);
   };
@@ -134,7 +122,7 @@ async function main(args: string[]): Promise<number> {
     },
     // RESOURCES.updateFunction: batch 10, no batching window, 2 at once.
     lambda: {
-      code: LAMBDA_BUNDLE,
+      code: LAMBDA_BUNDLE.output,
       batchSize: 10,
       maximumBatchingWindowSeconds: 0,
       maximumConcurrency: 2,
@@ -259,20 +247,6 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-/** Runs `deno task build`, quietly: in `--json` mode stdout carries only the report. */
-async function buildLambda(): Promise<void> {
-  const output = await new Deno.Command("deno", {
-    args: ["task", "--quiet", "build"],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!output.success) {
-    const text = new TextDecoder().decode(output.stderr) + new TextDecoder().decode(output.stdout);
-    throw new Error(`Cannot build the Lambda bundle: deno task build failed:\n${text.trim()}`);
-  }
-}
-
 /** Builds the seed's Lambda for the baseline and the variants, and times their imports. */
 async function measureBundles(): Promise<BundleVariant[]> {
   await bundle({ entry: "bench/_seed_update_item.ts", output: SEED_BUNDLE, conditions: "module" });
@@ -299,22 +273,17 @@ async function measureBundles(): Promise<BundleVariant[]> {
   await add(
     "bundled, ES module builds",
     "deno task build: SDK bundled and tree-shaken, package condition `module` (the SDK's ES builds)",
-    LAMBDA_BUNDLE,
+    LAMBDA_BUNDLE.output,
   );
   const nodeCondition = `${OUT_DIR}/update_item_node_condition.mjs`;
-  await bundle({ entry: "lambda/update_item.ts", output: nodeCondition });
+  await bundle({ entry: LAMBDA_BUNDLE.entry, output: nodeCondition });
   await add(
     "bundled, CommonJS builds",
     "SDK bundled with Deno's default `node` condition: the SDK core's CommonJS builds, not tree-shaken",
     nodeCondition,
   );
   const external = `${OUT_DIR}/update_item_sdk_external.mjs`;
-  await bundle({
-    entry: "lambda/update_item.ts",
-    output: external,
-    conditions: "module",
-    external: ["@aws-sdk/*", "@smithy/*"],
-  });
+  await bundle({ ...LAMBDA_BUNDLE, output: external, external: ["@aws-sdk/*", "@smithy/*"] });
   await add(
     "SDK external",
     "@aws-sdk/* and @smithy/* left out, loaded at run time from node_modules (as the nodejs22.x runtime would from its own SDK v3)",
@@ -361,14 +330,9 @@ function median(values: readonly number[]): string {
   return `${(sorted[Math.floor((sorted.length - 1) / 2)] ?? 0).toFixed(1)} ms median`;
 }
 
-function usageError(message: string): number {
-  console.error(`${message}\nRun with --help for usage.`);
-  return 2;
-}
-
 if (import.meta.main) {
   try {
-    Deno.exitCode = await main(Deno.args);
+    Deno.exitCode = await runProgram(USAGE, () => main(Deno.args));
   } catch (error) {
     console.error(`Cannot run the benchmark: ${error instanceof Error ? error.message : error}`);
     Deno.exitCode = 1;

@@ -5,22 +5,12 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseFlags, reportUsageError } from "../lib/cli.ts";
+import { UsageError } from "../lib/errors.ts";
 import { RESOURCES } from "../lib/resources.ts";
 import { StackOperationError } from "./stack_operation_error.ts";
 
-/** The command line is wrong: exit code 2. */
-export class UsageError extends Error {
-  /**
-   * Constructs a new instance.
-   *
-   * @param message What is wrong.
-   */
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+export { UsageError };
 
 /** Flags of deploy and destroy. */
 export interface InfraArgs {
@@ -48,7 +38,6 @@ export function parseInfraArgs(
   allowed: readonly ("env-out" | "package" | "keep-artifacts")[],
 ): InfraArgs {
   const options = {
-    help: { type: "boolean", short: "h", default: false },
     stack: { type: "string", default: DEFAULT_STACK },
     region: { type: "string" },
     "dry-run": { type: "boolean", default: false },
@@ -56,12 +45,7 @@ export function parseInfraArgs(
     package: { type: "string" },
     "keep-artifacts": { type: "boolean", default: false },
   } as const;
-  let values;
-  try {
-    ({ values } = parseArgs({ args: [...args], options, allowPositionals: false, strict: true }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseFlags(args, { options });
   for (const flag of ["env-out", "package", "keep-artifacts"] as const) {
     const given = flag === "keep-artifacts" ? values[flag] : values[flag] !== undefined;
     if (given && !allowed.includes(flag)) throw new UsageError(`Unknown option '--${flag}'`);
@@ -161,7 +145,7 @@ export async function runCli(
     await body(controller.signal);
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${usage}`);
+      reportUsageError(error, usage);
       Deno.exitCode = 2;
       return;
     }

@@ -8,7 +8,7 @@
 import { parseInfraArgs, readEnv, readTarget, runCli, UsageError } from "./_cli.ts";
 import { createInfraClients } from "./clients.ts";
 import { deploy } from "./deploy.ts";
-import { PACKAGE_PATHS } from "./deployment_package.ts";
+import { PACKAGE_PATHS } from "../lib/deployment_package.ts";
 import { formatEnvFile } from "./env_file.ts";
 
 const USAGE = `Usage: deno task deploy [--stack NAME] [--region REGION] [--env-out FILE] [--dry-run]

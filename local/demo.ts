@@ -10,7 +10,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseCommandLine, parseNumber, runProgram } from "../lib/cli.ts";
 import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { RESOURCES } from "../lib/resources.ts";
 import { startLambdaRunner } from "./lambda/mod.ts";
@@ -27,29 +27,21 @@ Options:
   -h, --help        show this help`;
 
 async function main(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        name: { type: "string" },
-        timeout: { type: "string", default: "60" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\nRun with --help for usage.`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const timeoutSeconds = Number(values.timeout);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
-    console.error(`Invalid --timeout ${values.timeout}: give a number of seconds above 0`);
-    return 2;
-  }
+  const line = parseCommandLine(args, {
+    usage: USAGE,
+    options: {
+      name: { type: "string" },
+      timeout: { type: "string", default: "60" },
+    },
+  });
+  if (line === undefined) return 0;
+  const { values } = line;
+  const timeoutSeconds = parseNumber(values.timeout, {
+    flag: "timeout",
+    above: 0,
+    whole: false,
+    unit: "seconds",
+  });
   const name = values.name ??
     `demo-${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "")}.json`;
 
@@ -219,5 +211,5 @@ async function forEachLine(
 }
 
 if (import.meta.main) {
-  Deno.exitCode = await main(Deno.args);
+  Deno.exitCode = await runProgram(USAGE, () => main(Deno.args));
 }

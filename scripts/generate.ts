@@ -5,12 +5,11 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { listenForStop } from "../lib/stop_signals.ts";
-import { usageError } from "../lib/usage_error.ts";
+import { parseCommandLine, parseNumber, runProgram } from "../lib/cli.ts";
 import { createClients, destroyClients } from "../lib/clients.ts";
 import { readConfig } from "../lib/config.ts";
-import { ConfigError } from "../lib/errors.ts";
+import { ConfigError, UsageError } from "../lib/errors.ts";
 import { denoFiles } from "../lib/deno_files.ts";
 import { describeError } from "../lib/describe_error.ts";
 import { fileNamesFor } from "../lib/file_name.ts";
@@ -50,53 +49,38 @@ AWS_DISCOVERY_TARGET (local | aws). With none set, it uses the local AWS at
 http://127.0.0.1:4566 (start it with \`deno task local\`).`;
 
 async function main(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        count: { type: "string", default: "1" },
-        concurrency: { type: "string" },
-        "item-batch-size": { type: "string" },
-        "out-dir": { type: "string", default: "out" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const line = parseCommandLine(args, {
+    usage: USAGE,
+    allowPositionals: true,
+    options: {
+      count: { type: "string", default: "1" },
+      concurrency: { type: "string" },
+      "item-batch-size": { type: "string" },
+      "out-dir": { type: "string", default: "out" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  if (line === undefined) return 0;
+  const { values, positionals } = line;
   if (positionals.length !== 1) {
-    return usageError(
+    throw new UsageError(
       positionals.length === 0
         ? "Missing file name: give one such as laptop.json"
         : `Too many arguments: give one file name, not ${positionals.length}`,
     );
   }
-  const count = Number(values.count);
-  const concurrency = Number(values.concurrency ?? (count > 1 ? 16 : 1));
-  const itemBatchSize = Number(values["item-batch-size"] ?? (count > 1 ? 25 : 1));
+  const count = parseNumber(values.count, { flag: "count", min: 1 });
+  const concurrency = values.concurrency === undefined
+    ? (count > 1 ? 16 : 1)
+    : parseNumber(values.concurrency, { flag: "concurrency", min: 1, max: 256 });
+  const itemBatchSize = values["item-batch-size"] === undefined
+    ? (count > 1 ? 25 : 1)
+    : parseNumber(values["item-batch-size"], { flag: "item-batch-size", min: 1, max: 25 });
   let fileNames: string[];
   try {
-    if (!Number.isSafeInteger(itemBatchSize) || itemBatchSize < 1 || itemBatchSize > 25) {
-      throw new RangeError(
-        `Invalid --item-batch-size ${values["item-batch-size"]}: give a whole number from 1 to 25`,
-      );
-    }
-    if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-      throw new RangeError(
-        `Invalid --concurrency ${values.concurrency}: give a whole number from 1 to 256`,
-      );
-    }
     fileNames = fileNamesFor(positionals[0] ?? "", count);
   } catch (error) {
-    return usageError((error as Error).message.replace(/^Invalid count/, "Invalid --count"));
+    throw new UsageError((error as Error).message, { cause: error });
   }
 
   let config;
@@ -170,5 +154,5 @@ async function main(args: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
-  Deno.exitCode = await main(Deno.args);
+  Deno.exitCode = await runProgram(USAGE, () => main(Deno.args));
 }

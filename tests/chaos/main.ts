@@ -21,7 +21,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { BatchGetItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import {
@@ -29,10 +28,12 @@ import {
   GetQueueUrlCommand,
   ReceiveMessageCommand,
 } from "@aws-sdk/client-sqs";
+import { parseCommandLine, parseNumber, runProgram } from "../../lib/cli.ts";
+import { UsageError } from "../../lib/errors.ts";
 import { itemToLaptop } from "../../lib/item_codec.ts";
 import { type Laptop, parseLaptop } from "../../lib/laptop.ts";
 import { RESOURCES } from "../../lib/resources.ts";
-import { createRandom } from "../../local/faults/mod.ts";
+import { createRandom, faultOptionsFromFlags } from "../../local/faults/mod.ts";
 import { buildBundle, testClients } from "../_helpers/e2e.ts";
 import { startTask, type TaskProcess } from "../_helpers/processes.ts";
 
@@ -124,9 +125,23 @@ class Supervised {
   }
 }
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: Deno.args,
+const USAGE = `Usage: deno task test:chaos [options]
+
+Runs items through the whole pipeline as separate processes while the local
+AWS, the Lambda runner and the service are killed (SIGKILL) and restarted at
+random; checks that nothing was lost. The last line reads
+chaos: items=N lost=L duplicates=D kills=K faults=F; exit code 0 only when L = 0.
+
+Options:
+  --items N        items to generate (default 1000)
+  --seed S         seed of the kills and the faults (default random, printed)
+  --fault-rate R   share of calls the local AWS fails, 0 to 1 or a percentage (default 5%)
+  --keep           leave the data directory for a post-mortem
+  -h, --help       show this help`;
+
+async function main(args: readonly string[]): Promise<number> {
+  const line = parseCommandLine(args, {
+    usage: USAGE,
     options: {
       items: { type: "string", default: "1000" },
       seed: { type: "string" },
@@ -134,10 +149,17 @@ async function main(): Promise<number> {
       keep: { type: "boolean", default: false },
     },
   });
-  const items = Number(values.items);
+  if (line === undefined) return 0;
+  const { values } = line;
+  const items = parseNumber(values.items, { flag: "items", min: 1 });
   const seed = values.seed === undefined
     ? Math.floor(Math.random() * 2 ** 31)
-    : Number(values.seed);
+    : parseNumber(values.seed, { flag: "seed", min: 0, max: 2 ** 31 - 1 });
+  try {
+    faultOptionsFromFlags({ "fault-rate": values["fault-rate"] });
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
   const random = createRandom(seed);
   const between = (low: number, high: number) => low + random() * (high - low);
   const started = performance.now();
@@ -485,5 +507,5 @@ function sleep(ms: number): Promise<void> {
 }
 
 if (import.meta.main) {
-  Deno.exitCode = await main();
+  Deno.exitCode = await runProgram(USAGE, () => main(Deno.args));
 }
