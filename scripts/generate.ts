@@ -23,6 +23,7 @@ import {
 import { generateLaptops } from "../lib/generate_laptops.ts";
 import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { createQueueUrlResolver } from "../lib/queue_urls.ts";
+import { retryTransient, SDK_ATTEMPTS } from "../lib/retry.ts";
 
 const USAGE = `Usage: deno task generate [options] <name>.json
 
@@ -94,7 +95,11 @@ async function main(args: string[]): Promise<number> {
     throw error;
   }
   // Against the local AWS with no credentials configured: the generator's own identity.
-  const clients = createClients(config, { localCredentials: LOCAL_IDENTITIES.generator });
+  // generateLaptops retries whole steps (lib/retry.ts): the clients make one attempt per call.
+  const clients = createClients(config, {
+    localCredentials: LOCAL_IDENTITIES.generator,
+    maxAttempts: 1,
+  });
   const controller = new AbortController();
   const stop = () => controller.abort();
   using _stop = listenForStop(stop);
@@ -104,7 +109,11 @@ async function main(args: string[]): Promise<number> {
   try {
     let queueUrl: string;
     try {
-      queueUrl = await createQueueUrlResolver(clients.sqs)(config.uploadQueueName);
+      // A short budget (as an SDK call's): a wrong endpoint is reported within seconds.
+      queueUrl = await retryTransient(
+        () => createQueueUrlResolver(clients.sqs)(config.uploadQueueName),
+        { attempts: SDK_ATTEMPTS },
+      );
     } catch (error) {
       console.error(`Cannot generate: ${describeError(error, config)} (nothing was written)`);
       return 1;
