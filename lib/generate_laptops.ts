@@ -7,6 +7,7 @@
  */
 
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { asError } from "./as_error.ts";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { createBatcher } from "./batcher.ts";
@@ -396,7 +397,3 @@ function describeStepError(
  * could join it are still on their way (an upload or an item write in flight).
  */
 const BATCH_LINGER_MS = 20;
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}

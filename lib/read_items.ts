@@ -6,6 +6,7 @@
  */
 
 import { BatchGetItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { delay } from "./delay.ts";
 import { UnprocessedKeysError } from "./errors.ts";
 import type { Item } from "./item_codec.ts";
 
@@ -76,8 +77,4 @@ export async function readItems(
     }
   }
   return found;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

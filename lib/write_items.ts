@@ -6,6 +6,7 @@
  */
 
 import { BatchWriteItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { delay } from "./delay.ts";
 import type { EntryResult } from "./batcher.ts";
 import { UnprocessedKeysError } from "./errors.ts";
 import type { Item } from "./item_codec.ts";
@@ -91,8 +92,4 @@ export async function writeItems(
     }
   }));
   return results;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -29,6 +29,7 @@ import {
   ReceiveMessageCommand,
 } from "@aws-sdk/client-sqs";
 import { parseCommandLine, parseNumber, runProgram } from "../../lib/cli.ts";
+import { delay } from "../../lib/delay.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { itemToLaptop } from "../../lib/item_codec.ts";
 import { type Laptop, parseLaptop } from "../../lib/laptop.ts";
@@ -84,7 +85,7 @@ class Supervised {
       } catch (error) {
         await process.status;
         if (Date.now() > deadline) throw error;
-        await sleep(300);
+        await delay(300);
       }
     }
   }
@@ -119,7 +120,7 @@ class Supervised {
       if (this.#expectExit || this.#stopped || this.#process !== process) return;
       // It ended on its own (for example it started while the local AWS was down).
       this.unexpectedExits++;
-      await sleep(300);
+      await delay(300);
       if (!this.#stopped && this.#process === process) await this.up();
     });
   }
@@ -276,7 +277,7 @@ async function main(args: readonly string[]): Promise<number> {
         ], { env });
         const status = await generator.status;
         if (status.code === 1 && generator.stderr.some((l) => /nothing was written/.test(l))) {
-          await sleep(500);
+          await delay(500);
           continue;
         }
         const last = generator.stdout.at(-1) ?? "";
@@ -307,7 +308,7 @@ async function main(args: readonly string[]): Promise<number> {
           problems.push(`not done after ${DEADLINE_MS / 1000} s`);
           break;
         }
-        await sleep(between(1_000, 3_000));
+        await delay(between(1_000, 3_000));
         if (finished()) break;
         if (victims.length === 0) {
           victims.push(...shuffle<Victim>(["service", "lambda", "aws"], random));
@@ -326,7 +327,7 @@ async function main(args: readonly string[]): Promise<number> {
             report?.generated.length ?? "?"
           }; back in ${Math.round(down)} ms`,
         );
-        await sleep(down);
+        await delay(down);
         await victim.up();
       }
       await generating;
@@ -466,7 +467,7 @@ async function waitForEmptyQueues(
         Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
     }
     if (Object.values(depths).every((n) => n === 0) || Date.now() > deadline) return depths;
-    await sleep(500);
+    await delay(500);
   }
 }
 
@@ -500,10 +501,6 @@ function chunks<T>(list: T[], size: number): T[][] {
     { length: Math.ceil(list.length / size) },
     (_, i) => list.slice(i * size, i * size + size),
   );
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 if (import.meta.main) {
