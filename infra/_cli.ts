@@ -6,6 +6,7 @@
  */
 
 import { parseFlags, reportUsageError } from "../lib/cli.ts";
+import { isLoopback, parseHttpUrl } from "../lib/endpoint.ts";
 import { UsageError } from "../lib/errors.ts";
 import { RESOURCES } from "../lib/resources.ts";
 import { StackOperationError } from "./stack_operation_error.ts";
@@ -104,20 +105,14 @@ export function readTarget(
   let endpoint: string | undefined;
   let local = false;
   if (raw) {
-    let url: URL | undefined;
-    try {
-      url = new URL(raw);
-    } catch {
-      url = undefined;
-    }
-    if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    const url = parseHttpUrl(raw);
+    if (url === undefined) {
       throw new UsageError(
         `Invalid AWS_ENDPOINT_URL ${JSON.stringify(raw)}: expected an http(s) URL`,
       );
     }
     endpoint = raw.replace(/\/$/, "");
-    local = url.hostname === "localhost" || url.hostname === "[::1]" ||
-      /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+    local = isLoopback(url.hostname);
   }
   const configured = Boolean(env("AWS_ACCESS_KEY_ID") || env("AWS_PROFILE"));
   return {
@@ -174,6 +169,11 @@ export async function runCli(
     Deno.removeSignalListener("SIGINT", onSignal);
   }
 }
+
+/** The usage text's paragraph on where deploy and destroy send their calls. */
+export const TARGET_USAGE =
+  `Environment: AWS credentials as the AWS CLI reads them (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...);
+AWS_ENDPOINT_URL sends every call to that endpoint instead of AWS (moto, the local AWS).`;
 
 /** Reads a variable, `undefined` when unset. */
 export function readEnv(name: string): string | undefined {

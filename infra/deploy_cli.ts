@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parseInfraArgs, readEnv, readTarget, runCli, UsageError } from "./_cli.ts";
+import { parseInfraArgs, readEnv, readTarget, runCli, TARGET_USAGE, UsageError } from "./_cli.ts";
 import { createInfraClients } from "./clients.ts";
 import { deploy } from "./deploy.ts";
 import { PACKAGE_PATHS } from "../lib/deployment_package.ts";
@@ -24,8 +24,7 @@ Options:
   --dry-run         Print the plan and call nothing
   -h, --help        Show this help
 
-Environment: AWS credentials as the AWS CLI reads them (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...);
-AWS_ENDPOINT_URL sends every call to that endpoint instead of AWS (moto, the local AWS).`;
+${TARGET_USAGE}`;
 
 async function main(args: readonly string[]): Promise<void> {
   await runCli(USAGE, async (signal) => {

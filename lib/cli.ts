@@ -9,7 +9,7 @@
  */
 
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
-import { UsageError } from "./errors.ts";
+import { ConfigError, UsageError } from "./errors.ts";
 
 /** What a program's command line may hold. */
 export interface CommandLineSpec<T extends ParseArgsOptionsConfig> {
@@ -154,8 +154,9 @@ export function parseNumber(raw: string, bounds: NumberBounds): number {
 
 /**
  * Runs a program's `main`, answering a {@linkcode UsageError} with its
- * message and the usage text on standard error and exit code 2. Other errors
- * are the program's to handle; they propagate.
+ * message and the usage text on standard error and exit code 2, and a
+ * {@linkcode ConfigError} (the program cannot start) with its message and
+ * exit code 1. Other errors are the program's to handle; they propagate.
  *
  * @example Usage
  * ```ts ignore
@@ -164,7 +165,7 @@ export function parseNumber(raw: string, bounds: NumberBounds): number {
  *
  * @param usage The usage text.
  * @param main The program: returns its exit code.
- * @returns The exit code: `main`'s, or 2 after a usage error.
+ * @returns The exit code: `main`'s, 2 after a usage error, 1 after a configuration error.
  */
 export async function runProgram(
   usage: string,
@@ -173,6 +174,10 @@ export async function runProgram(
   try {
     return await main();
   } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 1;
+    }
     if (!(error instanceof UsageError)) throw error;
     reportUsageError(error, usage);
     return 2;

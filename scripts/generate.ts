@@ -9,7 +9,7 @@ import { listenForStop } from "../lib/stop_signals.ts";
 import { parseCommandLine, parseNumber, runProgram } from "../lib/cli.ts";
 import { createClients, destroyClients } from "../lib/clients.ts";
 import { readConfig } from "../lib/config.ts";
-import { ConfigError, UsageError } from "../lib/errors.ts";
+import { UsageError } from "../lib/errors.ts";
 import { denoFiles } from "../lib/deno_files.ts";
 import { describeError } from "../lib/describe_error.ts";
 import { fileNamesFor } from "../lib/file_name.ts";
@@ -84,16 +84,7 @@ async function main(args: string[]): Promise<number> {
     throw new UsageError((error as Error).message, { cause: error });
   }
 
-  let config;
-  try {
-    config = readConfig((name) => Deno.env.get(name), { program: "generate" });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
+  const config = readConfig((name) => Deno.env.get(name), { program: "generate" });
   // Against the local AWS with no credentials configured: the generator's own identity.
   // generateLaptops retries whole steps (lib/retry.ts): the clients make one attempt per call.
   const clients = createClients(config, {

@@ -10,7 +10,6 @@ import { listenForStop } from "../lib/stop_signals.ts";
 import { parseCommandLine, parseNumber, runProgram } from "../lib/cli.ts";
 import { createClients, destroyClients } from "../lib/clients.ts";
 import { readConfig } from "../lib/config.ts";
-import { ConfigError } from "../lib/errors.ts";
 import { describeError } from "../lib/describe_error.ts";
 import { comparisonLine, formatComparison } from "../lib/format_comparison.ts";
 import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
@@ -54,16 +53,7 @@ async function main(args: string[]): Promise<number> {
     : parseNumber(values["max-messages"], { flag: "max-messages", min: 1 });
   const wait = parseNumber(values.wait, { flag: "wait", min: 0, max: 20, unit: "seconds" });
 
-  let config;
-  try {
-    config = readConfig((name) => Deno.env.get(name), { program: "service" });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
+  const config = readConfig((name) => Deno.env.get(name), { program: "service" });
   // Against the local AWS with no credentials configured: the service's own identity.
   const clients = createClients(config, { localCredentials: LOCAL_IDENTITIES.service });
   const controller = new AbortController();

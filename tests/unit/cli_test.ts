@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseCommandLine, parseFlags, parseNumber, runProgram } from "../../lib/cli.ts";
-import { UsageError } from "../../lib/errors.ts";
+import { ConfigError, UsageError } from "../../lib/errors.ts";
 
 const OPTIONS = { wait: { type: "string", default: "20" }, json: { type: "boolean" } } as const;
 
@@ -113,4 +113,14 @@ Deno.test("runProgram() answers a usage error with the message, the usage and ex
     runProgram("Usage: example", () => Promise.reject(new TypeError("other"))),
     TypeError,
   );
+});
+
+Deno.test("runProgram() answers a configuration error with its message and exit code 1", async () => {
+  const bad = await captured(() =>
+    runProgram("Usage: example", () => {
+      throw new ConfigError("Cannot start example: AWS_REGION is not set", "AWS_REGION");
+    })
+  );
+  assert.equal(bad.result, 1);
+  assert.deepEqual(bad.err, ["Cannot start example: AWS_REGION is not set"]);
 });
