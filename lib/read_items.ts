@@ -6,20 +6,15 @@
  */
 
 import { BatchGetItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { delay } from "./delay.ts";
 import { UnprocessedKeysError } from "./errors.ts";
 import type { Item } from "./item_codec.ts";
+import { UNPROCESSED_ATTEMPTS, unprocessedBackoff, type UnprocessedRetryOptions } from "./retry.ts";
 
 /** Most keys AWS accepts in one `BatchGetItem`. */
 export const DYNAMODB_READ_BATCH_LIMIT = 100;
 
-/** Options of {@linkcode readItems}. */
-export interface ReadItemsOptions {
-  /** Calls per chunk, the first included, while keys stay unprocessed. Defaults to 6. */
-  readonly attempts?: number;
-  /** Waits before a retry; defaults to 25 ms × 2^(attempt-1) with jitter. */
-  readonly sleep?: (attempt: number) => Promise<void>;
-}
+/** Options of {@linkcode readItems}: how unprocessed keys are sent again. */
+export type ReadItemsOptions = UnprocessedRetryOptions;
 
 /**
  * Reads the items of the given `uuid` keys with consistent reads. A key with
@@ -46,8 +41,8 @@ export async function readItems(
   options: ReadItemsOptions = {},
 ): Promise<Map<string, Item>> {
   const {
-    attempts = 6,
-    sleep = (n: number) => delay(25 * 2 ** (n - 1) * (0.5 + Math.random())),
+    attempts = UNPROCESSED_ATTEMPTS,
+    sleep = unprocessedBackoff,
   } = options;
   const found = new Map<string, Item>();
   const unique = [...new Set(uuids)];

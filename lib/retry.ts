@@ -24,8 +24,15 @@
  *   back from SQS (the service's poll loop backs off and goes on), and a
  *   program pointed at a wrong endpoint says so within seconds.
  *
+ * Apart from errors: the keys DynamoDB leaves unprocessed in a successful
+ * batch call (throttling) are sent again ({@linkcode UnprocessedRetryOptions}:
+ * 6 calls, 25 ms doubling, with jitter); these are new calls with fewer
+ * keys, not repeats of a failed one.
+ *
  * @module
  */
+
+import { delay } from "./delay.ts";
 
 /** Attempts per generator step, the first included: 5.55 to 11.1 s of waits. */
 export const RETRY_ATTEMPTS = 10;
@@ -140,7 +147,7 @@ export async function retryTransient<T>(
 ): Promise<T> {
   const {
     attempts = RETRY_ATTEMPTS,
-    sleep = (n: number) => new Promise<void>((resolve) => setTimeout(resolve, backoffDelay(n))),
+    sleep = (n: number) => delay(backoffDelay(n)),
     onRetry,
   } = options;
   for (let n = 1;; n++) {
@@ -236,4 +243,29 @@ function retryable({ error, errorType }: RetryErrorInfo): boolean {
   if (error === undefined) return errorType !== "CLIENT_ERROR";
   const skew = (error as { $metadata?: { clockSkewCorrected?: boolean } } | null)?.$metadata;
   return isTransient(error) || skew?.clockSkewCorrected === true;
+}
+
+/**
+ * Options of a batch call that sends again the keys DynamoDB left
+ * unprocessed (`readItems`, `writeItems`).
+ */
+export interface UnprocessedRetryOptions {
+  /** Calls per chunk, the first included, while keys stay unprocessed. Defaults to 6. */
+  readonly attempts?: number;
+  /** Waits before a retry; defaults to {@linkcode unprocessedBackoff}. */
+  readonly sleep?: (attempt: number) => Promise<void>;
+}
+
+/** Calls per chunk of a batch while keys stay unprocessed, by default. */
+export const UNPROCESSED_ATTEMPTS = 6;
+
+/**
+ * Waits 25 ms × 2^(attempt-1), from half to one and a half times that, before
+ * sending unprocessed keys again (AWS's advice: exponential backoff).
+ *
+ * @param attempt The call that left keys unprocessed, from 1.
+ * @returns A promise of the end of the wait.
+ */
+export function unprocessedBackoff(attempt: number): Promise<void> {
+  return delay(25 * 2 ** (attempt - 1) * (0.5 + Math.random()));
 }

@@ -6,21 +6,16 @@
  */
 
 import { BatchWriteItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { delay } from "./delay.ts";
 import type { EntryResult } from "./batcher.ts";
 import { UnprocessedKeysError } from "./errors.ts";
 import type { Item } from "./item_codec.ts";
+import { UNPROCESSED_ATTEMPTS, unprocessedBackoff, type UnprocessedRetryOptions } from "./retry.ts";
 
 /** Most put requests AWS accepts in one `BatchWriteItem`. */
 export const DYNAMODB_WRITE_BATCH_LIMIT = 25;
 
-/** Options of {@linkcode writeItems}. */
-export interface WriteItemsOptions {
-  /** Calls per chunk, the first included, while items stay unprocessed. Defaults to 6. */
-  readonly attempts?: number;
-  /** Waits before a retry; defaults to 25 ms × 2^(attempt-1) with jitter. */
-  readonly sleep?: (attempt: number) => Promise<void>;
-}
+/** Options of {@linkcode writeItems}: how unprocessed items are sent again. */
+export type WriteItemsOptions = UnprocessedRetryOptions;
 
 /**
  * Puts items, 25 per `BatchWriteItem`. Unprocessed items are sent again with
@@ -47,8 +42,8 @@ export async function writeItems(
   options: WriteItemsOptions = {},
 ): Promise<EntryResult<void>[]> {
   const {
-    attempts = 6,
-    sleep = (n: number) => delay(25 * 2 ** (n - 1) * (0.5 + Math.random())),
+    attempts = UNPROCESSED_ATTEMPTS,
+    sleep = unprocessedBackoff,
   } = options;
   const results: EntryResult<void>[] = items.map(() => ({ ok: true, value: undefined }));
   const chunks: number[][] = [];
