@@ -19,7 +19,13 @@ import { parseCommandLine, parseNumber, runProgram } from "../lib/cli.ts";
 import { latencyChartSvg } from "./chart.ts";
 import { PRICES } from "./cost.ts";
 import { formatReport } from "./format_report.ts";
-import { buildReport, type BundleVariant, reportRun, type RunReport } from "./report.ts";
+import {
+  type BenchReport,
+  buildReport,
+  type BundleVariant,
+  reportRun,
+  type RunReport,
+} from "./report.ts";
 import { coldImportTimes } from "./_bundle.ts";
 import { measureCeiling } from "./_ceiling.ts";
 import { type RunMeasurement, runPipeline, type RunSettings } from "./_run.ts";
@@ -44,7 +50,8 @@ const SEED_BUNDLE = `${OUT_DIR}/seed_update_item.mjs`;
 const COLD_IMPORT_RUNS = 9;
 const LAMBDA_MEMORY_MB = 256;
 
-async function main(args: string[]): Promise<number> {
+/** The bench's command line; `undefined` after `--help`. */
+function parseBenchArgs(args: string[]) {
   const line = parseCommandLine(args, {
     usage: USAGE,
     options: {
@@ -54,7 +61,7 @@ async function main(args: string[]): Promise<number> {
       json: { type: "boolean", default: false },
     },
   });
-  if (line === undefined) return 0;
+  if (line === undefined) return undefined;
   const { values } = line;
   const items = parseNumber(values.items, { flag: "items", min: 10, max: 1_000_000 });
   const rate = parseNumber(values.rate, {
@@ -67,6 +74,13 @@ async function main(args: string[]): Promise<number> {
   const rateItems = values["rate-items"] === undefined
     ? Math.min(items, Math.max(10, Math.round(rate * 15)))
     : parseNumber(values["rate-items"], { flag: "rate-items", min: 10 });
+  return { items, rate, rateItems, values };
+}
+
+async function main(args: string[]): Promise<number> {
+  const benchArgs = parseBenchArgs(args);
+  if (benchArgs === undefined) return 0;
+  const { items, rate, rateItems, values } = benchArgs;
   const say = (text: string) => {
     if (!values.json || Deno.stderr.isTerminal()) console.error(text);
   };
@@ -88,51 +102,7 @@ async function main(args: string[]): Promise<number> {
   say("Measuring the local AWS alone (1 of 2)...");
   const ceilingBefore = await measureCeiling(ceilingOptions);
 
-  const timeoutMs = Math.max(120_000, items * 100);
-  const baselineSettings: RunSettings = {
-    name: "baseline",
-    items,
-    generator: {
-      concurrency: 1,
-      itemBatchSize: 1,
-      messageBatchSize: 1,
-      queueUrlPerSend: true,
-      ratePerSecond: 0,
-    },
-    lambda: {
-      code: SEED_BUNDLE,
-      batchSize: 1,
-      maximumBatchingWindowSeconds: 0,
-      maximumConcurrency: 2,
-      memoryMb: LAMBDA_MEMORY_MB,
-    },
-    service: { batchSize: 1, batchGet: false },
-    timeoutMs,
-  };
-  const optimizedSettings: RunSettings = {
-    name: "optimized",
-    items,
-    // deno task generate --count N: concurrency 16, 25 items per BatchWriteItem.
-    generator: {
-      concurrency: 16,
-      itemBatchSize: 25,
-      messageBatchSize: 10,
-      queueUrlPerSend: false,
-      ratePerSecond: 0,
-    },
-    // RESOURCES.updateFunction: batch 10, no batching window, 2 at once.
-    lambda: {
-      code: LAMBDA_BUNDLE.output,
-      batchSize: 10,
-      maximumBatchingWindowSeconds: 0,
-      maximumConcurrency: 2,
-      memoryMb: LAMBDA_MEMORY_MB,
-    },
-    // pollUpdates defaults: 10 per receive, one BatchGetItem per batch.
-    service: { batchSize: 10, batchGet: true },
-    timeoutMs,
-  };
-
+  const { baselineSettings, optimizedSettings } = runSettings(items);
   const runs: RunMeasurement[] = [];
   const failures: string[] = [];
   for (const settings of [baselineSettings, optimizedSettings]) {
@@ -178,40 +148,15 @@ async function main(args: string[]): Promise<number> {
     machine: await machine(loadAtStart),
     prices: PRICES,
   });
-  const text = formatReport(report);
-  const svg = latencyChartSvg(
-    [
-      {
-        name: `baseline: ${baseline.items_per_s.toFixed(1)} items/s`,
-        color: "#c0392b",
-        samples: samples.get(baseline) ?? [],
-      },
-      {
-        name: `optimized: ${optimized.items_per_s.toFixed(1)} items/s`,
-        color: "#2471a3",
-        samples: samples.get(optimized) ?? [],
-      },
-      ...(openLoop
-        ? [{
-          name: `optimized, open loop at ${rate} items/s offered`,
-          color: "#1e8449",
-          samples: samples.get(openLoop) ?? [],
-        }]
-        : []),
-    ],
-    { title: `Latency from generate to handled, ${items.toLocaleString("en-US")} items per run` },
-  );
-  await Deno.writeTextFile(`${OUT_DIR}/report.txt`, text);
-  await Deno.writeTextFile(`${OUT_DIR}/report.json`, JSON.stringify(report, null, 2) + "\n");
-  await Deno.writeTextFile(`${OUT_DIR}/latency.svg`, svg);
-  if (values.json) {
-    console.log(JSON.stringify(report));
-  } else {
-    console.log(text);
-    console.log(
-      `Report: ${OUT_DIR}/report.txt, ${OUT_DIR}/report.json; chart: ${OUT_DIR}/latency.svg`,
-    );
-  }
+  await writeReport(report, {
+    samples,
+    baseline,
+    optimized,
+    openLoop,
+    items,
+    rate,
+    json: values.json,
+  });
   for (const failure of failures) console.error(failure);
   return failures.length > 0 ? 1 : 0;
 
@@ -244,6 +189,108 @@ async function main(args: string[]): Promise<number> {
         `p99 ${Math.round(runReport.p99_ms)} ms`,
     );
     return measurement;
+  }
+}
+
+/** The settings of the two closed-loop runs: the seed's call pattern and the project's defaults. */
+function runSettings(
+  items: number,
+): { baselineSettings: RunSettings; optimizedSettings: RunSettings } {
+  const timeoutMs = Math.max(120_000, items * 100);
+  const baselineSettings: RunSettings = {
+    name: "baseline",
+    items,
+    generator: {
+      concurrency: 1,
+      itemBatchSize: 1,
+      messageBatchSize: 1,
+      queueUrlPerSend: true,
+      ratePerSecond: 0,
+    },
+    lambda: {
+      code: SEED_BUNDLE,
+      batchSize: 1,
+      maximumBatchingWindowSeconds: 0,
+      maximumConcurrency: 2,
+      memoryMb: LAMBDA_MEMORY_MB,
+    },
+    service: { batchSize: 1, batchGet: false },
+    timeoutMs,
+  };
+  const optimizedSettings: RunSettings = {
+    name: "optimized",
+    items,
+    // deno task generate --count N: concurrency 16, 25 items per BatchWriteItem.
+    generator: {
+      concurrency: 16,
+      itemBatchSize: 25,
+      messageBatchSize: 10,
+      queueUrlPerSend: false,
+      ratePerSecond: 0,
+    },
+    // RESOURCES.updateFunction: batch 10, no batching window, 2 at once.
+    lambda: {
+      code: LAMBDA_BUNDLE.output,
+      batchSize: 10,
+      maximumBatchingWindowSeconds: 0,
+      maximumConcurrency: 2,
+      memoryMb: LAMBDA_MEMORY_MB,
+    },
+    // pollUpdates defaults: 10 per receive, one BatchGetItem per batch.
+    service: { batchSize: 10, batchGet: true },
+    timeoutMs,
+  };
+
+  return { baselineSettings, optimizedSettings };
+}
+
+/** What {@linkcode writeReport} draws and prints besides the report. */
+interface ReportOutput {
+  readonly samples: ReadonlyMap<RunReport, [number, number][]>;
+  readonly baseline: RunReport;
+  readonly optimized: RunReport;
+  readonly openLoop: RunReport | null;
+  readonly items: number;
+  readonly rate: number;
+  readonly json: boolean;
+}
+
+/** Writes the report (text, JSON) and the latency chart to bench/out, and prints it. */
+async function writeReport(report: BenchReport, output: ReportOutput): Promise<void> {
+  const { samples, baseline, optimized, openLoop, items, rate, json } = output;
+  const text = formatReport(report);
+  const svg = latencyChartSvg(
+    [
+      {
+        name: `baseline: ${baseline.items_per_s.toFixed(1)} items/s`,
+        color: "#c0392b",
+        samples: samples.get(baseline) ?? [],
+      },
+      {
+        name: `optimized: ${optimized.items_per_s.toFixed(1)} items/s`,
+        color: "#2471a3",
+        samples: samples.get(optimized) ?? [],
+      },
+      ...(openLoop
+        ? [{
+          name: `optimized, open loop at ${rate} items/s offered`,
+          color: "#1e8449",
+          samples: samples.get(openLoop) ?? [],
+        }]
+        : []),
+    ],
+    { title: `Latency from generate to handled, ${items.toLocaleString("en-US")} items per run` },
+  );
+  await Deno.writeTextFile(`${OUT_DIR}/report.txt`, text);
+  await Deno.writeTextFile(`${OUT_DIR}/report.json`, JSON.stringify(report, null, 2) + "\n");
+  await Deno.writeTextFile(`${OUT_DIR}/latency.svg`, svg);
+  if (json) {
+    console.log(JSON.stringify(report));
+  } else {
+    console.log(text);
+    console.log(
+      `Report: ${OUT_DIR}/report.txt, ${OUT_DIR}/report.json; chart: ${OUT_DIR}/latency.svg`,
+    );
   }
 }
 
