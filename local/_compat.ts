@@ -34,7 +34,7 @@ export interface Compat {
 export function createCompat(options: CompatOptions): Compat {
   const { fauxqs, dynamodb } = options;
   const s3 = createS3Layer({ fauxqs, vault: fauxqs.vault, region: options.region });
-  const sqs = createSqsLayer({ fauxqs });
+  const sqs = createSqsLayer({ fauxqs, queues: fauxqs.queues, region: options.region });
   const dynamoDb = createDynamoDbLayer({ dynamodb, vault: fauxqs.vault });
   return {
     handle(service, operation, request) {

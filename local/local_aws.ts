@@ -17,6 +17,7 @@ import { createRouter } from "./_router.ts";
 import type { LocalAwsRequest } from "./core/mod.ts";
 import { createFaultInjector, type FaultController, type FaultOptions } from "./faults/mod.ts";
 import { createDashboard, type DashboardFeed } from "./dashboard/mod.ts";
+import { messageMoveTasks } from "./sqs/mod.ts";
 
 export type { LocalAwsRequest, RequestAnnotations } from "./core/mod.ts";
 export type { PolicySet } from "./iam/mod.ts";
@@ -219,7 +220,13 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   let total = 0;
   let errors = 0;
   const dashboard = options.dashboard
-    ? createDashboard({ dynamodb, fauxqs, resources, port })
+    ? createDashboard({
+      dynamodb,
+      fauxqs,
+      moveTasks: messageMoveTasks(fauxqs.queues),
+      resources,
+      port,
+    })
     : undefined;
   if (dashboard !== undefined) listeners.add((request) => dashboard.observeRequest(request));
   const awsRouter = createRouter({

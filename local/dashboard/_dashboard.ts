@@ -26,6 +26,7 @@
 import type { ResourceDefinition } from "../../lib/resources.ts";
 import type { InnerService } from "../core/mod.ts";
 import type { LambdaInvocationReport } from "../lambda/mod.ts";
+import type { MoveTasks } from "../sqs/mod.ts";
 import {
   DashboardAggregator,
   type DashboardSnapshot,
@@ -49,6 +50,8 @@ export interface DashboardOptions {
   readonly dynamodb: InnerService;
   /** SQS and S3 (fauxqs), as the router reaches it. */
   readonly fauxqs: InnerService;
+  /** SQS's message move tasks, which "Redrive all" starts (AWS's own DLQ redrive). */
+  readonly moveTasks?: MoveTasks;
   /** The pipeline's resources. */
   readonly resources: ResourceDefinition;
   /** The port the local AWS listens on (requests must name it in `Host`). */
@@ -136,6 +139,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     dynamodb: options.dynamodb,
     fauxqs: options.fauxqs,
     region: resources.region,
+    ...(options.moveTasks === undefined ? {} : { moveTasks: options.moveTasks }),
   });
   const pushIntervalMs = options.pushIntervalMs ?? 250;
   const script = `"use strict";\n(${dashboardClient.toString()})();\n`;

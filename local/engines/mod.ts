@@ -16,3 +16,4 @@ export {
   type S3UploadInfo,
   type S3Vault,
 } from "./_s3_vault.ts";
+export type { MovedMessage, SqsQueues } from "./_sqs_queues.ts";

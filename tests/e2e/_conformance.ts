@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { run, type RunResult } from "../_helpers/e2e.ts";
 
 /** Options every conformance client shares. */
 function common(endpoint: string, region: string) {
@@ -67,4 +68,56 @@ export async function expectError(
   if (expected.message !== undefined) assert.equal(error.message, expected.message);
   if (expected.code !== undefined) assert.equal(error.Code, expected.code);
   return error;
+}
+
+// ── the SQS query protocol, with Debian's AWS CLI 2.9 ───────────────────────
+
+/** Debian's AWS CLI 2.9 (it speaks SQS's query protocol). */
+export const CLI = "/usr/bin/aws";
+
+/** The AWS CLI's version, or undefined when it is not installed. */
+export function cliVersion(): string | undefined {
+  try {
+    const output = new Deno.Command(CLI, { args: ["--version"], stdout: "piped", stderr: "piped" })
+      .outputSync();
+    return new TextDecoder().decode(output.stdout).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs the AWS CLI against `endpoint` as the administrator, in `region` (default us-east-1). */
+export async function cli(endpoint: string, ...args: string[]): Promise<RunResult> {
+  return await cliIn("us-east-1", endpoint, ...args);
+}
+
+/** {@linkcode cli} with a region of the caller's choice. */
+export async function cliIn(
+  region: string,
+  endpoint: string,
+  ...args: string[]
+): Promise<RunResult> {
+  return await run(CLI, ["--endpoint-url", endpoint, "--output", "json", ...args], {
+    clearEnv: true,
+    env: {
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      AWS_DEFAULT_REGION: region,
+      AWS_CONFIG_FILE: "/dev/null",
+      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+      AWS_PAGER: "",
+      PATH: "/usr/bin:/bin",
+      HOME: "/nonexistent",
+    },
+  });
+}
+
+/** Runs the AWS CLI, which must succeed, and returns its JSON output. */
+export async function cliJson(
+  endpoint: string,
+  ...args: string[]
+): Promise<Record<string, unknown>> {
+  const result = await cli(endpoint, ...args);
+  assert.equal(result.code, 0, result.stderr);
+  return result.stdout.trim() === "" ? {} : JSON.parse(result.stdout);
 }
