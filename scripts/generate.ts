@@ -8,7 +8,7 @@
 import { listenForStop } from "../lib/stop_signals.ts";
 import { parseCommandLine, parseNumber, runProgram } from "../lib/cli.ts";
 import { createClients, destroyClients } from "../lib/clients.ts";
-import { readConfig } from "../lib/config.ts";
+import { type PipelineConfig, readConfig } from "../lib/config.ts";
 import { UsageError } from "../lib/errors.ts";
 import { denoFiles } from "../lib/deno_files.ts";
 import { describeError } from "../lib/describe_error.ts";
@@ -20,7 +20,7 @@ import {
   generateJson,
   progressBar,
 } from "../lib/format_generate.ts";
-import { generateLaptops } from "../lib/generate_laptops.ts";
+import { generateLaptops, type GenerateResult } from "../lib/generate_laptops.ts";
 import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { createQueueUrlResolver } from "../lib/queue_urls.ts";
 import { retryTransient, SDK_ATTEMPTS } from "../lib/retry.ts";
@@ -49,7 +49,8 @@ AWS_S3_BUCKET, AWS_SQS_UPLOAD_QUEUE, AWS_REGION, AWS_ENDPOINT_URL,
 AWS_DISCOVERY_TARGET (local | aws). With none set, it uses the local AWS at
 http://127.0.0.1:4566 (start it with \`deno task local\`).`;
 
-async function main(args: string[]): Promise<number> {
+/** The generator's command line; `undefined` after `--help`. */
+function parseGenerateArgs(args: string[]) {
   const line = parseCommandLine(args, {
     usage: USAGE,
     allowPositionals: true,
@@ -61,7 +62,7 @@ async function main(args: string[]): Promise<number> {
       json: { type: "boolean", default: false },
     },
   });
-  if (line === undefined) return 0;
+  if (line === undefined) return undefined;
   const { values, positionals } = line;
   if (positionals.length !== 1) {
     throw new UsageError(
@@ -83,6 +84,13 @@ async function main(args: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError((error as Error).message, { cause: error });
   }
+  return { fileNames, concurrency, itemBatchSize, outDir: values["out-dir"], json: values.json };
+}
+
+async function main(args: string[]): Promise<number> {
+  const options = parseGenerateArgs(args);
+  if (options === undefined) return 0;
+  const { fileNames, concurrency, itemBatchSize, outDir, json } = options;
 
   const config = readConfig((name) => Deno.env.get(name), { program: "generate" });
   // Against the local AWS with no credentials configured: the generator's own identity.
@@ -95,7 +103,7 @@ async function main(args: string[]): Promise<number> {
   const stop = () => controller.abort();
   using _stop = listenForStop(stop);
   const started = performance.now();
-  const interactive = !values.json && fileNames.length > 1 && Deno.stderr.isTerminal();
+  const interactive = !json && fileNames.length > 1 && Deno.stderr.isTerminal();
   let messagesSent = 0;
   try {
     let queueUrl: string;
@@ -111,7 +119,7 @@ async function main(args: string[]): Promise<number> {
     }
     const result = await generateLaptops({ ...clients, files: denoFiles() }, {
       fileNames,
-      outDir: values["out-dir"],
+      outDir,
       tableName: config.tableName,
       bucketName: config.bucketName,
       queueUrl,
@@ -119,9 +127,9 @@ async function main(args: string[]): Promise<number> {
       itemBatchSize,
       signal: controller.signal,
       onProgress: (progress) => {
-        if (values.json) return;
+        if (json) return;
         if (fileNames.length === 1) {
-          console.log(formatStep(progress, { ...config, outDir: values["out-dir"] }));
+          console.log(formatStep(progress, { ...config, outDir }));
         } else if (progress.step === "message" && interactive) {
           const bar = progressBar(++messagesSent, fileNames.length);
           Deno.stderr.writeSync(new TextEncoder().encode(`\r${bar}`));
@@ -131,25 +139,34 @@ async function main(args: string[]): Promise<number> {
     if (interactive) Deno.stderr.writeSync(new TextEncoder().encode("\n"));
     const seconds = (performance.now() - started) / 1000;
 
-    const describe = (error: unknown) => describeError(error, config);
-    if (values.json) {
-      console.log(JSON.stringify(generateJson(result, seconds, describe)));
-    } else {
-      for (const failure of result.failed) {
-        console.error(formatFailure(failure, describe(failure.error)));
-      }
-      if (result.skipped.length > 0) {
-        console.error(`Interrupted: ${result.skipped.length} file(s) not started`);
-      }
-      if (fileNames.length > 1 || result.failed.length > 0) {
-        console.log(formatSummary(result, fileNames.length, seconds));
-      }
-    }
+    printResult(result, { json, files: fileNames.length, seconds, config });
     if (result.failed.length > 0) return 1;
     if (result.skipped.length > 0) return 130;
     return 0;
   } finally {
     destroyClients(clients);
+  }
+}
+
+/** Prints a run's outcome: one JSON line, or the failures and a summary. */
+function printResult(
+  result: GenerateResult,
+  run: { json: boolean; files: number; seconds: number; config: PipelineConfig },
+): void {
+  const { json, files, seconds, config } = run;
+  const describe = (error: unknown) => describeError(error, config);
+  if (json) {
+    console.log(JSON.stringify(generateJson(result, seconds, describe)));
+  } else {
+    for (const failure of result.failed) {
+      console.error(formatFailure(failure, describe(failure.error)));
+    }
+    if (result.skipped.length > 0) {
+      console.error(`Interrupted: ${result.skipped.length} file(s) not started`);
+    }
+    if (files > 1 || result.failed.length > 0) {
+      console.log(formatSummary(result, files, seconds));
+    }
   }
 }
 
