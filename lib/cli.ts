@@ -134,22 +134,28 @@ export interface NumberBounds {
  * @throws {UsageError} When it is not such a number.
  */
 export function parseNumber(raw: string, bounds: NumberBounds): number {
-  const { flag, min, above, max, whole = true, unit } = bounds;
+  const { flag, min, above, max, whole = true } = bounds;
   const value = Number(raw);
   const valid = (whole ? /^\d+$/ : /^\d+(\.\d+)?$/).test(raw) &&
     value <= Number.MAX_SAFE_INTEGER &&
     (min === undefined || value >= min) && (above === undefined || value > above) &&
     (max === undefined || value <= max);
   if (valid) return value;
+  throw new UsageError(
+    `Invalid --${flag}: expected ${expectation(bounds)}, got ${JSON.stringify(raw)}`,
+  );
+}
+
+/** What {@linkcode parseNumber} expected, in words: `0 to 20 seconds`, `a positive number of seconds`. */
+function expectation({ min, above, max, whole = true, unit }: NumberBounds): string {
+  const of = unit ? ` of ${unit}` : "";
+  if (above === 0 && max === undefined) return `a positive ${whole ? "whole " : ""}number${of}`;
   const range = above !== undefined
     ? `above ${above}${max === undefined ? "" : ` and at most ${max}`}`
     : max === undefined
     ? `${min ?? 0} or more`
     : `${whole ? "" : "from "}${min ?? 0} to ${max}`;
-  const what = whole
-    ? `${range}${unit ? ` ${unit}` : ""}`
-    : `a number${unit ? ` of ${unit}` : ""} ${range}`;
-  throw new UsageError(`Invalid --${flag}: expected ${what}, got ${JSON.stringify(raw)}`);
+  return whole ? `${range}${unit ? ` ${unit}` : ""}` : `a number${of} ${range}`;
 }
 
 /**

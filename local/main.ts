@@ -4,7 +4,7 @@
  *
  * ```sh
  * deno task local [--port N] [--in-memory] [--data-dir DIR] [--reset] [--no-lambda]
- *                  [--lambda-source] [--iam on|off] [--no-dashboard]
+ *                  [--lambda-source] [--iam on|off] [--no-dashboard] [--ttl-sweep S]
  * ```
  *
  * Unless `--no-dashboard`, the same port serves the dashboard at
@@ -61,6 +61,8 @@ Options:
   --visibility-timeout S
                     visibility timeout of the two queues in seconds, instead of
                     the definition's (tests: failed messages come back sooner)
+  --ttl-sweep S     seconds between two sweeps that delete expired DynamoDB
+                    items (tables with time to live enabled; default 60)
   -h, --help        show this help
 
 ${FAULT_FLAGS_USAGE}`;
@@ -74,6 +76,7 @@ interface LocalArgs {
   readonly lambda: boolean;
   readonly lambdaSource: boolean;
   readonly visibilityTimeoutSeconds: number | undefined;
+  readonly ttlSweepSeconds: number | undefined;
   readonly iam: "on" | "off";
   readonly dashboard: boolean;
   readonly faults: FaultOptions | undefined;
@@ -91,6 +94,7 @@ function parseLocalArgs(args: string[]): LocalArgs | undefined {
       "no-lambda": { type: "boolean", default: false },
       "lambda-source": { type: "boolean", default: false },
       "visibility-timeout": { type: "string" },
+      "ttl-sweep": { type: "string" },
       "iam": { type: "string", default: "on" },
       "no-dashboard": { type: "boolean", default: false },
       ...FAULT_FLAGS,
@@ -118,6 +122,10 @@ function parseLocalArgs(args: string[]): LocalArgs | undefined {
     max: 43200,
     unit: "seconds",
   });
+  const sweep = values["ttl-sweep"];
+  const ttlSweepSeconds = sweep === undefined
+    ? undefined
+    : parseNumber(sweep, { flag: "ttl-sweep", above: 0, whole: false, unit: "seconds" });
   const iam = values.iam;
   if (iam !== "on" && iam !== "off") {
     throw new UsageError(`Invalid --iam: expected on or off, got "${iam}"`);
@@ -131,6 +139,7 @@ function parseLocalArgs(args: string[]): LocalArgs | undefined {
   return {
     port,
     visibilityTimeoutSeconds,
+    ttlSweepSeconds,
     iam,
     dashboard: !values["no-dashboard"],
     faults,
@@ -183,6 +192,7 @@ async function main(argv: string[]): Promise<number> {
         ...(args.visibilityTimeoutSeconds === undefined
           ? {}
           : { visibilityTimeoutSeconds: args.visibilityTimeoutSeconds }),
+        ...(args.ttlSweepSeconds === undefined ? {} : { ttlSweepMs: args.ttlSweepSeconds * 1000 }),
         ...(args.faults === undefined ? {} : { faults: args.faults }),
         iam: args.iam,
         dashboard: args.dashboard,

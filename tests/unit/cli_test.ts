@@ -78,7 +78,7 @@ Deno.test("parseNumber() says what it expected and what it got", () => {
     [
       "0",
       { flag: "timeout", above: 0, whole: false, unit: "seconds" },
-      'Invalid --timeout: expected a number of seconds above 0, got "0"',
+      'Invalid --timeout: expected a positive number of seconds, got "0"',
     ],
     [
       "fast",
