@@ -15,6 +15,8 @@ import {
   type LambdaRunnerOptions,
   startLambdaRunner,
 } from "../../local/lambda/mod.ts";
+import { LAMBDA_BUNDLE } from "../../lib/build_lambda.ts";
+import { bundle } from "../../lib/bundle.ts";
 import type { ComparisonLine } from "../../lib/format_comparison.ts";
 
 /** Root of the e2e tests' temporary folders. */
@@ -167,15 +169,7 @@ export async function startBundleRunner(
 /** Bundles the Lambda handler as `deno task build` does, into `dir`. */
 export async function buildBundle(dir: string): Promise<string> {
   const file = `${dir}/update_item.mjs`;
-  const result = await run("deno", [
-    "bundle",
-    "--quiet",
-    "--platform=node",
-    "--minify",
-    `--output=${file}`,
-    "lambda/update_item.ts",
-  ], { env: { DENO_CONDITIONS: "module" } });
-  if (result.code !== 0) throw new Error(`deno bundle failed: ${result.stderr}`);
+  await bundle({ ...LAMBDA_BUNDLE, output: file });
   return file;
 }
 

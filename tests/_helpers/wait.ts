@@ -1,14 +1,13 @@
 /**
- * Waiting in the end-to-end tests: a plain delay, and polling a condition
+ * Waiting in the end-to-end tests: lib's delay, and polling a condition
  * until it holds or a deadline passes.
  *
  * @module
  */
 
-/** Resolves after `ms` milliseconds. */
-export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+import { delay } from "../../lib/delay.ts";
+
+export { delay };
 
 /** Options of {@linkcode waitFor}. */
 export interface WaitForOptions {

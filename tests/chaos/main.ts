@@ -21,7 +21,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { BatchGetItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import {
@@ -29,14 +28,16 @@ import {
   GetQueueUrlCommand,
   ReceiveMessageCommand,
 } from "@aws-sdk/client-sqs";
+import { parseCommandLine, parseNumber, runProgram } from "../../lib/cli.ts";
+import { delay } from "../../lib/delay.ts";
+import { UsageError } from "../../lib/errors.ts";
 import { itemToLaptop } from "../../lib/item_codec.ts";
 import { type Laptop, parseLaptop } from "../../lib/laptop.ts";
 import { RESOURCES } from "../../lib/resources.ts";
-import { createRandom } from "../../local/faults/mod.ts";
+import { createRandom, faultOptionsFromFlags } from "../../local/faults/mod.ts";
 import { buildBundle, testClients } from "../_helpers/e2e.ts";
 import { startTask, type TaskProcess } from "../_helpers/processes.ts";
 import { PIPELINE_QUEUES } from "../_helpers/sqs.ts";
-import { delay } from "../_helpers/wait.ts";
 import { FaultCounter, killNext, restarts, superviseAll, type Victim } from "./_supervised.ts";
 
 const QUEUES = PIPELINE_QUEUES;
@@ -89,6 +90,20 @@ async function checkEveryItem(
   return lost;
 }
 
+const USAGE = `Usage: deno task test:chaos [options]
+
+Runs items through the whole pipeline as separate processes while the local
+AWS, the Lambda runner and the service are killed (SIGKILL) and restarted at
+random; checks that nothing was lost. The last line reads
+chaos: items=N lost=L duplicates=D kills=K faults=F; exit code 0 only when L = 0.
+
+Options:
+  --items N        items to generate (default 1000)
+  --seed S         seed of the kills and the faults (default random, printed)
+  --fault-rate R   share of calls the local AWS fails, 0 to 1 or a percentage (default 5%)
+  --keep           leave the data directory for a post-mortem
+  -h, --help       show this help`;
+
 /** The chaos run's settings, from its flags. */
 interface ChaosArgs {
   readonly items: number;
@@ -97,10 +112,10 @@ interface ChaosArgs {
   readonly keep: boolean;
 }
 
-/** Reads `--items`, `--seed` (default random), `--fault-rate` and `--keep`. */
-function parseChaosArgs(args: string[]): ChaosArgs {
-  const { values } = parseArgs({
-    args,
+/** Reads `--items`, `--seed` (default random), `--fault-rate` and `--keep`; undefined after `--help`. */
+function parseChaosArgs(args: readonly string[]): ChaosArgs | undefined {
+  const line = parseCommandLine(args, {
+    usage: USAGE,
     options: {
       items: { type: "string", default: "1000" },
       seed: { type: "string" },
@@ -108,9 +123,18 @@ function parseChaosArgs(args: string[]): ChaosArgs {
       keep: { type: "boolean", default: false },
     },
   });
+  if (line === undefined) return undefined;
+  const { values } = line;
+  try {
+    faultOptionsFromFlags({ "fault-rate": values["fault-rate"] });
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
   return {
-    items: Number(values.items),
-    seed: values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed),
+    items: parseNumber(values.items, { flag: "items", min: 1 }),
+    seed: values.seed === undefined
+      ? Math.floor(Math.random() * 2 ** 31)
+      : parseNumber(values.seed, { flag: "seed", min: 0, max: 2 ** 31 - 1 }),
     faultRate: values["fault-rate"],
     keep: values.keep,
   };
@@ -126,8 +150,8 @@ async function prepare(seed: number) {
   return { dir, outDir: `out/chaos-${id}`, code, port, endpoint: `http://127.0.0.1:${port}` };
 }
 
-async function main(): Promise<number> {
-  const { items, seed, faultRate, keep } = parseChaosArgs(Deno.args);
+async function main(chaos: ChaosArgs): Promise<number> {
+  const { items, seed, faultRate, keep } = chaos;
   const random = createRandom(seed);
   const started = performance.now();
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -379,5 +403,8 @@ function chunks<T>(list: T[], size: number): T[][] {
 }
 
 if (import.meta.main) {
-  Deno.exitCode = await main();
+  Deno.exitCode = await runProgram(USAGE, async () => {
+    const chaos = parseChaosArgs(Deno.args);
+    return chaos === undefined ? 0 : await main(chaos);
+  });
 }
