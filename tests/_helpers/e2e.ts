@@ -137,6 +137,31 @@ export function ownIdentityEnv(endpoint: string): Record<string, string> {
   };
 }
 
+/** One record of `deno task generate --json`'s report. */
+export interface GeneratedLine {
+  readonly file: string;
+  readonly s3_key: string;
+  readonly uuid: string;
+}
+
+/**
+ * Runs `deno task generate <stem>.json --count N --json` to the end, asserts
+ * it exited 0, and returns the records its report lists.
+ */
+export async function generateLines(
+  env: Record<string, string>,
+  stem: string,
+  count: number,
+): Promise<GeneratedLine[]> {
+  const generated = await runTask(
+    "generate",
+    [`${stem}.json`, "--count", String(count), "--json"],
+    env,
+  );
+  assert.equal(generated.code, 0, generated.stderr);
+  return (JSON.parse(generated.stdout) as { generated: GeneratedLine[] }).generated;
+}
+
 /**
  * Runs `deno task service --json --max-messages N` to the end, asserts it
  * exited 0, and returns its JSON lines (one per handled message).

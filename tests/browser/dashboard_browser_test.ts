@@ -19,6 +19,7 @@ import { RESOURCES } from "../../lib/resources.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import {
   adminEnv,
+  generateLines,
   runTask,
   startBundleRunner,
   tempDir,
@@ -46,14 +47,7 @@ async function runLaptops(
   env: Record<string, string>,
   stem: string,
 ): Promise<string> {
-  const generated = await runTask("generate", [
-    `${stem}.json`,
-    "--count",
-    "12",
-    "--json",
-  ], env);
-  assert.equal(generated.code, 0, generated.stderr);
-  const report = JSON.parse(generated.stdout) as { generated: { uuid: string }[] };
+  const report = { generated: await generateLines(env, stem, 12) };
   await page.waitFor(atLeast("label-gen-upload", 12));
   await page.waitFor(atLeast("label-lambda-update", 12));
   const service = await runTask("service", [

@@ -21,6 +21,7 @@ import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import {
   buildBundle,
+  generateLines,
   ownIdentityEnv,
   readItem,
   runTask,
@@ -68,16 +69,7 @@ Deno.test("pipeline: the file stays the original while the item's state changes"
     using clients = testClients(pipeline.aws.endpoint);
     const env = ownIdentityEnv(pipeline.aws.endpoint);
 
-    const generated = await runTask("generate", [
-      `${stem}.json`,
-      "--count",
-      "3",
-      "--json",
-    ], env);
-    assert.equal(generated.code, 0, generated.stderr);
-    const report = JSON.parse(generated.stdout) as {
-      generated: { file: string; s3_key: string; uuid: string }[];
-    };
+    const report = { generated: await generateLines(env, stem, 3) };
     assert.equal(report.generated.length, 3);
 
     const lines = await serviceLines(env, 3);
