@@ -43,9 +43,7 @@ const TEMPORARY_ALLOWLIST: { files: string[]; functions: string[] } = {
     "bench/_run.ts runPipeline",
     "bench/format_report.ts formatReport",
     "local/iam/_sigv4.ts verifySignature",
-    "local/iam/_errors.ts signatureError",
     "local/local_aws.ts startLocalAws",
-    "local/lambda/_container.ts invoke",
   ],
 };
 
