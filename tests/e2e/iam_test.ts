@@ -27,7 +27,7 @@ import {
   testClients,
 } from "../_helpers/e2e.ts";
 import { startTask } from "../_helpers/processes.ts";
-import { queueDepth, queueUrl } from "../_helpers/sqs.ts";
+import { queueDepth, queueUrl, sendTo } from "../_helpers/sqs.ts";
 import { waitFor } from "../_helpers/wait.ts";
 
 /** A copy of POLICIES without one action of one principal. */
@@ -282,18 +282,8 @@ Deno.test("deno task service and the Lambda fail with AccessDenied naming the pe
       new PutItemCommand({ TableName: RESOURCES.table.name, Item: laptopToItem(laptop) }),
     );
     const body = JSON.stringify({ dynamodb_key: laptop.uuid, s3_key: "a.json" });
-    await admin.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: await queueUrl(admin.sqs, RESOURCES.uploadQueue.name),
-        MessageBody: body,
-      }),
-    );
-    await admin.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: await queueUrl(admin.sqs, RESOURCES.updateQueue.name),
-        MessageBody: body,
-      }),
-    );
+    await sendTo(admin.sqs, RESOURCES.uploadQueue.name, body);
+    await sendTo(admin.sqs, RESOURCES.updateQueue.name, body);
     await admin.s3.send(
       new PutObjectCommand({
         Bucket: RESOURCES.bucket.name,

@@ -30,7 +30,7 @@ import config from "../../deno.json" with { type: "json" };
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { pythonHas, type TestClients, testClients } from "../_helpers/e2e.ts";
-import { queueUrl } from "../_helpers/sqs.ts";
+import { queueUrl, sendTo } from "../_helpers/sqs.ts";
 import { delay } from "../_helpers/wait.ts";
 
 const TMP_ROOT = ".local/tmp";
@@ -330,18 +330,8 @@ async function writeSample(c: TestClients): Promise<void> {
       Item: { uuid: { S: "kept" }, n: { N: "1" } },
     }),
   );
-  await c.sqs.send(
-    new SendMessageCommand({
-      QueueUrl: await queueUrl(c.sqs, RESOURCES.updateQueue.name),
-      MessageBody: "queued",
-    }),
-  );
-  await c.sqs.send(
-    new SendMessageCommand({
-      QueueUrl: await queueUrl(c.sqs, RESOURCES.updateQueue.deadLetterQueueName),
-      MessageBody: "dead",
-    }),
-  );
+  await sendTo(c.sqs, RESOURCES.updateQueue.name, "queued");
+  await sendTo(c.sqs, RESOURCES.updateQueue.deadLetterQueueName, "dead");
 }
 
 /** Checks what {@linkcode writeSample} wrote. */

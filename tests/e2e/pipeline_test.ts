@@ -11,7 +11,6 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
-  SendMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { laptopToItem } from "../../lib/item_codec.ts";
@@ -29,7 +28,7 @@ import {
   tempDir,
   testClients,
 } from "../_helpers/e2e.ts";
-import { PIPELINE_QUEUES, queueDepth, queueUrl } from "../_helpers/sqs.ts";
+import { PIPELINE_QUEUES, queueDepth, queueUrl, sendTo } from "../_helpers/sqs.ts";
 import { waitFor } from "../_helpers/wait.ts";
 
 const QUEUES = PIPELINE_QUEUES;
@@ -168,12 +167,7 @@ Deno.test("pipeline: a poison message on the update queue ends in its DLQ after 
   try {
     await using pipeline = await startPipeline(dir);
     using clients = testClients(pipeline.aws.endpoint);
-    await clients.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: await queueUrl(clients.sqs, RESOURCES.updateQueue.name),
-        MessageBody: '{"dynamodb_key": 42}',
-      }),
-    );
+    await sendTo(clients.sqs, RESOURCES.updateQueue.name, '{"dynamodb_key": 42}');
     const max = RESOURCES.updateQueue.maxReceiveCount;
     const service = await runTask("service", [
       "--json",
