@@ -15,6 +15,7 @@ import {
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { run, type RunResult } from "../_helpers/e2e.ts";
+import { type LocalAws, type LocalAwsOptions, startLocalAws } from "../../local/local_aws.ts";
 
 /** Options every conformance client shares. */
 function common(endpoint: string, region: string) {
@@ -107,6 +108,59 @@ export async function createBucket(
       new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: "Enabled" } }),
     );
   }
+}
+
+/** A local AWS and a client of it, closed together. */
+export interface ClientFixture<C> extends AsyncDisposable {
+  /** The local AWS. */
+  readonly local: LocalAws;
+  /** Its endpoint. */
+  readonly endpoint: string;
+  /** The client. */
+  readonly client: C;
+}
+
+/** Settings of the in-memory local AWS of {@linkcode startWithClient}. */
+export type FixtureOptions = Omit<LocalAwsOptions, "port" | "inMemory">;
+
+/**
+ * Starts an in-memory local AWS on an ephemeral port with a client of it
+ * (`s3Client`, `sqsClient`, `dynamoDbClient`): the set-up of the conformance
+ * tests. Disposing destroys the client, then closes the local AWS.
+ */
+export async function startWithClient<C extends { destroy(): void }>(
+  makeClient: (endpoint: string) => C,
+  options: FixtureOptions = {},
+): Promise<ClientFixture<C>> {
+  const aws = await startLocalAws({ ...options, port: 0, inMemory: true });
+  const client = makeClient(aws.endpoint);
+  return {
+    local: aws,
+    endpoint: aws.endpoint,
+    client,
+    async [Symbol.asyncDispose]() {
+      client.destroy();
+      await aws.close();
+    },
+  };
+}
+
+/**
+ * {@linkcode startWithClient} with an S3 client, which creates `bucket`
+ * (versioned when asked) if one is named.
+ */
+export async function startS3(
+  options: FixtureOptions & { bucket?: string; versioned?: boolean } = {},
+): Promise<ClientFixture<S3Client>> {
+  const { bucket, versioned = false, ...settings } = options;
+  const fixture = await startWithClient(s3Client, settings);
+  try {
+    if (bucket !== undefined) await createBucket(fixture.client, bucket, { versioned });
+  } catch (error) {
+    await fixture[Symbol.asyncDispose]();
+    throw error;
+  }
+  return fixture;
 }
 
 /** What {@linkcode rawS3} got back. */

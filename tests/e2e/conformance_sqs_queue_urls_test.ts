@@ -39,7 +39,7 @@ import {
   UntagQueueCommand,
 } from "@aws-sdk/client-sqs";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { cli, cliIn, cliVersion, expectError, sqsClient } from "./_conformance.ts";
+import { cli, cliIn, cliVersion, expectError, sqsClient, startWithClient } from "./_conformance.ts";
 
 const HANDLE = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
 
@@ -192,23 +192,19 @@ const MISSING = {
 };
 
 Deno.test("SQS actions on a missing queue fail with QueueDoesNotExist for every URL form (JSON, JS SDK)", async () => {
-  await using aws = await startLocalAws({ port: 0, inMemory: true });
-  const sqs = sqsClient(aws.endpoint);
-  try {
-    for (const url of urlForms(aws.endpoint, "no-such-queue")) {
-      for (const { action, sdk } of ACTIONS) {
-        const error = await expectError(sdk(sqs, url), MISSING).catch((cause: Error) => {
-          throw new Error(`${action} ${url}: ${cause.message}`, { cause });
-        });
-        assert.equal(error.name, "QueueDoesNotExist");
-      }
+  await using aws = await startWithClient(sqsClient);
+  const sqs = aws.client;
+  for (const url of urlForms(aws.endpoint, "no-such-queue")) {
+    for (const { action, sdk } of ACTIONS) {
+      const error = await expectError(sdk(sqs, url), MISSING).catch((cause: Error) => {
+        throw new Error(`${action} ${url}: ${cause.message}`, { cause });
+      });
+      assert.equal(error.name, "QueueDoesNotExist");
     }
-    // Nothing was made on the way.
-    const { QueueUrls } = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: "no-such" }));
-    assert.deepEqual(QueueUrls ?? [], []);
-  } finally {
-    sqs.destroy();
   }
+  // Nothing was made on the way.
+  const { QueueUrls } = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: "no-such" }));
+  assert.deepEqual(QueueUrls ?? [], []);
 });
 
 Deno.test("SQS finds a queue by every URL form, only in the request's region and account", async () => {
@@ -255,19 +251,15 @@ Deno.test("SQS finds a queue by every URL form, only in the request's region and
 // API reference, every action's Errors: InvalidAddress ("The specified ID is invalid"), 404 in
 // AWS's model; the message is not documented (see docs/local_aws_conformance.md).
 Deno.test("SQS refuses a QueueUrl that names no queue with InvalidAddress", async () => {
-  await using aws = await startLocalAws({ port: 0, inMemory: true });
-  const sqs = sqsClient(aws.endpoint);
-  try {
-    for (const url of ["not-a-queue-url", `${aws.endpoint}/not-an-account/q`]) {
-      await expectError(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x" })), {
-        name: "InvalidAddress",
-        status: 404,
-        code: "InvalidAddress",
-        message: `The address ${url} is not valid for this endpoint.`,
-      });
-    }
-  } finally {
-    sqs.destroy();
+  await using aws = await startWithClient(sqsClient);
+  const sqs = aws.client;
+  for (const url of ["not-a-queue-url", `${aws.endpoint}/not-an-account/q`]) {
+    await expectError(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x" })), {
+      name: "InvalidAddress",
+      status: 404,
+      code: "InvalidAddress",
+      message: `The address ${url} is not valid for this endpoint.`,
+    });
   }
 });
 

@@ -20,143 +20,139 @@ import {
   SendMessageCommand,
 } from "@aws-sdk/client-sqs";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { CLI, cli, cliJson, cliVersion, expectError, sqsClient } from "./_conformance.ts";
+import {
+  CLI,
+  cli,
+  cliJson,
+  cliVersion,
+  expectError,
+  sqsClient,
+  startWithClient,
+} from "./_conformance.ts";
 
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessageBatch.html
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-json-api-responses.html
 Deno.test("SQS batch errors carry AWS's codes, query codes and messages", async () => {
-  await using aws = await startLocalAws({ port: 0, inMemory: true });
-  const sqs = sqsClient(aws.endpoint);
-  try {
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "batches" }));
-    await expectError(sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [] })), {
+  await using aws = await startWithClient(sqsClient);
+  const sqs = aws.client;
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "batches" }));
+  await expectError(sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: [] })), {
+    name: "EmptyBatchRequest",
+    status: 400,
+    code: "AWS.SimpleQueueService.EmptyBatchRequest",
+    message: "There should be at least one SendMessageBatchRequestEntry in the request.",
+  });
+  await expectError(sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: [] })), {
+    name: "EmptyBatchRequest",
+    message: "There should be at least one DeleteMessageBatchRequestEntry in the request.",
+  });
+  await expectError(
+    sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl, Entries: [] })),
+    {
       name: "EmptyBatchRequest",
-      status: 400,
-      code: "AWS.SimpleQueueService.EmptyBatchRequest",
-      message: "There should be at least one SendMessageBatchRequestEntry in the request.",
-    });
-    await expectError(sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: [] })), {
-      name: "EmptyBatchRequest",
-      message: "There should be at least one DeleteMessageBatchRequestEntry in the request.",
-    });
-    await expectError(
-      sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl, Entries: [] })),
-      {
-        name: "EmptyBatchRequest",
-        message:
-          "There should be at least one ChangeMessageVisibilityBatchRequestEntry in the request.",
-      },
-    );
-    const eleven = Array.from({ length: 11 }, (_, i) => ({ Id: `m${i}`, MessageBody: "x" }));
-    await expectError(sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: eleven })), {
-      name: "TooManyEntriesInBatchRequest",
-      code: "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
-      message: "Maximum number of entries per request are 10. You have sent 11.",
-    });
-    await expectError(
-      sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl,
-          Entries: [{ Id: "a", MessageBody: "x" }, { Id: "a", MessageBody: "y" }],
-        }),
-      ),
-      { name: "BatchEntryIdsNotDistinct", message: "Id a repeated." },
-    );
-    await expectError(
-      sqs.send(
-        new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: "not ok", MessageBody: "x" }] }),
-      ),
-      { name: "InvalidBatchEntryId", code: "AWS.SimpleQueueService.InvalidBatchEntryId" },
-    );
-    const mixed = await sqs.send(
+      message:
+        "There should be at least one ChangeMessageVisibilityBatchRequestEntry in the request.",
+    },
+  );
+  const eleven = Array.from({ length: 11 }, (_, i) => ({ Id: `m${i}`, MessageBody: "x" }));
+  await expectError(sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: eleven })), {
+    name: "TooManyEntriesInBatchRequest",
+    code: "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
+    message: "Maximum number of entries per request are 10. You have sent 11.",
+  });
+  await expectError(
+    sqs.send(
       new SendMessageBatchCommand({
         QueueUrl,
-        Entries: [{ Id: "ok", MessageBody: "x" }, {
-          Id: "late",
-          MessageBody: "y",
-          DelaySeconds: 901,
-        }],
+        Entries: [{ Id: "a", MessageBody: "x" }, { Id: "a", MessageBody: "y" }],
       }),
-    );
-    assert.deepEqual(mixed.Successful?.map((s) => s.Id), ["ok"]);
-    assert.deepEqual(mixed.Failed?.map((f) => [f.Id, f.Code, f.SenderFault]), [[
-      "late",
-      "InvalidParameterValue",
-      true,
-    ]]);
-    const deletes = await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl,
-        Entries: [{ Id: "bad", ReceiptHandle: "not-a-handle" }],
-      }),
-    );
-    assert.equal(deletes.Failed?.[0]?.Code, "ReceiptHandleIsInvalid");
-  } finally {
-    sqs.destroy();
-  }
+    ),
+    { name: "BatchEntryIdsNotDistinct", message: "Id a repeated." },
+  );
+  await expectError(
+    sqs.send(
+      new SendMessageBatchCommand({ QueueUrl, Entries: [{ Id: "not ok", MessageBody: "x" }] }),
+    ),
+    { name: "InvalidBatchEntryId", code: "AWS.SimpleQueueService.InvalidBatchEntryId" },
+  );
+  const mixed = await sqs.send(
+    new SendMessageBatchCommand({
+      QueueUrl,
+      Entries: [{ Id: "ok", MessageBody: "x" }, {
+        Id: "late",
+        MessageBody: "y",
+        DelaySeconds: 901,
+      }],
+    }),
+  );
+  assert.deepEqual(mixed.Successful?.map((s) => s.Id), ["ok"]);
+  assert.deepEqual(mixed.Failed?.map((f) => [f.Id, f.Code, f.SenderFault]), [[
+    "late",
+    "InvalidParameterValue",
+    true,
+  ]]);
+  const deletes = await sqs.send(
+    new DeleteMessageBatchCommand({
+      QueueUrl,
+      Entries: [{ Id: "bad", ReceiptHandle: "not-a-handle" }],
+    }),
+  );
+  assert.equal(deletes.Failed?.[0]?.Code, "ReceiptHandleIsInvalid");
 });
 
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueUrl.html
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html
 Deno.test("SQS parameter errors and queue URLs on the public endpoint", async () => {
-  await using aws = await startLocalAws({ port: 0, inMemory: true });
-  const sqs = sqsClient(aws.endpoint);
-  try {
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "params" }));
-    assert.equal(QueueUrl, `${aws.endpoint}/000000000000/params`);
-    const listed = await sqs.send(new ListQueuesCommand({}));
-    for (const url of listed.QueueUrls ?? []) assert.ok(url.startsWith(`${aws.endpoint}/`), url);
-    await expectError(
-      sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "x", DelaySeconds: 901 })),
-      {
-        name: "InvalidParameterValue",
-        code: "InvalidParameterValue",
-        message:
-          "Value 901 for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.",
-      },
-    );
-    await expectError(sqs.send(new GetQueueUrlCommand({ QueueName: "missing" })), {
-      name: "QueueDoesNotExist",
-      status: 400,
-      code: "AWS.SimpleQueueService.NonExistentQueue",
-      message: "The specified queue does not exist.",
-    });
-    await expectError(sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: "nope" })), {
-      name: "ReceiptHandleIsInvalid",
-      message: 'The input receipt handle "nope" is not a valid receipt handle.',
-    });
-    await expectError(
-      sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 11 })),
-      { name: "InvalidParameterValue" },
-    );
-    await expectError(
-      sqs.send(new CreateQueueCommand({ QueueName: "params", Attributes: { DelaySeconds: "5" } })),
-      { name: "QueueNameExists", code: "QueueAlreadyExists" },
-    );
-    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "emoji 😀" }));
-    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
-    assert.equal(Messages?.[0]?.Body, "emoji 😀");
-  } finally {
-    sqs.destroy();
-  }
+  await using aws = await startWithClient(sqsClient);
+  const sqs = aws.client;
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "params" }));
+  assert.equal(QueueUrl, `${aws.endpoint}/000000000000/params`);
+  const listed = await sqs.send(new ListQueuesCommand({}));
+  for (const url of listed.QueueUrls ?? []) assert.ok(url.startsWith(`${aws.endpoint}/`), url);
+  await expectError(
+    sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "x", DelaySeconds: 901 })),
+    {
+      name: "InvalidParameterValue",
+      code: "InvalidParameterValue",
+      message:
+        "Value 901 for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.",
+    },
+  );
+  await expectError(sqs.send(new GetQueueUrlCommand({ QueueName: "missing" })), {
+    name: "QueueDoesNotExist",
+    status: 400,
+    code: "AWS.SimpleQueueService.NonExistentQueue",
+    message: "The specified queue does not exist.",
+  });
+  await expectError(sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: "nope" })), {
+    name: "ReceiptHandleIsInvalid",
+    message: 'The input receipt handle "nope" is not a valid receipt handle.',
+  });
+  await expectError(
+    sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 11 })),
+    { name: "InvalidParameterValue" },
+  );
+  await expectError(
+    sqs.send(new CreateQueueCommand({ QueueName: "params", Attributes: { DelaySeconds: "5" } })),
+    { name: "QueueNameExists", code: "QueueAlreadyExists" },
+  );
+  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "emoji 😀" }));
+  const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
+  assert.equal(Messages?.[0]?.Body, "emoji 😀");
 });
 
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ListDeadLetterSourceQueues.html
 Deno.test("SQS ListDeadLetterSourceQueues names the queues that redrive to a queue", async () => {
-  await using aws = await startLocalAws({ port: 0, inMemory: true });
-  const sqs = sqsClient(aws.endpoint);
-  try {
-    const dlq = await sqs.send(new GetQueueUrlCommand({ QueueName: "uploaded-laptops-dlq" }));
-    const source = await sqs.send(new GetQueueUrlCommand({ QueueName: "uploaded-laptops" }));
-    const { queueUrls } = await sqs.send(
-      new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlq.QueueUrl }),
-    );
-    assert.deepEqual(queueUrls, [source.QueueUrl]);
-  } finally {
-    sqs.destroy();
-  }
+  await using aws = await startWithClient(sqsClient);
+  const sqs = aws.client;
+  const dlq = await sqs.send(new GetQueueUrlCommand({ QueueName: "uploaded-laptops-dlq" }));
+  const source = await sqs.send(new GetQueueUrlCommand({ QueueName: "uploaded-laptops" }));
+  const { queueUrls } = await sqs.send(
+    new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlq.QueueUrl }),
+  );
+  assert.deepEqual(queueUrls, [source.QueueUrl]);
 });
 
 // ── the query protocol, with Debian's AWS CLI 2.9 ───────────────────────────
