@@ -9,7 +9,6 @@
 
 import assert from "node:assert/strict";
 import {
-  CreateBucketCommand,
   DeleteBucketCorsCommand,
   DeleteBucketEncryptionCommand,
   DeleteBucketLifecycleCommand,
@@ -39,7 +38,14 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { expectError, rawS3, s3Client, startS3, xmlElement } from "./_conformance.ts";
+import {
+  createBucketIn,
+  expectError,
+  rawS3,
+  s3Client,
+  startS3,
+  xmlElement,
+} from "./_conformance.ts";
 
 /** One bucket configuration's life cycle: the calls and what AWS answers after the delete. */
 interface LifeCycle {
@@ -296,22 +302,12 @@ Deno.test("S3 CreateBucket from a client in any region follows AWS's constraint 
     for (const [index, region] of regions.entries()) {
       const client = clients[index]!;
       const Bucket = `in-${region}`;
-      await client.send(
-        new CreateBucketCommand({
-          Bucket,
-          CreateBucketConfiguration: { LocationConstraint: region as never },
-        }),
-      );
+      await createBucketIn(client, Bucket, region);
       const location = await global.send(new GetBucketLocationCommand({ Bucket }));
       assert.equal(location.LocationConstraint, region);
       assert.equal((await global.send(new HeadBucketCommand({ Bucket }))).BucketRegion, region);
       await expectError(
-        client.send(
-          new CreateBucketCommand({
-            Bucket: `${Bucket}-elsewhere`,
-            CreateBucketConfiguration: { LocationConstraint: "eu-west-3" },
-          }),
-        ),
+        createBucketIn(client, `${Bucket}-elsewhere`, "eu-west-3"),
         {
           name: "IllegalLocationConstraintException",
           status: 400,
@@ -321,12 +317,7 @@ Deno.test("S3 CreateBucket from a client in any region follows AWS's constraint 
       );
       for (const constraint of ["us-east-1", "moon-1"]) {
         await expectError(
-          client.send(
-            new CreateBucketCommand({
-              Bucket: `${Bucket}-bad`,
-              CreateBucketConfiguration: { LocationConstraint: constraint as never },
-            }),
-          ),
+          createBucketIn(client, `${Bucket}-bad`, constraint),
           {
             name: "InvalidLocationConstraint",
             status: 400,
@@ -335,22 +326,12 @@ Deno.test("S3 CreateBucket from a client in any region follows AWS's constraint 
         );
       }
       await expectError(
-        client.send(
-          new CreateBucketCommand({
-            Bucket,
-            CreateBucketConfiguration: { LocationConstraint: region as never },
-          }),
-        ),
+        createBucketIn(client, Bucket, region),
         { name: "BucketAlreadyOwnedByYou", status: 409 },
       );
     }
     // The us-east-1 endpoint: any valid region, EU as eu-west-1 (reported as EU), never a made-up one.
-    await global.send(
-      new CreateBucketCommand({
-        Bucket: "old-eu",
-        CreateBucketConfiguration: { LocationConstraint: "EU" },
-      }),
-    );
+    await createBucketIn(global, "old-eu", "EU");
     assert.equal(
       (await global.send(new GetBucketLocationCommand({ Bucket: "old-eu" }))).LocationConstraint,
       "EU",
@@ -360,12 +341,7 @@ Deno.test("S3 CreateBucket from a client in any region follows AWS's constraint 
       "eu-west-1",
     );
     await expectError(
-      global.send(
-        new CreateBucketCommand({
-          Bucket: "made-up",
-          CreateBucketConfiguration: { LocationConstraint: "moon-1" as never },
-        }),
-      ),
+      createBucketIn(global, "made-up", "moon-1"),
       { name: "InvalidLocationConstraint", status: 400 },
     );
     const malformed = await rawS3(aws.endpoint, "/malformed-body", { method: "PUT", body: "x" });

@@ -36,7 +36,14 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { createBucket, expectError, s3Client, startS3 } from "./_conformance.ts";
+import {
+  createBucket,
+  createBucketIn,
+  expectError,
+  s3Client,
+  startS3,
+  uploadFirstPart,
+} from "./_conformance.ts";
 import { tempDir } from "../_helpers/e2e.ts";
 
 async function text(s3: S3Client, Bucket: string, Key: string, VersionId?: string) {
@@ -69,46 +76,26 @@ Deno.test("S3 CreateBucket follows AWS's location-constraint rules and GetBucket
     const location = await s3.send(new GetBucketLocationCommand({ Bucket: "loc-default" }));
     assert.equal(location.LocationConstraint, undefined);
     await expectError(
-      s3.send(
-        new CreateBucketCommand({
-          Bucket: "loc-explicit",
-          CreateBucketConfiguration: { LocationConstraint: "us-east-1" as never },
-        }),
-      ),
+      createBucketIn(s3, "loc-explicit", "us-east-1"),
       { name: "InvalidLocationConstraint", status: 400 },
     );
     // No constraint from a regional endpoint (IllegalLocationConstraintException): the JS SDK
     // always adds its region as the constraint, so boto3 checks that case.
     await expectError(
-      eu.send(
-        new CreateBucketCommand({
-          Bucket: "loc-mismatch",
-          CreateBucketConfiguration: { LocationConstraint: "eu-central-1" },
-        }),
-      ),
+      createBucketIn(eu, "loc-mismatch", "eu-central-1"),
       {
         name: "IllegalLocationConstraintException",
         message:
           "The eu-central-1 location constraint is incompatible for the region specific endpoint this request was sent to.",
       },
     );
-    await eu.send(
-      new CreateBucketCommand({
-        Bucket: "loc-eu",
-        CreateBucketConfiguration: { LocationConstraint: "eu-west-1" },
-      }),
-    );
+    await createBucketIn(eu, "loc-eu", "eu-west-1");
     const eu1 = await s3.send(new GetBucketLocationCommand({ Bucket: "loc-eu" }));
     assert.equal(eu1.LocationConstraint, "eu-west-1");
     const head = await s3.send(new HeadBucketCommand({ Bucket: "loc-eu" }));
     assert.equal(head.BucketRegion, "eu-west-1");
     await expectError(
-      eu.send(
-        new CreateBucketCommand({
-          Bucket: "loc-eu",
-          CreateBucketConfiguration: { LocationConstraint: "eu-west-1" },
-        }),
-      ),
+      createBucketIn(eu, "loc-eu", "eu-west-1"),
       { name: "BucketAlreadyOwnedByYou", status: 409 },
     );
   } finally {
@@ -210,10 +197,7 @@ Deno.test("S3 conditional writes: If-None-Match and If-Match on PutObject, Delet
   }
   // CompleteMultipartUpload with If-None-Match: 412 on an existing key, never a 500.
   const Bucket = "cond-plain";
-  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: "once" }));
-  const part = await s3.send(
-    new UploadPartCommand({ Bucket, Key: "once", UploadId, PartNumber: 1, Body: "part" }),
-  );
+  const { UploadId, Parts } = await uploadFirstPart(s3, Bucket, "once", "part");
   await expectError(
     s3.send(
       new CompleteMultipartUploadCommand({
@@ -221,7 +205,7 @@ Deno.test("S3 conditional writes: If-None-Match and If-Match on PutObject, Delet
         Key: "once",
         UploadId,
         IfNoneMatch: "*",
-        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] },
+        MultipartUpload: { Parts },
       }),
     ),
     { name: "PreconditionFailed", status: 412 },
@@ -330,12 +314,7 @@ Deno.test("S3 versions, delete markers and bucket regions survive a restart", as
       const s3 = s3Client(aws.endpoint);
       const eu = s3Client(aws.endpoint, "eu-west-1");
       try {
-        await eu.send(
-          new CreateBucketCommand({
-            Bucket: "kept",
-            CreateBucketConfiguration: { LocationConstraint: "eu-west-1" },
-          }),
-        );
+        await createBucketIn(eu, "kept", "eu-west-1");
         await s3.send(
           new PutBucketVersioningCommand({
             Bucket: "kept",

@@ -18,7 +18,14 @@ import {
   type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { createBucket, expectError, rawS3, startS3, xmlElement } from "./_conformance.ts";
+import {
+  createBucket,
+  expectError,
+  rawS3,
+  startS3,
+  uploadFirstPart,
+  xmlElement,
+} from "./_conformance.ts";
 
 const MIB = 1024 * 1024;
 
@@ -162,17 +169,14 @@ Deno.test("S3 CompleteMultipartUpload refuses another key's upload with NoSuchUp
   const Bucket = "cw-upload";
   await using aws = await startS3({ iam: "off", bucket: Bucket });
   const s3 = aws.client;
-  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: "a" }));
-  const { ETag } = await s3.send(
-    new UploadPartCommand({ Bucket, Key: "a", UploadId, PartNumber: 1, Body: "a" }),
-  );
+  const { UploadId, Parts } = await uploadFirstPart(s3, Bucket, "a", "a");
   await expectError(
     s3.send(
       new CompleteMultipartUploadCommand({
         Bucket,
         Key: "b",
         UploadId,
-        MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] },
+        MultipartUpload: { Parts },
       }),
     ),
     { name: "NoSuchUpload", status: 404 },

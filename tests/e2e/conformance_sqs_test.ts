@@ -19,11 +19,11 @@ import {
   SendMessageBatchCommand,
   SendMessageCommand,
 } from "@aws-sdk/client-sqs";
-import { startLocalAws } from "../../local/local_aws.ts";
 import {
   CLI,
   cli,
   cliJson,
+  cliTest,
   cliVersion,
   expectError,
   sqsClient,
@@ -167,119 +167,110 @@ if (version === undefined) {
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-xml-api-responses.html
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
-Deno.test({
-  name: "SQS query protocol serves every call of a queue's life to the AWS CLI 2.9",
-  ignore: version === undefined,
-  async fn() {
-    await using aws = await startLocalAws({ port: 0, inMemory: true });
-    const e = aws.endpoint;
-    // The CLI really speaks the query protocol: its request is form-encoded.
-    const listed = await cli(e, "--debug", "sqs", "list-queues");
-    assert.equal(listed.code, 0, listed.stderr);
-    assert.match(listed.stderr, /application\/x-www-form-urlencoded/);
-    assert.match(listed.stderr, /'body': \{'Action': 'ListQueues', 'Version': '2012-11-05'\}/);
-    for (const url of JSON.parse(listed.stdout).QueueUrls) assert.ok(url.startsWith(`${e}/`));
+cliTest("SQS query protocol serves every call of a queue's life to the AWS CLI 2.9", async (e) => {
+  // The CLI really speaks the query protocol: its request is form-encoded.
+  const listed = await cli(e, "--debug", "sqs", "list-queues");
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stderr, /application\/x-www-form-urlencoded/);
+  assert.match(listed.stderr, /'body': \{'Action': 'ListQueues', 'Version': '2012-11-05'\}/);
+  for (const url of JSON.parse(listed.stdout).QueueUrls) assert.ok(url.startsWith(`${e}/`));
 
-    const created = await cliJson(
-      e,
-      "sqs",
-      "create-queue",
-      "--queue-name",
-      "cli-queue",
-      "--attributes",
-      "VisibilityTimeout=40,DelaySeconds=0",
-      "--tags",
-      "team=pipeline",
-    );
-    const url = `${e}/000000000000/cli-queue`;
-    assert.equal(created.QueueUrl, url);
-    assert.deepEqual(await cliJson(e, "sqs", "get-queue-url", "--queue-name", "cli-queue"), {
-      QueueUrl: url,
-    });
-    const attributes = await cliJson(
-      e,
-      "sqs",
-      "get-queue-attributes",
-      "--queue-url",
-      url,
-      "--attribute-names",
-      "All",
-    );
-    assert.equal((attributes.Attributes as Record<string, string>).VisibilityTimeout, "40");
-    assert.deepEqual(await cliJson(e, "sqs", "list-queue-tags", "--queue-url", url), {
-      Tags: { team: "pipeline" },
-    });
+  const created = await cliJson(
+    e,
+    "sqs",
+    "create-queue",
+    "--queue-name",
+    "cli-queue",
+    "--attributes",
+    "VisibilityTimeout=40,DelaySeconds=0",
+    "--tags",
+    "team=pipeline",
+  );
+  const url = `${e}/000000000000/cli-queue`;
+  assert.equal(created.QueueUrl, url);
+  assert.deepEqual(await cliJson(e, "sqs", "get-queue-url", "--queue-name", "cli-queue"), {
+    QueueUrl: url,
+  });
+  const attributes = await cliJson(
+    e,
+    "sqs",
+    "get-queue-attributes",
+    "--queue-url",
+    url,
+    "--attribute-names",
+    "All",
+  );
+  assert.equal((attributes.Attributes as Record<string, string>).VisibilityTimeout, "40");
+  assert.deepEqual(await cliJson(e, "sqs", "list-queue-tags", "--queue-url", url), {
+    Tags: { team: "pipeline" },
+  });
 
-    const sent = await cliJson(
-      e,
-      "sqs",
-      "send-message",
-      "--queue-url",
-      url,
-      "--message-body",
-      "hello 😀",
-      "--message-attributes",
-      '{"n":{"DataType":"Number","StringValue":"5"},"b":{"DataType":"Binary","BinaryValue":"AQI="}}',
-    );
-    assert.equal(sent.MD5OfMessageBody, await md5("hello 😀"));
-    const batch = await cliJson(
-      e,
-      "sqs",
-      "send-message-batch",
-      "--queue-url",
-      url,
-      "--entries",
-      "Id=a,MessageBody=one",
-      "Id=b,MessageBody=two",
-    );
-    assert.deepEqual((batch.Successful as { Id: string }[]).map((s) => s.Id), ["a", "b"]);
-    const received = await cliJson(
-      e,
-      "sqs",
-      "receive-message",
-      "--queue-url",
-      url,
-      "--max-number-of-messages",
-      "10",
-      "--attribute-names",
-      "All",
-      "--message-attribute-names",
-      "All",
-    );
-    const messages = received.Messages as {
-      Body: string;
-      ReceiptHandle: string;
-      Attributes: Record<string, string>;
-      MessageAttributes?: Record<string, { StringValue?: string; BinaryValue?: string }>;
-    }[];
-    assert.deepEqual(messages.map((m) => m.Body).sort(), ["hello 😀", "one", "two"]);
-    const hello = messages.find((m) => m.Body === "hello 😀");
-    assert.equal(hello?.MessageAttributes?.n?.StringValue, "5");
-    assert.equal(hello?.MessageAttributes?.b?.BinaryValue, "AQI=");
-    assert.equal(hello?.Attributes.ApproximateReceiveCount, "1");
-    const deleted = await cliJson(
-      e,
-      "sqs",
-      "delete-message-batch",
-      "--queue-url",
-      url,
-      "--entries",
-      ...messages.map((m, i) => `Id=m${i},ReceiptHandle=${m.ReceiptHandle}`),
-    );
-    assert.equal((deleted.Successful as unknown[]).length, 3);
-    await cliJson(e, "sqs", "purge-queue", "--queue-url", url);
-    await cliJson(e, "sqs", "delete-queue", "--queue-url", url);
-  },
+  const sent = await cliJson(
+    e,
+    "sqs",
+    "send-message",
+    "--queue-url",
+    url,
+    "--message-body",
+    "hello 😀",
+    "--message-attributes",
+    '{"n":{"DataType":"Number","StringValue":"5"},"b":{"DataType":"Binary","BinaryValue":"AQI="}}',
+  );
+  assert.equal(sent.MD5OfMessageBody, await md5("hello 😀"));
+  const batch = await cliJson(
+    e,
+    "sqs",
+    "send-message-batch",
+    "--queue-url",
+    url,
+    "--entries",
+    "Id=a,MessageBody=one",
+    "Id=b,MessageBody=two",
+  );
+  assert.deepEqual((batch.Successful as { Id: string }[]).map((s) => s.Id), ["a", "b"]);
+  const received = await cliJson(
+    e,
+    "sqs",
+    "receive-message",
+    "--queue-url",
+    url,
+    "--max-number-of-messages",
+    "10",
+    "--attribute-names",
+    "All",
+    "--message-attribute-names",
+    "All",
+  );
+  const messages = received.Messages as {
+    Body: string;
+    ReceiptHandle: string;
+    Attributes: Record<string, string>;
+    MessageAttributes?: Record<string, { StringValue?: string; BinaryValue?: string }>;
+  }[];
+  assert.deepEqual(messages.map((m) => m.Body).sort(), ["hello 😀", "one", "two"]);
+  const hello = messages.find((m) => m.Body === "hello 😀");
+  assert.equal(hello?.MessageAttributes?.n?.StringValue, "5");
+  assert.equal(hello?.MessageAttributes?.b?.BinaryValue, "AQI=");
+  assert.equal(hello?.Attributes.ApproximateReceiveCount, "1");
+  const deleted = await cliJson(
+    e,
+    "sqs",
+    "delete-message-batch",
+    "--queue-url",
+    url,
+    "--entries",
+    ...messages.map((m, i) => `Id=m${i},ReceiptHandle=${m.ReceiptHandle}`),
+  );
+  assert.equal((deleted.Successful as unknown[]).length, 3);
+  await cliJson(e, "sqs", "purge-queue", "--queue-url", url);
+  await cliJson(e, "sqs", "delete-queue", "--queue-url", url);
 });
 
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-xml-api-responses.html (ErrorResponse)
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html
-Deno.test({
-  name: "SQS query protocol returns AWS's error codes and messages to the AWS CLI 2.9",
-  ignore: version === undefined,
-  async fn() {
-    await using aws = await startLocalAws({ port: 0, inMemory: true });
-    const e = aws.endpoint;
+cliTest(
+  "SQS query protocol returns AWS's error codes and messages to the AWS CLI 2.9",
+  async (e) => {
     const url = `${e}/000000000000/updated-laptops`;
     const cases: [string[], string][] = [
       [
@@ -317,7 +308,7 @@ Deno.test({
     );
     assert.deepEqual(sources.queueUrls, [url]);
   },
-});
+);
 
 async function md5(text: string): Promise<string> {
   const { createHash } = await import("node:crypto");
