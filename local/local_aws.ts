@@ -10,7 +10,7 @@
 import { type ResourceDefinition, RESOURCES } from "../lib/resources.ts";
 import { startDynalite } from "./engines/mod.ts";
 import { type FauxqsService, startFauxqs } from "./engines/mod.ts";
-import type { InnerService } from "./core/mod.ts";
+import { type InnerService, urlPath } from "./core/mod.ts";
 import { provisionResources } from "./_provision.ts";
 import { createIamInterceptor, type PolicySet } from "./iam/mod.ts";
 import { createRouter } from "./_router.ts";
@@ -245,9 +245,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     dashboard === undefined
       ? awsRouter
       : (request) =>
-        dashboard.owns(new URL(request.url).pathname)
-          ? dashboard.handle(request)
-          : awsRouter(request),
+        dashboard.owns(urlPath(request.url)) ? dashboard.handle(request) : awsRouter(request),
   );
 
   let closed: Promise<void> | undefined;
