@@ -7,7 +7,8 @@
  * socket. Persistence is fauxqs's own SQLite write-through store (WAL mode,
  * one committed statement per mutation, so it survives kill -9); `buildApp()`
  * does not wire it, so we wire it as `startFauxqs()` does, from the modules of
- * the pinned fauxqs version.
+ * the pinned fauxqs version. SQS's message path skips `inject()` and calls
+ * fauxqs's action handlers directly (`_fauxqs_sqs.ts`).
  *
  * @module
  */
@@ -18,6 +19,7 @@ import type { BuildAppOptions } from "fauxqs";
 import type { InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
 import { INTERNAL_BUCKET, type S3ObjectInfo, type S3Vault } from "./_s3_vault.ts";
 import { INVALID_BODY_CHARACTER } from "../sqs/mod.ts";
+import { createDirectSqs } from "./_fauxqs_sqs.ts";
 
 /** Options of {@linkcode startFauxqs}. */
 export interface FauxqsOptions {
@@ -123,8 +125,11 @@ export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService
   const opened = persistence;
   if (opened !== undefined) app.addHook("onClose", () => opened.close());
   await app.ready();
+  const directSqs = await createDirectSqs(base, sqsStore);
   return {
     async handle(request: InnerRequest): Promise<InnerResponse> {
+      const direct = directSqs(request);
+      if (direct !== undefined) return await direct;
       const body = request.body;
       const response = await app.inject({
         method: request.method as "GET",
