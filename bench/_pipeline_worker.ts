@@ -206,10 +206,11 @@ async function load(message: LoadMessage): Promise<void> {
   loader ??= makeLoader(message.endpoint);
   const calls = await loader;
   const rates: Partial<Record<LoadOperation, number>> = {};
+  const sent: Partial<Record<LoadOperation, number>> = {};
   for (const operation of message.operations) {
     const call = calls[operation];
     // Warm up (JIT, connections), then count for durationMs.
-    await Promise.all(Array.from({ length: message.concurrency }, () => call()));
+    const warm = await Promise.all(Array.from({ length: message.concurrency }, () => call()));
     let count = 0;
     const start = performance.now();
     const end = start + message.durationMs;
@@ -220,8 +221,9 @@ async function load(message: LoadMessage): Promise<void> {
       }
     }));
     rates[operation] = count / ((performance.now() - start) / 1000);
+    sent[operation] = count + warm.filter((result) => result !== false).length;
   }
-  post({ type: "loaded", rates });
+  post({ type: "loaded", rates, sent });
 }
 
 /** The load worker's calls; what they write stays for the reads of later messages. */

@@ -85,5 +85,7 @@ export type WorkerEvent =
     readonly type: "loaded";
     /** Requests per second by operation. */
     readonly rates: Partial<Record<LoadOperation, number>>;
+    /** Requests sent by operation, warm-up included. */
+    readonly sent: Partial<Record<LoadOperation, number>>;
   }
   | { readonly type: "error"; readonly message: string };

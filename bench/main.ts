@@ -21,6 +21,13 @@ import { buildReport, type BundleVariant, reportRun, type RunReport } from "./re
 import { bundle, coldImportTimes } from "./_bundle.ts";
 import { measureCeiling } from "./_ceiling.ts";
 import { type RunMeasurement, runPipeline, type RunSettings } from "./_run.ts";
+import { reportAwsLatency } from "./aws_latency.ts";
+import { formatSections } from "./format_sections.ts";
+import { reportScale, SCALE_CONFIGURATIONS, type ScaleConfiguration } from "./scale.ts";
+import { compareServerCpu } from "./server_cpu.ts";
+import { summarizeSoak } from "./soak.ts";
+import { measureServerCpu } from "./_server_cpu.ts";
+import type { ServerCpuReport } from "./report.ts";
 
 const USAGE = `Usage: deno task bench [options]
 
@@ -34,6 +41,17 @@ Options:
   --items N       items per run (default 1000)
   --rate R        open-loop run at R items/s offered (default 100; 0 skips it)
   --rate-items M  items of the open-loop run (default N, at most 15 s of load)
+  --aws-latency on|off
+                  also run baseline and optimized with each call held for a
+                  latency of AWS in a region (bench/aws_latency.ts; default on)
+  --scale on|off  also run optimized with 1, 2, 4 service instances and the
+                  Lambda's MaximumConcurrency 2 and 5 (default on)
+  --base DIR      a checkout of the base commit (git worktree add DIR <commit>,
+                  then deno install in it): server CPU per request of its
+                  local AWS (before) and this tree's (after), per operation
+  --duration S    soak instead: optimized, open loop at --rate items/s for S
+                  seconds; latency percentiles and the local AWS's memory per
+                  minute (nothing else runs)
   --json          print one JSON object on stdout instead of the table
   -h, --help      show this help`;
 
@@ -52,6 +70,10 @@ async function main(args: string[]): Promise<number> {
         items: { type: "string", default: "1000" },
         rate: { type: "string", default: "100" },
         "rate-items": { type: "string" },
+        "aws-latency": { type: "string", default: "on" },
+        scale: { type: "string", default: "on" },
+        base: { type: "string" },
+        duration: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -79,6 +101,18 @@ async function main(args: string[]): Promise<number> {
       `Invalid --rate-items ${values["rate-items"]}: give a whole number of 10 or more`,
     );
   }
+  for (const flag of ["aws-latency", "scale"] as const) {
+    if (values[flag] !== "on" && values[flag] !== "off") {
+      return usageError(`Invalid --${flag} ${values[flag]}: give on or off`);
+    }
+  }
+  const duration = values.duration === undefined ? undefined : Number(values.duration);
+  if (duration !== undefined && (!Number.isSafeInteger(duration) || duration < 10)) {
+    return usageError(`Invalid --duration ${values.duration}: give whole seconds, 10 or more`);
+  }
+  if (duration !== undefined && rate <= 0) {
+    return usageError("Invalid --rate 0 with --duration: the soak needs an offered rate");
+  }
   const say = (text: string) => {
     if (!values.json || Deno.stderr.isTerminal()) console.error(text);
   };
@@ -87,18 +121,6 @@ async function main(args: string[]): Promise<number> {
   await Deno.mkdir(OUT_DIR, { recursive: true });
   say("Building the Lambda bundle (deno task build)...");
   await buildLambda();
-
-  say("Bundling the baseline Lambda and the bundle variants...");
-  const bundles = await measureBundles();
-  for (const variant of bundles) {
-    say(`  ${variant.name}: ${variant.bytes} bytes, cold import ${median(variant.coldImportMs)}`);
-  }
-
-  // The local AWS alone, measured before and after the runs: other load on
-  // the machine can only lower a rate, so each operation keeps its best.
-  const ceilingOptions = { clients: 1, concurrency: 8, durationMs: 700 };
-  say("Measuring the local AWS alone (1 of 2)...");
-  const ceilingBefore = await measureCeiling(ceilingOptions);
 
   const timeoutMs = Math.max(120_000, items * 100);
   const baselineSettings: RunSettings = {
@@ -145,6 +167,42 @@ async function main(args: string[]): Promise<number> {
     timeoutMs,
   };
 
+  if (duration !== undefined) {
+    const soakRun = await run({
+      ...optimizedSettings,
+      name: "soak",
+      items: Math.round(rate * duration),
+      generator: { ...optimizedSettings.generator, concurrency: 256, ratePerSecond: rate },
+      timeoutMs: duration * 1000 * 3,
+    });
+    const soak = summarizeSoak({
+      samples: soakRun.samples,
+      memory: soakRun.memory ?? [],
+      durationS: duration,
+      offeredItemsPerS: rate,
+    });
+    const soakReport = { soak, run: reportRun(soakRun), machine: await machine(loadAtStart) };
+    await Deno.writeTextFile(`${OUT_DIR}/soak.json`, JSON.stringify(soakReport, null, 2) + "\n");
+    if (values.json) console.log(JSON.stringify(soakReport));
+    else {
+      console.log(formatSections({ soak }).join("\n"));
+      console.log(`Report: ${OUT_DIR}/soak.json`);
+    }
+    return soakRun.handled < soakRun.settings.items ? 1 : 0;
+  }
+
+  say("Bundling the baseline Lambda and the bundle variants...");
+  const bundles = await measureBundles();
+  for (const variant of bundles) {
+    say(`  ${variant.name}: ${variant.bytes} bytes, cold import ${median(variant.coldImportMs)}`);
+  }
+
+  // The local AWS alone, measured before and after the runs: other load on
+  // the machine can only lower a rate, so each operation keeps its best.
+  const ceilingOptions = { clients: 1, concurrency: 8, durationMs: 700 };
+  say("Measuring the local AWS alone (1 of 2)...");
+  const ceilingBefore = await measureCeiling(ceilingOptions);
+
   const runs: RunMeasurement[] = [];
   const failures: string[] = [];
   for (const settings of [baselineSettings, optimizedSettings]) {
@@ -160,6 +218,56 @@ async function main(args: string[]): Promise<number> {
       generator: { ...optimizedSettings.generator, concurrency: 256, ratePerSecond: rate },
       timeoutMs: Math.max(120_000, (rateItems / rate) * 1000 * 3),
     });
+  }
+
+  // As on AWS: the same two runs with each call held for AWS's latency.
+  let latencyRuns: [RunMeasurement, RunMeasurement] | null = null;
+  if (values["aws-latency"] === "on") {
+    const withLatency = (settings: RunSettings): RunSettings => ({
+      ...settings,
+      name: `${settings.name}, AWS latency`,
+      awsLatency: true,
+      timeoutMs: Math.max(settings.timeoutMs, items * 1000),
+    });
+    latencyRuns = [
+      await run(withLatency(baselineSettings)),
+      await run(withLatency(optimizedSettings)),
+    ];
+  }
+  const scaleRuns: { configuration: ScaleConfiguration; run: RunMeasurement }[] = [];
+  if (values.scale === "on") {
+    for (const configuration of SCALE_CONFIGURATIONS) {
+      scaleRuns.push({
+        configuration,
+        run: await run({
+          ...optimizedSettings,
+          name:
+            `optimized, ${configuration.services} service(s), Lambda concurrency ${configuration.lambdaConcurrency}`,
+          lambda: {
+            ...optimizedSettings.lambda,
+            maximumConcurrency: configuration.lambdaConcurrency,
+          },
+          service: { ...optimizedSettings.service, instances: configuration.services },
+        }),
+      });
+    }
+  }
+  let serverCpu: ServerCpuReport | null = null;
+  if (values.base !== undefined) {
+    say(`Measuring server CPU per request: ${values.base} (before) and this tree (after)...`);
+    const rounds = 2;
+    const samples = await measureServerCpu({
+      baseRoot: values.base,
+      root: Deno.cwd(),
+      rounds,
+      concurrency: 8,
+      durationMs: 1500,
+    });
+    serverCpu = {
+      base: await baseName(values.base),
+      rounds,
+      operations: compareServerCpu(samples),
+    };
   }
 
   say("Measuring the local AWS alone (2 of 2)...");
@@ -189,6 +297,15 @@ async function main(args: string[]): Promise<number> {
     bundles,
     machine: await machine(loadAtStart),
     prices: PRICES,
+    serverCpu,
+    awsLatency: latencyRuns === null ? null : reportAwsLatency({
+      baseline: reportRun(latencyRuns[0]),
+      optimized: reportRun(latencyRuns[1]),
+      ratioWithout: optimized.items_per_s / Math.max(1e-9, baseline.items_per_s),
+    }),
+    scale: scaleRuns.length === 0 ? null : reportScale(
+      scaleRuns.map((r) => ({ configuration: r.configuration, run: reportRun(r.run) })),
+    ),
   });
   const text = formatReport(report);
   const svg = latencyChartSvg(
@@ -321,6 +438,21 @@ async function measureBundles(): Promise<BundleVariant[]> {
     external,
   );
   return variants;
+}
+
+/** The commit a checkout is at, as `git` would name it from its `.git` file, else its path. */
+async function baseName(root: string): Promise<string> {
+  try {
+    const output = await new Deno.Command("git", {
+      args: ["-C", root, "rev-parse", "--short", "HEAD"],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const commit = new TextDecoder().decode(output.stdout).trim();
+    return output.success && commit !== "" ? `${commit} (${root})` : root;
+  } catch {
+    return root;
+  }
 }
 
 /** The 1-minute load average, or -1 when it cannot be read. */
