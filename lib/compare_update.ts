@@ -8,7 +8,7 @@
 import { type DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { type Item, itemToLaptop } from "./item_codec.ts";
-import { type Laptop, parseLaptop } from "./laptop.ts";
+import { type Laptop, parseLaptop, timestampMillis } from "./laptop.ts";
 import { parsePipelineMessage } from "./message.ts";
 
 /** The clients the comparison reads with. */
@@ -126,7 +126,7 @@ export async function compareUpdate(
     item,
     sameRecord: file.constructor === item.constructor && file.model === item.model &&
       file.year === item.year,
-    stateChanged: Date.parse(item.timestamp) > Date.parse(file.timestamp),
+    stateChanged: timestampMillis(item.timestamp) > timestampMillis(file.timestamp),
   };
 }
 

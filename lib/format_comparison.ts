@@ -4,6 +4,7 @@
  * @module
  */
 
+import { timestampMillis } from "./laptop.ts";
 import type { HandledMessage } from "./poll_updates.ts";
 
 /** The `--json` line of one handled message. */
@@ -63,7 +64,7 @@ export function comparisonLine(handled: HandledMessage): ComparisonLine {
  */
 export function formatComparison(handled: HandledMessage): string {
   const { file, item, sameRecord, stateChanged, s3Key } = handled.comparison;
-  const delta = Date.parse(item.timestamp) - Date.parse(file.timestamp);
+  const delta = timestampMillis(item.timestamp) - timestampMillis(file.timestamp);
   const verdict = !sameRecord
     ? "MISMATCH: the item's record differs from the file's beyond the timestamp"
     : stateChanged
@@ -72,8 +73,13 @@ export function formatComparison(handled: HandledMessage): string {
   const redelivered = handled.receiveCount > 1 ? ` (delivery ${handled.receiveCount})` : "";
   return [
     `${s3Key} (uuid ${file.uuid}, ${file.constructor} ${file.model}, ${file.year})${redelivered}`,
-    `  file in S3 (the original):  timestamp ${file.timestamp}`,
+    `  file in S3 (the original):  timestamp ${file.timestamp}${zoneNote(file.timestamp)}`,
     `  item in DynamoDB (now):     timestamp ${item.timestamp}`,
     `  ${verdict}`,
   ].join("\n");
+}
+
+// The original Python project wrote local time with no zone (see timestampMillis).
+function zoneNote(timestamp: string): string {
+  return timestamp.includes("T") ? "" : " (the original project's local time, read in this zone)";
 }

@@ -378,7 +378,8 @@ function describeStepError(
       "remove it or choose another name";
   } else if (step === "object" && (name === "PreconditionFailed" || status === 412)) {
     message = `S3 object ${fileName} exists already in bucket ${where.bucketName} ` +
-      "(nothing was overwritten): choose another name";
+      "(nothing was overwritten): choose another name, or start the local AWS from empty " +
+      "data with `deno task local --reset`";
   } else if (step === "item" && name === "ConditionalCheckFailedException") {
     message = `an item with this uuid exists already in table ${where.tableName} ` +
       "(nothing was overwritten)";

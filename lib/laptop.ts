@@ -15,7 +15,12 @@ export interface Laptop {
   readonly model: string;
   /** Release year, from 2010 to the year the record was made. */
   readonly year: number;
-  /** When the record was made or last updated: ISO 8601 in UTC, with milliseconds. */
+  /**
+   * When the record was made or last updated: ISO 8601 in UTC, with
+   * milliseconds. A record made by the original Python project holds its
+   * `str(datetime.now())` (`2026-12-06 12:27:30.563563`, local time, no zone)
+   * until the Lambda updates it; see {@linkcode timestampMillis}.
+   */
   readonly timestamp: string;
 }
 
@@ -36,6 +41,8 @@ export const FIRST_YEAR = 2010;
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+// Python's str(datetime.now()): the fraction is left out when it is zero.
+const PYTHON_LOCAL = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{6}))?$/;
 const KEYS = ["uuid", "constructor", "model", "year", "timestamp"] as const;
 
 /** Sources of time and randomness for {@linkcode makeLaptop}. */
@@ -116,8 +123,11 @@ export function parseLaptop(value: unknown): Laptop {
   if (typeof year !== "number" || !Number.isInteger(year) || year < FIRST_YEAR || year > 9999) {
     fail(`"year" is not a whole number from ${FIRST_YEAR}`);
   }
-  if (typeof timestamp !== "string" || !ISO_UTC.test(timestamp) || isNaN(Date.parse(timestamp))) {
-    fail('"timestamp" is not an ISO 8601 UTC time such as 2026-01-31T12:00:00.000Z');
+  if (typeof timestamp !== "string" || isNaN(timestampMillis(timestamp))) {
+    fail(
+      '"timestamp" is not an ISO 8601 UTC time such as 2026-01-31T12:00:00.000Z ' +
+        "or the original project's local time such as 2026-01-31 12:00:00.000000",
+    );
   }
   return {
     uuid: uuid as string,
@@ -126,6 +136,44 @@ export function parseLaptop(value: unknown): Laptop {
     year: year as number,
     timestamp: timestamp as string,
   };
+}
+
+/**
+ * The time a record's timestamp stands for, in milliseconds since the epoch.
+ *
+ * Two forms are accepted: this project's ISO 8601 in UTC
+ * (`2026-12-06T12:27:30.563Z`) and the original Python project's
+ * `str(datetime.now())` (`2026-12-06 12:27:30.563563`, or without the
+ * fraction when it is zero). The original's form carries no zone: it is read
+ * as this machine's local time, the zone the original wrote it in when both
+ * run on one machine. Microseconds are cut to milliseconds.
+ *
+ * @example Usage
+ * ```ts
+ * import { timestampMillis } from "./laptop.ts";
+ *
+ * timestampMillis("2026-12-06T12:27:30.563Z"); // 1796560050563
+ * timestampMillis("2026-12-06 12:27:30.563563"); // the same instant in this machine's zone
+ * timestampMillis("yesterday"); // NaN
+ * ```
+ *
+ * @param timestamp A record's `timestamp`.
+ * @returns Milliseconds since the epoch, or `NaN` when it is in neither form
+ * or names no real date.
+ */
+export function timestampMillis(timestamp: string): number {
+  if (ISO_UTC.test(timestamp)) {
+    const millis = Date.parse(timestamp);
+    return !isNaN(millis) && new Date(millis).toISOString() === timestamp ? millis : NaN;
+  }
+  const match = PYTHON_LOCAL.exec(timestamp);
+  if (match === null) return NaN;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as number[];
+  const millisecond = Math.floor(Number(match[7] ?? "0") / 1000);
+  const date = new Date(year!, month! - 1, day!, hour!, minute!, second!, millisecond);
+  const real = date.getFullYear() === year && date.getMonth() === month! - 1 &&
+    date.getDate() === day && date.getHours() === hour && date.getMinutes() === minute;
+  return real ? date.getTime() : NaN;
 }
 
 /**

@@ -3,8 +3,8 @@
  * 127.0.0.1) until Ctrl-C or SIGTERM.
  *
  * ```sh
- * deno task local [--port N] [--in-memory] [--data-dir DIR] [--no-lambda] [--lambda-source]
- *                  [--iam on|off] [--no-dashboard]
+ * deno task local [--port N] [--in-memory] [--data-dir DIR] [--reset] [--no-lambda]
+ *                  [--lambda-source] [--iam on|off] [--no-dashboard]
  * ```
  *
  * Unless `--no-dashboard`, the same port serves the dashboard at
@@ -24,6 +24,7 @@
 import { parseArgs } from "node:util";
 import { RESOURCES } from "../lib/resources.ts";
 import { ensureBundle } from "./_bundle.ts";
+import { resetDataDir } from "./_reset_data.ts";
 import {
   describeFaults,
   FAULT_FLAGS,
@@ -32,7 +33,7 @@ import {
   faultOptionsFromFlags,
   faultsActive,
 } from "./faults/mod.ts";
-import { type LambdaRunner, startLambdaRunner } from "./lambda/mod.ts";
+import { describeNodeRuntime, type LambdaRunner, startLambdaRunner } from "./lambda/mod.ts";
 import { DEFAULT_DATA_DIR, DEFAULT_PORT, type LocalAws, startLocalAws } from "./local_aws.ts";
 
 const USAGE = `Usage: deno task local [options]
@@ -46,6 +47,8 @@ Options:
   --in-memory       keep nothing: data is lost when it stops
   --data-dir DIR    keep data in DIR (default ${DEFAULT_DATA_DIR}); needs read and
                     write permission for DIR when outside ${DEFAULT_DATA_DIR}
+  --reset           start from empty data: remove the objects, items and
+                    messages kept in the data directory first
   --no-lambda       do not run the Lambda function on the upload queue
   --lambda-source   run the Lambda from lambda/update_item.ts under deno run
                     (fast edits) instead of the Node.js bundle dist/update_item.mjs
@@ -65,6 +68,7 @@ interface LocalArgs {
   readonly port: number;
   readonly inMemory: boolean;
   readonly dataDir: string;
+  readonly reset: boolean;
   readonly lambda: boolean;
   readonly lambdaSource: boolean;
   readonly visibilityTimeoutSeconds: number | undefined;
@@ -93,6 +97,7 @@ function parseLocalArgs(args: string[]): LocalArgs {
         "port": { type: "string" },
         "in-memory": { type: "boolean", default: false },
         "data-dir": { type: "string" },
+        "reset": { type: "boolean", default: false },
         "no-lambda": { type: "boolean", default: false },
         "lambda-source": { type: "boolean", default: false },
         "visibility-timeout": { type: "string" },
@@ -115,6 +120,9 @@ function parseLocalArgs(args: string[]): LocalArgs {
   }
   if (values["in-memory"] && values["data-dir"] !== undefined) {
     throw new UsageError("Invalid options: --in-memory and --data-dir exclude each other");
+  }
+  if (values["in-memory"] && values.reset) {
+    throw new UsageError("Invalid options: --in-memory keeps nothing to --reset");
   }
   if (values["data-dir"] === "") throw new UsageError("Invalid --data-dir: it is empty");
   if (values["no-lambda"] && values["lambda-source"]) {
@@ -144,10 +152,31 @@ function parseLocalArgs(args: string[]): LocalArgs {
     faults,
     inMemory: values["in-memory"],
     dataDir: values["data-dir"] ?? DEFAULT_DATA_DIR,
+    reset: values.reset,
     lambda: !values["no-lambda"],
     lambdaSource: values["lambda-source"],
     help: values.help,
   };
+}
+
+/** Empties the data directory, unless a local AWS may be using it on the same port. */
+async function reset(args: LocalArgs): Promise<void> {
+  if (args.port !== 0) {
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port: args.port }).close();
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+      throw new Error(
+        `Cannot reset: port ${args.port} is in use; stop the local AWS running there first`,
+        { cause: error },
+      );
+    }
+  }
+  try {
+    console.log(await resetDataDir(args.dataDir));
+  } catch (error) {
+    throw new Error(`Cannot reset ${args.dataDir}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -176,6 +205,7 @@ async function main(argv: string[]): Promise<number> {
   let runner: LambdaRunner | undefined;
   try {
     try {
+      if (args.reset) await reset(args);
       aws = await startLocalAws({
         port: args.port,
         ...(args.inMemory ? { inMemory: true } : { dataDir: args.dataDir }),
@@ -225,7 +255,7 @@ async function main(argv: string[]): Promise<number> {
         return 1;
       }
       lambdaLine = `Lambda ${RESOURCES.updateFunction.name} on ${RESOURCES.uploadQueue.name} ` +
-        `(${code}, ${args.lambdaSource ? "deno" : "Node.js"})`;
+        `(${code}, ${args.lambdaSource ? "deno" : await describeNodeRuntime()})`;
     }
 
     const where = aws.dataDir === null ? "in memory" : `data in ${withSlash(aws.dataDir)}`;

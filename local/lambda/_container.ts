@@ -78,7 +78,8 @@ type Frame =
     durationMs: number;
     maxMemoryMb?: number;
     fatal: boolean;
-  };
+  }
+  | { t: "memory_exceeded"; maxMemoryMb: number };
 
 type InitOutcome = { ok: true; initMs: number } | { ok: false; failure: LambdaInvocationFailure };
 
@@ -95,6 +96,8 @@ interface ChildState {
   readonly done: Promise<Deno.CommandStatus>;
   ready: Promise<InitOutcome>;
   exited: boolean;
+  /** Set when the process reported going over MemorySize, just before it killed itself. */
+  memoryExceededMb?: number;
 }
 
 /** An execution environment: a child process kept warm between invocations. */
@@ -208,7 +211,8 @@ export class LambdaContainer {
         describeStatus(result.status)
       }`;
       this.#platform(formatConsoleLine(Date.now(), requestId, "ERROR", message), requestId);
-      report(undefined, undefined, "error");
+      // Over MemorySize, Lambda reports the size itself as the memory used.
+      report(undefined, proc.memoryExceededMb, "error");
       return {
         ...base,
         handlerDurationMs: undefined,
@@ -414,6 +418,9 @@ export class LambdaContainer {
           ),
         }, logStreamName);
         return;
+      case "memory_exceeded":
+        if (this.#proc !== undefined) this.#proc.memoryExceededMb = frame.maxMemoryMb;
+        return;
       case "result":
       case "error":
         if (frame.id !== null && frame.id !== this.#currentId) return;
@@ -529,6 +536,15 @@ function commandFor(
   };
 }
 
+// Lambda's runtime interface names a signal as Go's os.ProcessState does.
+const SIGNAL_NAMES: Partial<Record<Deno.Signal, string>> = {
+  SIGKILL: "killed",
+  SIGABRT: "aborted",
+  SIGSEGV: "segmentation fault",
+  SIGTERM: "terminated",
+};
+
 function describeStatus(status: Deno.CommandStatus): string {
-  return status.signal === null ? `exit status ${status.code}` : `signal: ${status.signal}`;
+  if (status.signal === null) return `exit status ${status.code}`;
+  return `signal: ${SIGNAL_NAMES[status.signal] ?? status.signal}`;
 }

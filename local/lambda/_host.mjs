@@ -11,15 +11,26 @@
 //   {"t":"log",level,message,requestId,time}
 //   {"t":"result",id,response,durationMs,maxMemoryMb}
 //   {"t":"error",id,errorType,errorMessage,trace,durationMs,maxMemoryMb,fatal}
+//   {"t":"memory_exceeded",maxMemoryMb} (written just before the process kills itself)
 // Everything else on stdout or stderr is the function's raw output.
 //
 // Like the Node.js runtime, console.log/info/warn/error/debug/trace become log
 // lines tagged with the current request id and level.
+//
+// Memory, as Lambda measures and enforces it. "Max Memory Used" is this
+// process's own peak resident set (Linux's VmHWM, which starts anew at exec;
+// getrusage's maxRSS would carry the parent's peak across the exec). A watch
+// on its own thread, which a busy handler cannot hold up, kills the process
+// with SIGKILL once it holds more than the function's MemorySize, as Lambda's
+// sandbox does: the runner then reports "Runtime exited with error: signal:
+// killed" (Runtime.ExitError).
 
+import { readFileSync, writeSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
+import { Worker } from "node:worker_threads";
 
 const rawWrite = process.stdout.write.bind(process.stdout);
 let nonce = "";
@@ -66,18 +77,86 @@ function toError(error) {
   return { errorType: typeof error, errorMessage: String(error), trace: [] };
 }
 
+/** Peak resident set in MB seen by the watch, shared with its thread. */
+const watchedPeakMb = new Int32Array(new SharedArrayBuffer(4));
+
 function maxMemoryMb() {
+  let peak = Atomics.load(watchedPeakMb, 0);
   try {
-    return Math.ceil(process.resourceUsage().maxRSS / 1024);
+    const kb = /^VmHWM:\s*(\d+) kB$/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+    if (kb !== undefined) peak = Math.max(peak, Math.ceil(Number(kb) / 1024));
   } catch {
-    return undefined;
+    // Not Linux, or not allowed to read it (the deno runtime): the watch's samples.
+  }
+  return peak > 0 ? peak : Math.ceil(process.memoryUsage.rss() / 1048576);
+}
+
+const WATCH = `
+const { workerData } = require("node:worker_threads");
+const { writeSync } = require("node:fs");
+const { limitMb, peak, frame } = workerData;
+const shared = new Int32Array(peak);
+setInterval(() => {
+  const mb = Math.ceil(process.memoryUsage.rss() / 1048576);
+  if (mb > Atomics.load(shared, 0)) Atomics.store(shared, 0, mb);
+  if (mb > limitMb) {
+    writeSync(1, frame);
+    process.kill(process.pid, "SIGKILL");
+  }
+}, 10);
+`;
+
+let memoryLimitMb = 0;
+
+/** The frame a process over its memory writes before it kills itself. */
+function memoryExceededFrame() {
+  return `${nonce}${JSON.stringify({ t: "memory_exceeded", maxMemoryMb: memoryLimitMb })}\n`;
+}
+
+/**
+ * Kills the process when its peak went over the limit between two samples
+ * of the watch, so that no invocation reports more than its MemorySize.
+ */
+function enforcePeak() {
+  if (memoryLimitMb > 0 && maxMemoryMb() > memoryLimitMb) {
+    writeSync(1, memoryExceededFrame());
+    process.kill(process.pid, "SIGKILL");
   }
 }
+
+/** Starts the memory watch on its own thread; it keeps no event loop alive. */
+function watchMemory(limitMb) {
+  if (!(limitMb > 0)) return;
+  memoryLimitMb = limitMb;
+  const frame = memoryExceededFrame();
+  try {
+    const worker = new Worker(WATCH, {
+      eval: true,
+      workerData: { limitMb, peak: watchedPeakMb.buffer, frame },
+    });
+    // A runtime that cannot run it (no require in an eval worker): no limit.
+    worker.on("error", () => {});
+    worker.unref();
+  } catch {
+    // No worker threads here: the peak is still reported, the limit not enforced.
+  }
+}
+
+// The SDK warns once per process that its releases after January 2027 need
+// Node.js 22. Lambda runs this function on nodejs22.x; the local AWS says so
+// once at start-up, so the warning stays out of the function's log.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = (warning, ...rest) => {
+  const text = typeof warning === "string" ? warning : warning?.message;
+  if (String(text).startsWith("NodeVersionSupportWarning")) return;
+  return emitWarning(warning, ...rest);
+};
 
 async function init(message) {
   nonce = message.nonce;
   staticContext = message.context;
   patchConsole();
+  watchMemory(Number(staticContext.memoryLimitInMB));
   const started = performance.now();
   let module;
   try {
@@ -134,6 +213,7 @@ async function invoke(message) {
   try {
     const response = await runHandler(message.event, context);
     const durationMs = performance.now() - started;
+    enforcePeak();
     let frame;
     try {
       frame = `${nonce}${
@@ -160,6 +240,7 @@ async function invoke(message) {
     }
     rawWrite(frame);
   } catch (error) {
+    enforcePeak();
     send({
       t: "error",
       id: message.id,

@@ -19,3 +19,4 @@ export {
   type LambdaRuntime,
   startLambdaRunner,
 } from "./_runner.ts";
+export { describeNodeRuntime } from "./_node_version.ts";

@@ -6,9 +6,11 @@
  * @module
  */
 
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import assert from "node:assert/strict";
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import type { ComparisonLine } from "../../lib/format_comparison.ts";
 
 /** Root of the e2e tests' temporary folders. */
 export const TMP_ROOT = ".local/tmp";
@@ -92,6 +94,43 @@ export async function run(
     stdout: decoder.decode(output.stdout),
     stderr: decoder.decode(output.stderr),
   };
+}
+
+/**
+ * The environment of a program run against a local endpoint with no
+ * credentials configured, so that it signs as its own local identity.
+ */
+export function ownIdentityEnv(endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "",
+    AWS_SECRET_ACCESS_KEY: "",
+    AWS_SESSION_TOKEN: "",
+    AWS_PROFILE: "",
+  };
+}
+
+/**
+ * Runs `deno task service --json --max-messages N` to the end, asserts it
+ * exited 0, and returns its JSON lines (one per handled message).
+ */
+export async function serviceLines(
+  env: Record<string, string>,
+  maxMessages: number,
+): Promise<ComparisonLine[]> {
+  const args = ["task", "--quiet", "service", "--json", "--max-messages", String(maxMessages)];
+  const service = await run("deno", args, { env });
+  assert.equal(service.code, 0, service.stderr);
+  return service.stdout.trim().split("\n").map((line) => JSON.parse(line) as ComparisonLine);
+}
+
+/** Reads a laptop's item with a consistent read, as the service does. */
+export async function readItem(dynamodb: DynamoDBClient, table: string, uuid: string) {
+  const { Item } = await dynamodb.send(
+    new GetItemCommand({ TableName: table, Key: { uuid: { S: uuid } }, ConsistentRead: true }),
+  );
+  return Item;
 }
 
 /** Bundles the Lambda handler as `deno task build` does, into `dir`. */

@@ -157,7 +157,7 @@ Deno.test("generate: a bad file name is refused with exit 2, a clear message and
       assert.equal((await run.status).code, 1);
       assert.match(
         run.stderr.join("\n"),
-        /Cannot generate taken\.json: S3 object taken\.json exists already in bucket laptops \(nothing was overwritten\): choose another name\n {2}done: none; not done: file, S3 object, DynamoDB item, message/,
+        /Cannot generate taken\.json: S3 object taken\.json exists already in bucket laptops \(nothing was overwritten\): choose another name, or start the local AWS from empty data with `deno task local --reset`\n {2}done: none; not done: file, S3 object, DynamoDB item, message/,
       );
       const object = await admin.s3.send(
         new GetObjectCommand({ Bucket: RESOURCES.bucket.name, Key: "taken.json" }),

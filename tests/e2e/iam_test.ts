@@ -21,19 +21,15 @@ import { RESOURCES } from "../../lib/resources.ts";
 import { excessPermissions, type PermissionUse } from "../../local/iam/mod.ts";
 import { type LambdaLogEntry, startLambdaRunner } from "../../local/lambda/mod.ts";
 import { type LocalAwsRequest, type PolicySet, startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, pythonHas, run, tempDir, testClients } from "../_helpers/e2e.ts";
-
-/** No credentials configured: each program signs as its own local identity. */
-function taskEnv(endpoint: string): Record<string, string> {
-  return {
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "",
-    AWS_SECRET_ACCESS_KEY: "",
-    AWS_SESSION_TOKEN: "",
-    AWS_PROFILE: "",
-  };
-}
+import {
+  buildBundle,
+  ownIdentityEnv,
+  pythonHas,
+  run,
+  serviceLines,
+  tempDir,
+  testClients,
+} from "../_helpers/e2e.ts";
 
 /** A copy of POLICIES without one action of one principal. */
 function without(principal: PrincipalName, action: string): PolicySet {
@@ -272,7 +268,7 @@ Deno.test("deno task generate fails with AccessDenied naming the permission remo
   const stem = `iam-${crypto.randomUUID().slice(0, 8)}`;
   try {
     const result = await run("deno", ["task", "--quiet", "generate", `${stem}.json`], {
-      env: taskEnv(aws.endpoint),
+      env: ownIdentityEnv(aws.endpoint),
     });
     assert.equal(result.code, 1, result.stdout);
     assert.match(
@@ -345,7 +341,7 @@ Deno.test("deno task service and the Lambda fail with AccessDenied naming the pe
     assert.match(line, /"message":"Access denied \(AccessDeniedException\): User: arn:aws:sts::/);
 
     const result = await run("deno", ["task", "--quiet", "service", "--once", "--wait", "1"], {
-      env: taskEnv(aws.endpoint),
+      env: ownIdentityEnv(aws.endpoint),
     });
     assert.equal(result.code, 1, result.stdout);
     assert.match(
@@ -399,7 +395,7 @@ Deno.test("pipeline under least privilege: each component signs as itself, nothi
       code,
       timeoutSeconds: 1,
     });
-    const env = taskEnv(aws.endpoint);
+    const env = ownIdentityEnv(aws.endpoint);
     // One record (PutItem), then several (BatchWriteItem).
     const one = await run("deno", ["task", "--quiet", "generate", `${stem}.json`], { env });
     assert.equal(one.code, 0, one.stderr);
@@ -412,16 +408,7 @@ Deno.test("pipeline under least privilege: each component signs as itself, nothi
       "3",
     ], { env });
     assert.equal(many.code, 0, many.stderr);
-    const service = await run("deno", [
-      "task",
-      "--quiet",
-      "service",
-      "--json",
-      "--max-messages",
-      "4",
-    ], { env });
-    assert.equal(service.code, 0, service.stderr);
-    const lines = service.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = await serviceLines(env, 4);
     assert.equal(lines.length, 4);
     assert.ok(lines.every((l) => l.same_record === true && l.state_changed === true));
     await waitFor("the runner's deletes", () => runner.stats().deletedRecords === 4);

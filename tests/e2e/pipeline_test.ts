@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import {
   GetQueueAttributesCommand,
@@ -21,7 +21,15 @@ import { makeLaptop, parseLaptop } from "../../lib/laptop.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, run, tempDir, testClients } from "../_helpers/e2e.ts";
+import {
+  buildBundle,
+  ownIdentityEnv,
+  readItem,
+  run,
+  serviceLines,
+  tempDir,
+  testClients,
+} from "../_helpers/e2e.ts";
 
 const QUEUES = [
   RESOURCES.uploadQueue.name,
@@ -29,22 +37,6 @@ const QUEUES = [
   RESOURCES.updateQueue.name,
   RESOURCES.updateQueue.deadLetterQueueName,
 ];
-
-/**
- * No credentials configured: the generator and the service sign as their own
- * local identities, so the pipeline runs under the least privilege of
- * lib/policies.ts (the runner polls and invokes as the function's role).
- */
-function taskEnv(endpoint: string): Record<string, string> {
-  return {
-    AWS_ENDPOINT_URL: endpoint,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "",
-    AWS_SECRET_ACCESS_KEY: "",
-    AWS_SESSION_TOKEN: "",
-    AWS_PROFILE: "",
-  };
-}
 
 async function queueUrl(sqs: SQSClient, name: string): Promise<string> {
   const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
@@ -102,7 +94,7 @@ Deno.test("pipeline: the file stays the original while the item's state changes"
   try {
     await using pipeline = await startPipeline(dir);
     using clients = testClients(pipeline.aws.endpoint);
-    const env = taskEnv(pipeline.aws.endpoint);
+    const env = ownIdentityEnv(pipeline.aws.endpoint);
 
     const generated = await run("deno", [
       "task",
@@ -121,18 +113,7 @@ Deno.test("pipeline: the file stays the original while the item's state changes"
     };
     assert.equal(report.generated.length, 3);
 
-    const service = await run("deno", [
-      "task",
-      "--quiet",
-      "service",
-      "--json",
-      "--max-messages",
-      "3",
-    ], {
-      env,
-    });
-    assert.equal(service.code, 0, service.stderr);
-    const lines = service.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = await serviceLines(env, 3);
     assert.deepEqual(
       lines.map((l) => l.s3_key).sort(),
       report.generated.map((g) => g.s3_key).sort(),
@@ -140,6 +121,7 @@ Deno.test("pipeline: the file stays the original while the item's state changes"
 
     for (const entry of report.generated) {
       const line = lines.find((l) => l.s3_key === entry.s3_key);
+      assert.ok(line, `the service did not show ${entry.s3_key}`);
       assert.equal(line.uuid, entry.uuid);
       assert.equal(line.same_record, true);
       assert.equal(line.state_changed, true);
@@ -154,15 +136,9 @@ Deno.test("pipeline: the file stays the original while the item's state changes"
       const original = parseLaptop(JSON.parse(local));
       assert.equal(original.timestamp, line.file_timestamp);
 
-      const { Item } = await clients.dynamodb.send(
-        new GetItemCommand({
-          TableName: RESOURCES.table.name,
-          Key: { uuid: { S: entry.uuid } },
-          ConsistentRead: true,
-        }),
-      );
-      assert.equal(Item?.timestamp?.S, line.item_timestamp);
-      assert.equal(Item?.model?.S, original.model);
+      const item = await readItem(clients.dynamodb, RESOURCES.table.name, entry.uuid);
+      assert.equal(item?.timestamp?.S, line.item_timestamp);
+      assert.equal(item?.model?.S, original.model);
     }
     await waitFor(
       "every queue to drain",
@@ -247,7 +223,7 @@ Deno.test("pipeline: a poison message on the update queue ends in its DLQ after 
       "--json",
       "--max-messages",
       String(max),
-    ], { env: taskEnv(pipeline.aws.endpoint) });
+    ], { env: ownIdentityEnv(pipeline.aws.endpoint) });
     assert.equal(service.code, 1, "the service reports failures");
     const failures = service.stderr.trim().split("\n").filter((l) => l.startsWith("{")).map((l) =>
       JSON.parse(l)

@@ -33,26 +33,32 @@ Deno.test("describeError() names missing resources and rejected credentials", ()
   assert.equal(describeError(awsError("Boom", 500, "odd"), aws), "Boom: odd");
 });
 
-Deno.test("formatComparison() shows the original file, the item now, and the verdict", () => {
+/** A handled message whose file and item differ only in their timestamps. */
+function handledWith(fileTimestamp: string, itemTimestamp: string) {
   const file = {
     uuid: "6f1c2a9e-3b7d-4c2e-9a51-0d8f4b6e2c11",
     constructor: "Lenovo",
     model: "ThinkPad T14",
     year: 2019,
-    timestamp: "2026-11-25T17:20:01.123Z",
+    timestamp: fileTimestamp,
   };
-  const handled = {
+  return {
     messageId: "m1",
     receiveCount: 1,
     comparison: {
       uuid: file.uuid,
       s3Key: "laptop.json",
       file,
-      item: { ...file, timestamp: "2026-11-25T17:20:01.456Z" },
+      item: { ...file, timestamp: itemTimestamp },
       sameRecord: true,
       stateChanged: true,
     },
   };
+}
+
+Deno.test("formatComparison() shows the original file, the item now, and the verdict", () => {
+  const handled = handledWith("2026-11-25T17:20:01.123Z", "2026-11-25T17:20:01.456Z");
+  const file = handled.comparison.file;
   assert.equal(
     formatComparison(handled),
     [
@@ -77,6 +83,18 @@ Deno.test("formatComparison() shows the original file, the item now, and the ver
     comparison: { ...handled.comparison, item: file, stateChanged: false },
   };
   assert.match(formatComparison(unchanged), /same file, same state/);
+});
+
+Deno.test("formatComparison() shows the original project's local timestamp as it is", () => {
+  const itemTime = new Date(new Date(2026, 10, 25, 17, 20, 1, 123).getTime() + 2_000);
+  const text = formatComparison(
+    handledWith("2026-11-25 17:20:01.123456", itemTime.toISOString()),
+  );
+  assert.match(
+    text,
+    /file in S3 \(the original\): {2}timestamp 2026-11-25 17:20:01\.123456 \(the original project's local time, read in this zone\)/,
+  );
+  assert.match(text, /updated the item 2000 ms after the file was made/);
 });
 
 Deno.test("describeError() shows an access denial as AWS words it, wrapped or not", () => {

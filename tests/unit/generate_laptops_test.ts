@@ -109,6 +109,10 @@ Deno.test("generateLaptops() removes its file and sends nothing when the object 
   assert.equal(ports.files.files.size, 0);
   const [failure] = result.failed;
   assert.match(failure?.error.message ?? "", /S3 object laptop\.json exists already/);
+  assert.match(
+    failure?.error.message ?? "",
+    /choose another name, or .* `deno task local --reset`$/,
+  );
   assert.deepEqual(failure?.done, []);
   assert.deepEqual(failure?.notDone, ["file", "object", "item", "message"]);
 });

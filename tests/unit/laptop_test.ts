@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { FIRST_YEAR, LAPTOP_MODELS, makeLaptop, parseLaptop } from "../../lib/laptop.ts";
+import {
+  FIRST_YEAR,
+  LAPTOP_MODELS,
+  makeLaptop,
+  parseLaptop,
+  timestampMillis,
+} from "../../lib/laptop.ts";
 import { itemToLaptop, laptopToItem } from "../../lib/item_codec.ts";
 
 const NOW = new Date("2026-11-25T10:00:00.000Z");
@@ -51,6 +57,35 @@ Deno.test("parseLaptop() rejects anything but the five keys with their types", (
   const { model: _model, ...missing } = good;
   assert.throws(() => parseLaptop(missing), /"model" is missing/);
   assert.throws(() => parseLaptop({ uuid: good.uuid }), /"constructor" is missing/);
+});
+
+Deno.test("parseLaptop() accepts the original Python project's timestamp and keeps it as is", () => {
+  const good = makeLaptop({ now: NOW });
+  for (const timestamp of ["2026-12-06 12:27:30.563563", "2026-12-06 12:27:30"]) {
+    assert.deepEqual(parseLaptop({ ...good, timestamp }), { ...good, timestamp });
+  }
+  for (
+    const timestamp of [
+      "2026-12-06 12:27:30.563", // Python writes six digits or none
+      "2026-12-06T12:27:30.563563",
+      "2026-02-30 12:27:30.000000",
+      "2026-12-06 12:27:30.563563+01:00",
+    ]
+  ) {
+    assert.throws(() => parseLaptop({ ...good, timestamp }), /"timestamp" is not an ISO 8601/);
+  }
+});
+
+Deno.test("timestampMillis() reads ISO 8601 UTC, and the original's form as local time", () => {
+  assert.equal(timestampMillis("2026-12-06T12:27:30.563Z"), Date.UTC(2026, 11, 6, 12, 27, 30, 563));
+  assert.equal(
+    timestampMillis("2026-12-06 12:27:30.563999"),
+    new Date(2026, 11, 6, 12, 27, 30, 563).getTime(),
+  );
+  assert.equal(timestampMillis("2026-12-06 00:00:00"), new Date(2026, 11, 6).getTime());
+  for (const bad of ["", "yesterday", "2026-13-01T00:00:00.000Z", "2026-12-06 25:00:00"]) {
+    assert.ok(Number.isNaN(timestampMillis(bad)), bad);
+  }
 });
 
 Deno.test("laptopToItem() and itemToLaptop() keep the same keys and values", () => {

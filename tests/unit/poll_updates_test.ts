@@ -100,6 +100,18 @@ Deno.test("compareUpdate() finds the original file and the item with a newer tim
   assert.equal(comparison.stateChanged, true);
 });
 
+Deno.test("compareUpdate() compares a record of the original Python project as it is", async () => {
+  const w = world(1);
+  const original = { ...w.laptops[0]!, timestamp: "2026-11-25 12:00:00.250000" };
+  w.files.set("laptop-1.json", JSON.stringify(original));
+  // The Lambda's timestamp: a day later in UTC, later in any zone.
+  w.items.set(original.uuid, { ...original, timestamp: "2026-11-26T12:00:00.000Z" });
+  const comparison = await compareUpdate(body(1), readers(w), OPTIONS);
+  assert.equal(comparison.file.timestamp, "2026-11-25 12:00:00.250000");
+  assert.equal(comparison.sameRecord, true);
+  assert.equal(comparison.stateChanged, true);
+});
+
 Deno.test("compareUpdate() reads the item with a consistent read", async () => {
   const w = world(1);
   const ports = readers(w);
