@@ -214,10 +214,17 @@ async function load(message: LoadMessage): Promise<void> {
     let count = 0;
     const start = performance.now();
     const end = start + message.durationMs;
+    const limit = message.requests;
+    const more = limit === undefined
+      ? () => performance.now() < end
+      : () => count + message.concurrency < limit;
     await Promise.all(Array.from({ length: message.concurrency }, async () => {
-      while (performance.now() < end) {
-        if (await call() === false) break;
+      while (more()) {
         count++;
+        if (await call() === false) {
+          count--;
+          break;
+        }
       }
     }));
     rates[operation] = count / ((performance.now() - start) / 1000);

@@ -62,6 +62,11 @@ export interface LoadMessage {
   readonly concurrency: number;
   /** Milliseconds per operation (after a short warm-up). */
   readonly durationMs: number;
+  /**
+   * Requests per operation instead of a duration (the warm-up included), so
+   * that two servers compared see the same requests in the same order.
+   */
+  readonly requests?: number;
 }
 
 /** What the benchmark sends a worker. */

@@ -2,7 +2,10 @@
  * The local AWS alone, before and after: the base commit's server (from a
  * separate checkout) and this tree's, each a `local/main.ts` process with
  * IAM and the dashboard on (`--no-lambda`, in memory), loaded in turn by one
- * client thread; the server's CPU time is read from `/proc/<pid>/stat` (by `cat`)
+ * client thread with the same number of requests of each operation, in the
+ * same order (so that both servers hold as much state when an operation is
+ * measured: stored objects and items, the dashboard's records); the server's
+ * CPU time is read from `/proc/<pid>/stat` (by `cat`)
  * around each operation, so the figure is CPU per request, which other load
  * on the machine changes far less than a rate.
  *
@@ -23,9 +26,12 @@ export interface ServerCpuOptions {
   readonly rounds: number;
   /** Requests in flight at once. */
   readonly concurrency: number;
-  /** Milliseconds per operation. */
-  readonly durationMs: number;
+  /** Requests per operation (fewer for `BatchWriteItem`, 25 items each). */
+  readonly requests: number;
 }
+
+/** Requests per operation of the warm-up pass. */
+const WARM_UP_REQUESTS = 100;
 
 /** Clock ticks per second of `/proc/<pid>/stat` (`getconf CLK_TCK`, 100 on Linux). */
 const CLOCK_TICKS_PER_S = 100;
@@ -71,15 +77,21 @@ async function measureOne(
   try {
     // Warm up the server (JIT, caches) on every operation before measuring.
     for (const operation of CEILING_OPERATIONS) {
-      await loadOnce(worker, process.endpoint, operation, {
-        ...options,
-        durationMs: Math.min(300, options.durationMs),
-      });
+      await loadOnce(worker, process.endpoint, operation, options.concurrency, WARM_UP_REQUESTS);
     }
     const samples: CpuSample[] = [];
     for (const operation of CEILING_OPERATIONS) {
       const before = await cpuUs(process.pid);
-      const result = await loadOnce(worker, process.endpoint, operation, options);
+      const requests = operation === "dynamodb:BatchWriteItem"
+        ? Math.ceil(options.requests / 4)
+        : options.requests;
+      const result = await loadOnce(
+        worker,
+        process.endpoint,
+        operation,
+        options.concurrency,
+        requests,
+      );
       const spent = await cpuUs(process.pid) - before;
       samples.push({
         operation,
@@ -100,7 +112,8 @@ function loadOnce(
   worker: Worker,
   endpoint: string,
   operation: LoadOperation,
-  options: ServerCpuOptions,
+  concurrency: number,
+  requests: number,
 ): Promise<{ sent: number; rate: number }> {
   const result = Promise.withResolvers<{ sent: number; rate: number }>();
   worker.onmessage = (message: MessageEvent<WorkerEvent>) => {
@@ -119,8 +132,9 @@ function loadOnce(
     type: "load",
     endpoint,
     operations: [operation],
-    concurrency: options.concurrency,
-    durationMs: options.durationMs,
+    concurrency,
+    durationMs: 0,
+    requests,
   });
   return result.promise;
 }

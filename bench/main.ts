@@ -261,7 +261,7 @@ async function main(args: string[]): Promise<number> {
       root: Deno.cwd(),
       rounds,
       concurrency: 8,
-      durationMs: 1500,
+      requests: 1200,
     });
     serverCpu = {
       base: await baseName(values.base),

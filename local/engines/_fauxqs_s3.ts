@@ -2,10 +2,11 @@
  * S3's object reads and writes (`PutObject`, `GetObject`, `HeadObject`)
  * answered by fauxqs's own action handlers, without Fastify's `inject()`:
  * for them the inject machinery cost more CPU than the action. The handler
- * gets the request as fauxqs's route gives it (bucket and key parameters, an
- * empty query, the body as a Buffer) and a reply that records what it sets;
+ * gets the request as fauxqs's route gives it (bucket and key parameters, the
+ * query, the body as a Buffer) and a reply that records what it sets;
  * the answer is what fauxqs's app would send (its `onSend` hook's headers,
- * Fastify's content type and length). Anything else — a query string, a
+ * Fastify's content type and length). Anything else — a query string other
+ * than the SDKs' `x-id`, a
  * virtual-hosted or escaped path, a copy, an empty or JSON or form body —
  * goes through the app as before.
  *
@@ -30,8 +31,12 @@ export type DirectS3 = (request: InnerRequest) => InnerResponse | undefined;
 
 /** fauxqs's `bodyLimit`: a larger body is refused by its app (413). */
 const BODY_LIMIT = 11 * 1_048_576;
-/** `/bucket/key` with characters that neither the URL parser nor the router rewrites. */
-const OBJECT_PATH = /^\/([a-z0-9][a-z0-9.-]*)\/((?:[A-Za-z0-9\-_.~!$&'()*+,;=:@]+\/?)+)$/;
+/**
+ * `/bucket/key` with characters that neither the URL parser nor the router
+ * rewrites, and at most the `x-id` query the SDKs add (`?x-id=PutObject`),
+ * which fauxqs's routes ignore.
+ */
+const OBJECT_URL = /^\/([a-z0-9][a-z0-9.-]*)\/([A-Za-z0-9\-_.~!$&'()*+,;=:@/]+)(?:\?x-id=(\w+))?$/;
 /** Bodies fauxqs's app parses instead of handing them over as bytes. */
 const PARSED_TYPES = /application\/x-amz-json-1\.0|application\/x-www-form-urlencoded/;
 
@@ -96,7 +101,7 @@ export async function createDirectS3(base: string, store: unknown): Promise<Dire
       ? headObject
       : undefined;
     if (action === undefined || !pathStyle(request.headers.host)) return undefined;
-    const match = OBJECT_PATH.exec(request.url);
+    const match = OBJECT_URL.exec(request.url);
     if (match === null || match[2]?.includes("//")) return undefined;
     const length = request.body.length;
     if (action === putObject) {
@@ -111,7 +116,7 @@ export async function createDirectS3(base: string, store: unknown): Promise<Dire
       url: request.url,
       headers: request.headers,
       params: { bucket: match[1], "*": match[2] },
-      query: {},
+      query: match[3] === undefined ? {} : { "x-id": match[3] },
       body: length > 0
         ? Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength)
         : undefined,
