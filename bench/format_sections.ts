@@ -23,17 +23,14 @@ export function formatSections(
     out.push(
       `Local AWS CPU per request (µs of server CPU; before = ${cpu.base}, after = this tree; ` +
         `IAM and dashboard on; best of ${cpu.rounds} alternating rounds):`,
-      table(
-        ["operation", "before µs", "after µs", "after/before", "before req/s", "after req/s"],
-        Object.entries(cpu.operations).map(([name, c]) => [
-          name,
-          c.before_us_per_request.toFixed(0),
-          c.after_us_per_request.toFixed(0),
-          `${c.cpu_ratio.toFixed(2)}x`,
-          c.before_requests_per_s.toFixed(0),
-          c.after_requests_per_s.toFixed(0),
-        ]),
-      ),
+      table(Object.entries(cpu.operations), [
+        ["operation", ([name]) => name],
+        ["before µs", ([, c]) => c.before_us_per_request.toFixed(0)],
+        ["after µs", ([, c]) => c.after_us_per_request.toFixed(0)],
+        ["after/before", ([, c]) => `${c.cpu_ratio.toFixed(2)}x`],
+        ["before req/s", ([, c]) => c.before_requests_per_s.toFixed(0)],
+        ["after req/s", ([, c]) => c.after_requests_per_s.toFixed(0)],
+      ]),
       "",
     );
   }
@@ -54,18 +51,15 @@ export function formatSections(
   if (report.scale != null && report.scale.length > 0) {
     out.push(
       "Scale-out (optimized; service instances x Lambda MaximumConcurrency):",
-      table(
-        ["services", "Lambda conc.", "items/s", "speed-up", "p99 ms", "duplicates", "lost"],
-        report.scale.map((row) => [
-          String(row.services),
-          String(row.lambda_max_concurrency),
-          row.items_per_s.toFixed(1),
-          `${row.speedup.toFixed(2)}x`,
-          row.p99_ms.toFixed(0),
-          String(row.duplicates),
-          String(row.lost),
-        ]),
-      ),
+      table(report.scale, [
+        ["services", (row) => String(row.services)],
+        ["Lambda conc.", (row) => String(row.lambda_max_concurrency)],
+        ["items/s", (row) => row.items_per_s.toFixed(1)],
+        ["speed-up", (row) => `${row.speedup.toFixed(2)}x`],
+        ["p99 ms", (row) => row.p99_ms.toFixed(0)],
+        ["duplicates", (row) => String(row.duplicates)],
+        ["lost", (row) => String(row.lost)],
+      ]),
       "",
     );
   }
@@ -75,25 +69,28 @@ export function formatSections(
       `Soak: ${soak.offered_items_per_s} items/s offered for ${soak.duration_s} s ` +
         `(local AWS heap ${soak.heap_growth_mb >= 0 ? "+" : ""}${soak.heap_growth_mb} MB ` +
         "from the first minute to the last):",
-      table(
-        ["minute", "items", "p50 ms", "p95 ms", "p99 ms", "heap MB", "RSS MB"],
-        soak.minutes.map((m) => [
-          String(m.minute),
-          String(m.items),
-          m.p50_ms.toFixed(0),
-          m.p95_ms.toFixed(0),
-          m.p99_ms.toFixed(0),
-          m.heap_mb.toFixed(1),
-          m.rss_mb.toFixed(1),
-        ]),
-      ),
+      table(soak.minutes, [
+        ["minute", (m) => String(m.minute)],
+        ["items", (m) => String(m.items)],
+        ["p50 ms", (m) => m.p50_ms.toFixed(0)],
+        ["p95 ms", (m) => m.p95_ms.toFixed(0)],
+        ["p99 ms", (m) => m.p99_ms.toFixed(0)],
+        ["heap MB", (m) => m.heap_mb.toFixed(1)],
+        ["RSS MB", (m) => m.rss_mb.toFixed(1)],
+      ]),
       "",
     );
   }
   return out;
 }
 
-function table(header: string[], rows: string[][]): string {
+/** A column: its header and how a row shows in it. */
+type Column<T> = readonly [string, (row: T) => string];
+
+/** A table, first column left-aligned, the others right-aligned. */
+function table<T>(items: readonly T[], columns: readonly Column<T>[]): string {
+  const header = columns.map(([name]) => name);
+  const rows = items.map((item) => columns.map(([, show]) => show(item)));
   const widths = header.map((_, i) =>
     Math.max(...[header, ...rows].map((cells) => (cells[i] ?? "").length))
   );
