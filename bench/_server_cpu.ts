@@ -40,8 +40,9 @@ const CLOCK_TICKS_PER_S = 100;
 const SERVER_FLAGS = [
   "--allow-net=127.0.0.1",
   "--allow-run=node,deno",
-  "--allow-read=.local,dist,lambda,lib,deno.json,deno.lock,/etc/alpine-release,node_modules",
-  "--allow-write=.local",
+  "--allow-read=.local,dist,lambda,lib,local/dashboard/client,deno.json,deno.lock," +
+  "/etc/alpine-release,node_modules",
+  "--allow-write=.local,dist",
   "--allow-env=AWS_*,HOME,USERPROFILE,HOMEPATH,HOMEDRIVE,_X_AMZN_TRACE_ID,PREBUILDS_ONLY," +
   "ELECTRON_RUN_AS_NODE,npm_config_arch,npm_config_platform,LIBC,ARM_VERSION",
   "--allow-ffi=node_modules",

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { percentile } from "./percentiles.ts";
+import { percentile } from "../lib/percentile.ts";
 
 /** One memory sample of the local AWS: `[ms since the run's start, heap used, RSS]` in bytes. */
 export type MemorySample = readonly [number, number, number];

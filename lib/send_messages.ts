@@ -6,6 +6,8 @@
  */
 
 import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { delay } from "./delay.ts";
+import { asError } from "./as_error.ts";
 
 /** One message to send. */
 export interface OutgoingMessage {
@@ -106,12 +108,4 @@ export async function sendMessages(
     }
   }));
   return { sent, failed };
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -17,6 +17,7 @@ import { createRouter } from "./_router.ts";
 import type { AwsService, Interceptor, LocalAwsRequest } from "./core/mod.ts";
 import { createFaultInjector, type FaultController, type FaultOptions } from "./faults/mod.ts";
 import { createDashboard, type DashboardFeed } from "./dashboard/mod.ts";
+import { messageMoveTasks } from "./sqs/mod.ts";
 
 export type { LocalAwsRequest, RequestAnnotations } from "./core/mod.ts";
 export type { PolicySet } from "./iam/mod.ts";
@@ -49,6 +50,11 @@ export interface LocalAwsOptions {
    * queues keep SQS's default.
    */
   readonly visibilityTimeoutSeconds?: number;
+  /**
+   * Milliseconds between two sweeps that delete expired DynamoDB items (of
+   * tables whose time to live is enabled). Default a minute; tests shorten it.
+   */
+  readonly ttlSweepMs?: number;
   /**
    * IAM enforcement. `"on"` (the default) verifies each request's SigV4
    * signature against the local identities of `lib/local_identities.ts` and
@@ -135,7 +141,7 @@ export interface LocalAws extends AsyncDisposable {
  * console.log(aws.endpoint); // http://127.0.0.1:41563
  * ```
  *
- * @throws {RangeError} When `port`, `visibilityTimeoutSeconds` or `iam` is out of range.
+ * @throws {RangeError} When `port`, `visibilityTimeoutSeconds`, `ttlSweepMs` or `iam` is out of range.
  * @throws {TypeError} When `policies` uses an element the local IAM evaluator does not model.
  * @throws {Error} When the port is in use, or the data directory is in use or
  * cannot be read or written.
@@ -150,6 +156,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 0 || timeout > 43200)) {
     throw new RangeError(
       `Cannot start local AWS: visibilityTimeoutSeconds must be 0 to 43200, got ${timeout}`,
+    );
+  }
+  const ttlSweepMs = options.ttlSweepMs;
+  if (ttlSweepMs !== undefined && !(Number.isFinite(ttlSweepMs) && ttlSweepMs > 0)) {
+    throw new RangeError(
+      `Cannot start local AWS: ttlSweepMs must be a positive number, got ${ttlSweepMs}`,
     );
   }
   const resources = options.resources ?? RESOURCES;
@@ -225,13 +237,24 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   let total = 0;
   let errors = 0;
   const dashboard = options.dashboard
-    ? createDashboard({ dynamodb, fauxqs, resources, port })
+    ? createDashboard({
+      dynamodb,
+      fauxqs,
+      moveTasks: messageMoveTasks(fauxqs.queues),
+      resources,
+      port,
+    })
     : undefined;
   if (dashboard !== undefined) listeners.add((request) => dashboard.observeRequest(request));
+  const sweeps = new AbortController();
   const awsRouter = createRouter({
     dynamodb,
     fauxqs,
     region: resources.region,
+    dynamoDbSweeps: {
+      signal: sweeps.signal,
+      ...(ttlSweepMs === undefined ? {} : { intervalMs: ttlSweepMs }),
+    },
     interceptors: [
       faults.intercept,
       ...(options.callLatencyMs === undefined ? [] : [delayInterceptor(options.callLatencyMs)]),
@@ -282,6 +305,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     close() {
       closed ??= (async () => {
         closing = true;
+        sweeps.abort();
         // Its event streams would keep shutdown() waiting.
         await dashboard?.close();
         // End pending long polls, or shutdown() would wait for them; keep

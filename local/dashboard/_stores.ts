@@ -13,6 +13,7 @@
 
 import type { InnerResponse, InnerService } from "../core/mod.ts";
 import { callInnerJson } from "../core/mod.ts";
+import type { MoveTasks } from "../sqs/mod.ts";
 import { plainItem } from "./_call_detail.ts";
 
 /** A message of a dead-letter queue, as the dashboard lists it. */
@@ -67,7 +68,9 @@ export interface PipelineStores {
   readObject(bucket: string, key: string): Promise<string | undefined>;
   /**
    * Moves messages from a dead-letter queue back to its source queue: the
-   * one with `messageId`, or all that are visible.
+   * one with `messageId` (received and sent again: AWS has no per-message
+   * redrive), or all that are visible (with `StartMessageMoveTask`, when the
+   * move tasks are given).
    */
   redrive(from: string, to: string, messageId?: string): Promise<readonly MovedMessage[]>;
   /** Deletes every message of a queue; returns what it held (the first 1,000). */
@@ -82,6 +85,8 @@ export interface StoresOptions {
   readonly fauxqs: InnerService;
   /** Region the requests are signed for. */
   readonly region: string;
+  /** SQS's message move tasks, for redriving a whole queue as AWS does. */
+  readonly moveTasks?: MoveTasks;
 }
 
 /** A failed call to an emulator; the message is for the page. */
@@ -106,6 +111,7 @@ interface FauxqsMessage {
 
 interface FauxqsInspection {
   url: string;
+  arn: string;
   messages: {
     ready: FauxqsMessage[];
     delayed: FauxqsMessage[];
@@ -167,6 +173,22 @@ export function createPipelineStores(options: StoresOptions): PipelineStores {
         state,
       })),
     };
+  }
+
+  /** Redrives a whole dead-letter queue to its source with a message move task. */
+  async function moveAll(tasks: MoveTasks, sourceArn: string): Promise<MovedMessage[]> {
+    const moved: MovedMessage[] = [];
+    const started = tasks.start({ SourceArn: sourceArn }, { onMove: (move) => moved.push(move) });
+    if ("error" in started) {
+      throw new StoreError(
+        `StartMessageMoveTask failed: ${started.error.code} ${started.error.message}`,
+      );
+    }
+    const task = await tasks.ended(String(started.ok.TaskHandle));
+    if (task.Status === "FAILED") {
+      throw new StoreError(`The message move task failed: ${String(task.FailureReason)}`);
+    }
+    return moved;
   }
 
   return {
@@ -251,6 +273,9 @@ export function createPipelineStores(options: StoresOptions): PipelineStores {
 
     async redrive(from, to, messageId) {
       const [source, target] = await Promise.all([inspect(from), inspect(to)]);
+      if (messageId === undefined && options.moveTasks !== undefined) {
+        return await moveAll(options.moveTasks, source.arn);
+      }
       const fromUrl = source.url;
       const toUrl = target.url;
       const waiting = source.messages.ready.length;

@@ -19,6 +19,7 @@ import { mkdir } from "node:fs/promises";
 import type { BuildAppOptions } from "fauxqs";
 import type { InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
 import { INTERNAL_BUCKET, type S3ObjectInfo, type S3Vault } from "./_s3_vault.ts";
+import type { MovedMessage, SqsQueues } from "./_sqs_queues.ts";
 import { INVALID_BODY_CHARACTER } from "../sqs/mod.ts";
 import { createDirectSqs } from "./_fauxqs_sqs.ts";
 import { createDirectS3 } from "./_fauxqs_s3.ts";
@@ -39,17 +40,45 @@ export interface FauxqsService extends InnerService {
   interruptPolls(): void;
   /** Direct access to the S3 store, for the S3 compatibility layer. */
   readonly vault: S3Vault;
+  /** Direct access to the SQS store, for the SQS layer. */
+  readonly queues: SqsQueues;
 }
 
 interface Persistence {
   load(sqsStore: unknown, snsStore: unknown, s3Store: unknown): void;
   close(): void;
+  deleteMessage(messageId: string): void;
+}
+
+/** A message as fauxqs's SQS store holds it (the fields used here). */
+interface StoredMessage {
+  messageId: string;
+  body: string;
+  messageAttributes: Record<string, unknown>;
+}
+
+/** A queue of fauxqs's SQS store (the fields used here). */
+interface StoredQueue {
+  url: string;
+  arn: string;
+  attributes: Record<string, string | undefined>;
+  messages: StoredMessage[];
+  persistence?: Persistence;
+  isFifo(): boolean;
+  processTimers(): void;
+  enqueue(message: StoredMessage): void;
 }
 
 interface SqsStoreLike {
   persistence?: Persistence;
   shutdown(): void;
-  allQueues(): Iterable<{ persistence?: Persistence }>;
+  allQueues(): Iterable<StoredQueue>;
+  getQueueByArn(arn: string): StoredQueue | undefined;
+}
+
+/** fauxqs's `SqsStore` class: its static factory of new messages. */
+interface SqsStoreClass {
+  createMessage(body: string, messageAttributes: Record<string, unknown>): StoredMessage;
 }
 
 interface StoreWithPersistence {
@@ -64,6 +93,8 @@ interface StoredObject {
   contentLength: number;
   etag: string;
   lastModified: Date;
+  /** Part boundaries of an object made by a multipart upload. */
+  parts?: { offset: number; length: number }[];
 }
 
 interface S3Persistence {
@@ -161,6 +192,7 @@ export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService
     },
     interruptPolls: () => sqsStore.shutdown(),
     vault: createVault(s3Store),
+    queues: createQueues(sqsStore, SqsStore),
     close: () => app.close(),
   };
 }
@@ -176,6 +208,53 @@ function allowSupplementaryCharacters(pattern: RegExp): void {
     value: (text: string) => INVALID_BODY_CHARACTER.test(text),
     configurable: true,
   });
+}
+
+/**
+ * Direct access to fauxqs's SQS store (pinned version: a move takes a message
+ * off the ready list and deletes its row as fauxqs's own redrive does, then
+ * enqueues a new message, which fauxqs persists).
+ */
+function createQueues(store: SqsStoreLike, factory: SqsStoreClass): SqsQueues {
+  const ready = (arn: string): StoredQueue | undefined => {
+    const queue = store.getQueueByArn(arn);
+    queue?.processTimers();
+    return queue;
+  };
+  return {
+    queueUrl: (arn) => store.getQueueByArn(arn)?.url,
+    isFifo: (arn) => store.getQueueByArn(arn)?.isFifo() ?? false,
+    deadLetterSources(arn) {
+      const sources: string[] = [];
+      for (const queue of store.allQueues()) {
+        const policy = queue.attributes.RedrivePolicy;
+        if (policy === undefined || !policy.includes(arn)) continue;
+        try {
+          const { deadLetterTargetArn } = JSON.parse(policy) as { deadLetterTargetArn?: unknown };
+          if (deadLetterTargetArn === arn) sources.push(queue.arn);
+        } catch {
+          // A malformed policy names no dead-letter queue.
+        }
+      }
+      return sources;
+    },
+    visibleCount: (arn) => ready(arn)?.messages.length ?? 0,
+    takeVisible(arn) {
+      const queue = ready(arn);
+      const message = queue?.messages.shift();
+      if (queue === undefined || message === undefined) return undefined;
+      queue.persistence?.deleteMessage(message.messageId);
+      const { messageId, body, messageAttributes } = message;
+      return { messageId, body, messageAttributes };
+    },
+    enqueue(arn, message: MovedMessage) {
+      const queue = store.getQueueByArn(arn);
+      if (queue === undefined) return undefined;
+      const created = factory.createMessage(message.body, { ...message.messageAttributes });
+      queue.enqueue(created);
+      return created.messageId;
+    },
+  };
 }
 
 /**
@@ -253,6 +332,12 @@ function createVault(store: S3StoreLike): S3Vault {
           size: body.length,
           lastModified,
         }));
+    },
+    objectParts(bucket, key) {
+      return store.buckets.get(bucket)?.get(key)?.parts?.map(({ offset, length }) => ({
+        offset,
+        length,
+      }));
     },
   };
 }

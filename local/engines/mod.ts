@@ -12,7 +12,9 @@ export {
   INTERNAL_BUCKET,
   type S3Location,
   type S3ObjectInfo,
+  type S3ObjectPart,
   type S3PartInfo,
   type S3UploadInfo,
   type S3Vault,
 } from "./_s3_vault.ts";
+export type { MovedMessage, SqsQueues } from "./_sqs_queues.ts";

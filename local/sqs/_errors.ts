@@ -25,6 +25,9 @@ export interface SqsErrorSpec {
   readonly senderFault?: boolean;
 }
 
+/** An action's outcome in the JSON protocol's terms: its answer or its error. */
+export type Outcome = { readonly ok: Record<string, unknown> } | { readonly error: SqsErrorSpec };
+
 /** The query protocol's code of each JSON code that has a different one (AWS's SQS model). */
 const QUERY_CODES: Readonly<Record<string, string>> = {
   QueueDoesNotExist: "AWS.SimpleQueueService.NonExistentQueue",
@@ -47,6 +50,7 @@ const STATUSES: Readonly<Record<string, number>> = {
   InvalidSecurity: 403,
   RequestThrottled: 403,
   ResourceNotFoundException: 404,
+  InvalidAddress: 404,
 };
 
 /** The query protocol's code of an error. */

@@ -9,21 +9,40 @@
  *   sees them; batch entries that fail on their own are reported in
  *   `Failed` while the others go ahead; fauxqs's errors get AWS's codes
  *   (`x-amzn-query-error` included) and words.
+ * - A `QueueUrl` names a queue by its path and the region the request was
+ *   signed for (`local/sqs/_queue_ref.ts`), whatever host it names; a queue
+ *   that does not exist is AWS's `QueueDoesNotExist` on every action, before
+ *   fauxqs sees the request.
  * - `ListDeadLetterSourceQueues`, `AddPermission` and `RemovePermission`
- *   are answered here from the queues' attributes.
+ *   are answered here from the queues' attributes; the message move tasks
+ *   (AWS's DLQ redrive) by `local/sqs/_move_tasks.ts`.
  *
  * @module
  */
 
 import type { InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
+import type { SqsQueues } from "../engines/mod.ts";
 import { rewriteQueueUrls } from "./_queue_url.ts";
-import { awsError, checkRequest, errorStatus, queryCode, type SqsErrorSpec } from "./_errors.ts";
+import {
+  awsError,
+  checkRequest,
+  errorStatus,
+  type Outcome,
+  queryCode,
+  type SqsErrorSpec,
+} from "./_errors.ts";
+import { NON_EXISTENT_QUEUE, QUEUE_URL_ACTIONS, queueArnOf, signingRegion } from "./_queue_ref.ts";
+import { messageMoveTasks } from "./_move_tasks.ts";
 import { jsonToQueryXml, queryErrorXml, queryToJson } from "./_query.ts";
 
 /** Options of {@linkcode createSqsLayer}. */
 export interface SqsLayerOptions {
   /** The SQS emulator (JSON protocol). */
   readonly fauxqs: InnerService;
+  /** Direct access to the emulator's queues. */
+  readonly queues: SqsQueues;
+  /** The region of requests that are not signed. */
+  readonly region: string;
 }
 
 /** The SQS layer: answers one SQS request. */
@@ -33,9 +52,6 @@ export interface SqsLayer {
 }
 
 type Json = Record<string, unknown>;
-
-/** An action's outcome in the JSON protocol's terms. */
-type Outcome = { readonly ok: Json } | { readonly error: SqsErrorSpec };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -66,12 +82,13 @@ const FAUXQS_ACTIONS = new Set([
  *
  * @example Usage
  * ```ts ignore
- * const sqs = createSqsLayer({ fauxqs });
+ * const sqs = createSqsLayer({ fauxqs, queues: fauxqs.queues, region: "us-east-1" });
  * const answer = await sqs.handle("ListQueues", request);
  * ```
  */
 export function createSqsLayer(options: SqsLayerOptions): SqsLayer {
-  const { fauxqs } = options;
+  const { fauxqs, queues } = options;
+  const moveTasks = messageMoveTasks(queues);
 
   return {
     async handle(action, request) {
@@ -127,9 +144,26 @@ export function createSqsLayer(options: SqsLayerOptions): SqsLayer {
   };
 
   async function act(action: string, body: Json, request: InnerRequest): Promise<Outcome> {
+    if (QUEUE_URL_ACTIONS.has(action)) {
+      const named = queueArnOf(
+        body.QueueUrl,
+        signingRegion(request.headers.authorization) ?? options.region,
+      );
+      if ("error" in named) return named;
+      const url = queues.queueUrl(named.arn);
+      if (url === undefined) return { error: NON_EXISTENT_QUEUE };
+      // fauxqs finds the queue by the URL it stored, whatever form the client sent.
+      body.QueueUrl = url;
+    }
     const check = checkRequest(action, body);
     if (check.error !== undefined) return { error: check.error };
     switch (action) {
+      case "StartMessageMoveTask":
+        return moveTasks.start(body);
+      case "ListMessageMoveTasks":
+        return moveTasks.list(body);
+      case "CancelMessageMoveTask":
+        return moveTasks.cancel(body);
       case "ListDeadLetterSourceQueues":
         return await listDeadLetterSourceQueues(body, request);
       case "AddPermission":

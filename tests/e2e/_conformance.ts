@@ -6,9 +6,15 @@
  */
 
 import assert from "node:assert/strict";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { S3Client } from "@aws-sdk/client-s3";
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  DynamoDBClient,
+} from "@aws-sdk/client-dynamodb";
+import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { run, type RunResult } from "../_helpers/e2e.ts";
 
 /** Options every conformance client shares. */
 function common(endpoint: string, region: string) {
@@ -34,6 +40,26 @@ export function sqsClient(endpoint: string, region = "us-east-1"): SQSClient {
 /** A DynamoDB client for `region`. */
 export function dynamoDbClient(endpoint: string, region = "us-east-1"): DynamoDBClient {
   return new DynamoDBClient(common(endpoint, region));
+}
+
+/**
+ * Creates an on-demand table and waits until it is `ACTIVE`, as a client of
+ * AWS must (items of a `CREATING` table answer `ResourceNotFoundException`).
+ * Returns the table's ARN.
+ */
+export async function createActiveTable(
+  db: DynamoDBClient,
+  input: Omit<CreateTableCommandInput, "BillingMode">,
+): Promise<string> {
+  const { TableDescription } = await db.send(
+    new CreateTableCommand({ ...input, BillingMode: "PAY_PER_REQUEST" }),
+  );
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { Table } = await db.send(new DescribeTableCommand({ TableName: input.TableName }));
+    if (Table?.TableStatus === "ACTIVE") return TableDescription?.TableArn ?? "";
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`Table ${input.TableName} did not become ACTIVE`);
 }
 
 /** What a failed call must show. */
@@ -67,4 +93,103 @@ export async function expectError(
   if (expected.message !== undefined) assert.equal(error.message, expected.message);
   if (expected.code !== undefined) assert.equal(error.Code, expected.code);
   return error;
+}
+
+/** Creates `Bucket` (in the client's region's default), with versioning enabled when asked. */
+export async function createBucket(
+  s3: S3Client,
+  Bucket: string,
+  options: { versioned?: boolean } = {},
+): Promise<void> {
+  await s3.send(new CreateBucketCommand({ Bucket }));
+  if (options.versioned) {
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: "Enabled" } }),
+    );
+  }
+}
+
+/** What {@linkcode rawS3} got back. */
+export interface RawAnswer {
+  /** HTTP status. */
+  readonly status: number;
+  /** Response headers. */
+  readonly headers: Headers;
+  /** The body as text (an S3 error document, when it failed). */
+  readonly text: string;
+}
+
+/**
+ * An unsigned S3 request (path style), for a local AWS started with
+ * `iam: "off"`: lets a test read the elements of an error document that the
+ * JS SDK does not expose (`BucketName`, `Condition`, `Key`).
+ */
+export async function rawS3(
+  endpoint: string,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawAnswer> {
+  const response = await fetch(`${endpoint}${path}`, {
+    method: init.method ?? "GET",
+    headers: { "content-type": "application/octet-stream", ...init.headers },
+    ...(init.body === undefined ? {} : { body: init.body }),
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+/** The text of element `name` of an XML document, or undefined. */
+export function xmlElement(xml: string, name: string): string | undefined {
+  return new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+}
+
+// ── the SQS query protocol, with Debian's AWS CLI 2.9 ───────────────────────
+
+/** Debian's AWS CLI 2.9 (it speaks SQS's query protocol). */
+export const CLI = "/usr/bin/aws";
+
+/** The AWS CLI's version, or undefined when it is not installed. */
+export function cliVersion(): string | undefined {
+  try {
+    const output = new Deno.Command(CLI, { args: ["--version"], stdout: "piped", stderr: "piped" })
+      .outputSync();
+    return new TextDecoder().decode(output.stdout).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs the AWS CLI against `endpoint` as the administrator, in `region` (default us-east-1). */
+export async function cli(endpoint: string, ...args: string[]): Promise<RunResult> {
+  return await cliIn("us-east-1", endpoint, ...args);
+}
+
+/** {@linkcode cli} with a region of the caller's choice. */
+export async function cliIn(
+  region: string,
+  endpoint: string,
+  ...args: string[]
+): Promise<RunResult> {
+  return await run(CLI, ["--endpoint-url", endpoint, "--output", "json", ...args], {
+    clearEnv: true,
+    env: {
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      AWS_DEFAULT_REGION: region,
+      AWS_CONFIG_FILE: "/dev/null",
+      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+      AWS_PAGER: "",
+      PATH: "/usr/bin:/bin",
+      HOME: "/nonexistent",
+    },
+  });
+}
+
+/** Runs the AWS CLI, which must succeed, and returns its JSON output. */
+export async function cliJson(
+  endpoint: string,
+  ...args: string[]
+): Promise<Record<string, unknown>> {
+  const result = await cli(endpoint, ...args);
+  assert.equal(result.code, 0, result.stderr);
+  return result.stdout.trim() === "" ? {} : JSON.parse(result.stdout);
 }

@@ -20,8 +20,7 @@ import {
   SendMessageCommand,
 } from "@aws-sdk/client-sqs";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { expectError, sqsClient } from "./_conformance.ts";
-import { run } from "../_helpers/e2e.ts";
+import { CLI, cli, cliJson, cliVersion, expectError, sqsClient } from "./_conformance.ts";
 
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessageBatch.html
@@ -162,46 +161,11 @@ Deno.test("SQS ListDeadLetterSourceQueues names the queues that redrive to a que
 
 // ── the query protocol, with Debian's AWS CLI 2.9 ───────────────────────────
 
-const CLI = "/usr/bin/aws";
-
-/** Whether Debian's AWS CLI is installed (it speaks SQS's query protocol). */
-function cliVersion(): string | undefined {
-  try {
-    const output = new Deno.Command(CLI, { args: ["--version"], stdout: "piped", stderr: "piped" })
-      .outputSync();
-    return new TextDecoder().decode(output.stdout).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const version = cliVersion();
 if (version === undefined) {
   console.warn(
     `SKIPPED: SQS query-protocol conformance needs Debian's awscli at ${CLI} (apt-get install awscli)`,
   );
-}
-
-async function cli(endpoint: string, ...args: string[]) {
-  return await run(CLI, ["--endpoint-url", endpoint, "--output", "json", ...args], {
-    clearEnv: true,
-    env: {
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      AWS_DEFAULT_REGION: "us-east-1",
-      AWS_CONFIG_FILE: "/dev/null",
-      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-      AWS_PAGER: "",
-      PATH: "/usr/bin:/bin",
-      HOME: "/nonexistent",
-    },
-  });
-}
-
-async function cliJson(endpoint: string, ...args: string[]): Promise<Record<string, unknown>> {
-  const result = await cli(endpoint, ...args);
-  assert.equal(result.code, 0, result.stderr);
-  return result.stdout.trim() === "" ? {} : JSON.parse(result.stdout);
 }
 
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-xml-api-responses.html

@@ -5,7 +5,11 @@
  */
 
 import assert from "node:assert/strict";
-import { GetQueueUrlCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import {
+  GetQueueUrlCommand,
+  ListMessageMoveTasksCommand,
+  SendMessageCommand,
+} from "@aws-sdk/client-sqs";
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { testClients } from "../_helpers/e2e.ts";
@@ -113,6 +117,16 @@ Deno.test("dashboard serves its page, pushes snapshots and guards its actions", 
       from: DLQ,
       to: RESOURCES.uploadQueue.name,
     });
+    // "Redrive all" is AWS's own redrive: a message move task, listed like any other.
+    const { Results } = await clients.sqs.send(
+      new ListMessageMoveTasksCommand({
+        SourceArn: `arn:aws:sqs:${RESOURCES.region}:000000000000:${DLQ}`,
+      }),
+    );
+    assert.deepEqual(
+      Results?.map((task) => [task.Status, task.ApproximateNumberOfMessagesMoved]),
+      [["COMPLETED", 1]],
+    );
     await nextSnapshot(reader, (snapshot) => {
       const queues = snapshot.queues as Record<string, { visible: number }>;
       return queues.uploadDlq?.visible === 0 && queues.upload?.visible === 1;
