@@ -32,11 +32,9 @@ import { type RunMeasurement, runPipeline, type RunSettings } from "./_run.ts";
 import { UsageError } from "../lib/errors.ts";
 import { reportAwsLatency } from "./aws_latency.ts";
 import { formatSections } from "./format_sections.ts";
-import { reportScale, SCALE_CONFIGURATIONS, type ScaleConfiguration } from "./scale.ts";
-import { compareServerCpu } from "./server_cpu.ts";
+import { reportScale } from "./scale.ts";
 import { summarizeSoak } from "./soak.ts";
-import { measureServerCpu } from "./_server_cpu.ts";
-import type { ServerCpuReport } from "./report.ts";
+import { measureCpuBeforeAfter, runAsOnAws, runScale } from "./_extra_runs.ts";
 
 const USAGE = `Usage: deno task bench [options]
 
@@ -131,10 +129,7 @@ async function main(args: string[]): Promise<number> {
   }
 
   say("Bundling the baseline Lambda and the bundle variants...");
-  const bundles = await measureBundles();
-  for (const variant of bundles) {
-    say(`  ${variant.name}: ${variant.bytes} bytes, cold import ${median(variant.coldImportMs)}`);
-  }
+  const bundles = await measureBundles(say);
 
   // The local AWS alone, measured before and after the runs: other load on
   // the machine can only lower a rate, so each operation keeps its best.
@@ -158,65 +153,21 @@ async function main(args: string[]): Promise<number> {
     });
   }
 
-  // As on AWS: the same two runs with each call held for AWS's latency.
-  let latencyRuns: [RunMeasurement, RunMeasurement] | null = null;
-  if (values["aws-latency"] === "on") {
-    const withLatency = (settings: RunSettings): RunSettings => ({
-      ...settings,
-      name: `${settings.name}, AWS latency`,
-      awsLatency: true,
-      timeoutMs: Math.max(settings.timeoutMs, items * 1000),
-    });
-    latencyRuns = [
-      await run(withLatency(baselineSettings)),
-      await run(withLatency(optimizedSettings)),
-    ];
-  }
-  const scaleRuns: { configuration: ScaleConfiguration; run: RunMeasurement }[] = [];
-  if (values.scale === "on") {
-    for (const configuration of SCALE_CONFIGURATIONS) {
-      scaleRuns.push({
-        configuration,
-        run: await run({
-          ...optimizedSettings,
-          name:
-            `optimized, ${configuration.services} service(s), Lambda concurrency ${configuration.lambdaConcurrency}`,
-          lambda: {
-            ...optimizedSettings.lambda,
-            maximumConcurrency: configuration.lambdaConcurrency,
-          },
-          service: { ...optimizedSettings.service, instances: configuration.services },
-        }),
-      });
-    }
-  }
-  let serverCpu: ServerCpuReport | null = null;
+  // As on AWS, scaled out, and the server's CPU before and after (issue 15).
+  const latencyRuns = values["aws-latency"] === "on"
+    ? await runAsOnAws(run, { baseline: baselineSettings, optimized: optimizedSettings })
+    : null;
+  const scaleRuns = values.scale === "on" ? await runScale(run, optimizedSettings) : [];
   if (values.base !== undefined) {
     say(`Measuring server CPU per request: ${values.base} (before) and this tree (after)...`);
-    const rounds = 2;
-    const samples = await measureServerCpu({
-      baseRoot: values.base,
-      root: Deno.cwd(),
-      rounds,
-      concurrency: 8,
-      requests: 1200,
-    });
-    serverCpu = {
-      base: await baseName(values.base),
-      rounds,
-      operations: compareServerCpu(samples),
-    };
   }
+  const serverCpu = values.base === undefined ? null : await measureCpuBeforeAfter(values.base);
 
   say("Measuring the local AWS alone (2 of 2)...");
   const ceilingAfter = await measureCeiling(ceilingOptions);
   const ceiling = {
     concurrency: ceilingOptions.concurrency,
-    rates: Object.fromEntries(
-      Object.entries(ceilingBefore).map((
-        [name, rate],
-      ) => [name, Math.max(rate, ceilingAfter[name] ?? 0)]),
-    ),
+    rates: bestRates(ceilingBefore, ceilingAfter),
   };
   const samples = new Map<RunReport, [number, number][]>();
   const reportOf = (measurement: RunMeasurement) => {
@@ -418,8 +369,8 @@ async function writeReport(report: BenchReport, output: ReportOutput): Promise<v
   }
 }
 
-/** Builds the seed's Lambda for the baseline and the variants, and times their imports. */
-async function measureBundles(): Promise<BundleVariant[]> {
+/** Builds the seed's Lambda for the baseline and the variants, times their imports, says each. */
+async function measureBundles(say: (text: string) => void): Promise<BundleVariant[]> {
   await bundle({ entry: "bench/_seed_update_item.ts", output: SEED_BUNDLE, conditions: "module" });
   const variants: BundleVariant[] = [];
   const add = async (name: string, description: string, path: string) => {
@@ -460,22 +411,20 @@ async function measureBundles(): Promise<BundleVariant[]> {
     "@aws-sdk/* and @smithy/* left out, loaded at run time from node_modules (as the nodejs22.x runtime would from its own SDK v3)",
     external,
   );
+  for (const variant of variants) {
+    say(`  ${variant.name}: ${variant.bytes} bytes, cold import ${median(variant.coldImportMs)}`);
+  }
   return variants;
 }
 
-/** The commit a checkout is at, as `git` would name it from its `.git` file, else its path. */
-async function baseName(root: string): Promise<string> {
-  try {
-    const output = await new Deno.Command("git", {
-      args: ["-C", root, "rev-parse", "--short", "HEAD"],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    const commit = new TextDecoder().decode(output.stdout).trim();
-    return output.success && commit !== "" ? `${commit} (${root})` : root;
-  } catch {
-    return root;
-  }
+/** Each operation's better rate of two measurements (other load can only lower one). */
+function bestRates(
+  first: Readonly<Record<string, number>>,
+  second: Readonly<Record<string, number>>,
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(first).map(([name, rate]) => [name, Math.max(rate, second[name] ?? 0)]),
+  );
 }
 
 /** The 1-minute load average, or -1 when it cannot be read. */
