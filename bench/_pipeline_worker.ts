@@ -206,22 +206,31 @@ async function load(message: LoadMessage): Promise<void> {
   loader ??= makeLoader(message.endpoint);
   const calls = await loader;
   const rates: Partial<Record<LoadOperation, number>> = {};
+  const sent: Partial<Record<LoadOperation, number>> = {};
   for (const operation of message.operations) {
     const call = calls[operation];
     // Warm up (JIT, connections), then count for durationMs.
-    await Promise.all(Array.from({ length: message.concurrency }, () => call()));
+    const warm = await Promise.all(Array.from({ length: message.concurrency }, () => call()));
     let count = 0;
     const start = performance.now();
     const end = start + message.durationMs;
+    const limit = message.requests;
+    const more = limit === undefined
+      ? () => performance.now() < end
+      : () => count + message.concurrency < limit;
     await Promise.all(Array.from({ length: message.concurrency }, async () => {
-      while (performance.now() < end) {
-        if (await call() === false) break;
+      while (more()) {
         count++;
+        if (await call() === false) {
+          count--;
+          break;
+        }
       }
     }));
     rates[operation] = count / ((performance.now() - start) / 1000);
+    sent[operation] = count + warm.filter((result) => result !== false).length;
   }
-  post({ type: "loaded", rates });
+  post({ type: "loaded", rates, sent });
 }
 
 /** The load worker's calls; what they write stays for the reads of later messages. */

@@ -62,6 +62,11 @@ export interface LoadMessage {
   readonly concurrency: number;
   /** Milliseconds per operation (after a short warm-up). */
   readonly durationMs: number;
+  /**
+   * Requests per operation instead of a duration (the warm-up included), so
+   * that two servers compared see the same requests in the same order.
+   */
+  readonly requests?: number;
 }
 
 /** What the benchmark sends a worker. */
@@ -85,5 +90,7 @@ export type WorkerEvent =
     readonly type: "loaded";
     /** Requests per second by operation. */
     readonly rates: Partial<Record<LoadOperation, number>>;
+    /** Requests sent by operation, warm-up included. */
+    readonly sent: Partial<Record<LoadOperation, number>>;
   }
   | { readonly type: "error"; readonly message: string };

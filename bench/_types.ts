@@ -29,7 +29,14 @@ export interface RunSettings {
     readonly memoryMb: number;
   };
   /** Service settings. */
-  readonly service: { readonly batchSize: number; readonly batchGet: boolean };
+  readonly service: {
+    readonly batchSize: number;
+    readonly batchGet: boolean;
+    /** Instances polling the update queue at once (competing consumers). Default 1. */
+    readonly instances?: number;
+  };
+  /** Hold each call for a latency of AWS in a region (`bench/aws_latency.ts`). Default false. */
+  readonly awsLatency?: boolean;
   /** Give up after this many milliseconds. */
   readonly timeoutMs: number;
 }
@@ -68,4 +75,6 @@ export interface RunMeasurement {
   readonly serviceIdleHeapBytes: number;
   /** Whether it ended before every item was handled. */
   readonly timedOut: boolean;
+  /** The local AWS's memory every second: `[ms since start, heap used, RSS]`, bytes. */
+  readonly memory?: readonly (readonly [number, number, number])[];
 }

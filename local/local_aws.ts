@@ -10,11 +10,11 @@
 import { type ResourceDefinition, RESOURCES } from "../lib/resources.ts";
 import { startDynalite } from "./engines/mod.ts";
 import { type FauxqsService, startFauxqs } from "./engines/mod.ts";
-import type { InnerService } from "./core/mod.ts";
+import { type InnerService, urlPath } from "./core/mod.ts";
 import { provisionResources } from "./_provision.ts";
 import { createIamInterceptor, type PolicySet } from "./iam/mod.ts";
 import { createRouter } from "./_router.ts";
-import type { LocalAwsRequest } from "./core/mod.ts";
+import type { AwsService, Interceptor, LocalAwsRequest } from "./core/mod.ts";
 import { createFaultInjector, type FaultController, type FaultOptions } from "./faults/mod.ts";
 import { createDashboard, type DashboardFeed } from "./dashboard/mod.ts";
 import { messageMoveTasks } from "./sqs/mod.ts";
@@ -80,6 +80,12 @@ export interface LocalAwsOptions {
    * live counts, a trace per laptop, the dead-letter queues. Default false.
    */
   readonly dashboard?: boolean;
+  /**
+   * For benchmarks: milliseconds to hold each call of a client before it is
+   * dispatched (the network and service time of AWS, as `bench --aws-latency`
+   * draws it), after the fault injector and before IAM. Default none.
+   */
+  readonly callLatencyMs?: (service: AwsService, operation: string) => number;
 }
 
 /** Request counts since start (or the last {@linkcode LocalAws.resetStats}). */
@@ -250,7 +256,11 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       signal: sweeps.signal,
       ...(ttlSweepMs === undefined ? {} : { intervalMs: ttlSweepMs }),
     },
-    interceptors: [faults.intercept, ...(iamInterceptor === undefined ? [] : [iamInterceptor])],
+    interceptors: [
+      faults.intercept,
+      ...(options.callLatencyMs === undefined ? [] : [delayInterceptor(options.callLatencyMs)]),
+      ...(iamInterceptor === undefined ? [] : [iamInterceptor]),
+    ],
     isClosing: () => closing,
     onRequest(request) {
       total++;
@@ -269,9 +279,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     dashboard === undefined
       ? awsRouter
       : (request) =>
-        dashboard.owns(new URL(request.url).pathname)
-          ? dashboard.handle(request)
-          : awsRouter(request),
+        dashboard.owns(urlPath(request.url)) ? dashboard.handle(request) : awsRouter(request),
   );
 
   let closed: Promise<void> | undefined;
@@ -319,6 +327,17 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     },
   };
   return local;
+}
+
+/** An interceptor that holds each call for the milliseconds `latencyMs` gives it. */
+function delayInterceptor(
+  latencyMs: (service: AwsService, operation: string) => number,
+): Interceptor {
+  return (request) => {
+    const ms = latencyMs(request.service, request.operation);
+    if (!(ms > 0)) return undefined;
+    return new Promise((resolve) => setTimeout(() => resolve(undefined), ms));
+  };
 }
 
 function messageOf(error: unknown): string {

@@ -115,7 +115,7 @@ export function createIamInterceptor(options: IamOptions = {}): Interceptor {
   const byKey = new Map(Object.values(LOCAL_IDENTITIES).map((id) => [id.accessKeyId, id]));
   const now = options.now ?? (() => new Date());
 
-  return async function iam(request: InterceptedRequest) {
+  return function iam(request: InterceptedRequest) {
     const { service, annotations } = request;
     // A service the local AWS does not serve is refused by the router anyway.
     if (service === "unknown") return undefined;
@@ -127,7 +127,7 @@ export function createIamInterceptor(options: IamOptions = {}): Interceptor {
       return errorResponse(target, error);
     };
 
-    const check = await verifySignature(
+    const check = verifySignature(
       {
         method: request.inner.method,
         url: request.url,
