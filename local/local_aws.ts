@@ -18,6 +18,7 @@ import type { LocalAwsRequest } from "./core/mod.ts";
 import { createFaultInjector, type FaultController, type FaultOptions } from "./faults/mod.ts";
 import { createDashboard, type DashboardFeed } from "./dashboard/mod.ts";
 import { messageMoveTasks } from "./sqs/mod.ts";
+import { createTraceEndpoint, createTraceStore, type TraceStore } from "./traces/mod.ts";
 
 export type { LocalAwsRequest, RequestAnnotations } from "./core/mod.ts";
 export type { PolicySet } from "./iam/mod.ts";
@@ -109,6 +110,8 @@ export interface LocalAws extends AsyncDisposable {
   resetStats(): void;
   /** The faults injected: read and change them, and their counts. */
   readonly faults: FaultController;
+  /** The programs' spans, received at `/v1/traces` and served at `/_local/traces/<id>`. */
+  readonly traces: TraceStore;
   /** The dashboard, when `dashboard` is on: its URL, and what feeds it the Lambda's invocations. */
   readonly dashboard: DashboardFeed | undefined;
   /**
@@ -216,6 +219,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   }
 
   const listeners = new Set<(request: LocalAwsRequest) => void>();
+  const traces = createTraceStore();
   let counts = new Map<string, number>();
   let total = 0;
   let errors = 0;
@@ -248,14 +252,13 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       }
     },
   });
-  router.resolve(
-    dashboard === undefined
-      ? awsRouter
-      : (request) =>
-        dashboard.owns(new URL(request.url).pathname)
-          ? dashboard.handle(request)
-          : awsRouter(request),
-  );
+  const traceEndpoint = createTraceEndpoint(traces);
+  router.resolve((request) => {
+    const { pathname } = new URL(request.url);
+    if (traceEndpoint.owns(pathname)) return traceEndpoint.handle(request);
+    if (dashboard?.owns(pathname)) return dashboard.handle(request);
+    return awsRouter(request);
+  });
 
   let closed: Promise<void> | undefined;
   const readyMs = performance.now() - started;
@@ -277,6 +280,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       errors = 0;
     },
     faults: { config: faults.config, set: faults.set, clear: faults.clear, stats: faults.stats },
+    traces,
     dashboard: dashboard?.feed(`http://127.0.0.1:${port}`),
     close() {
       closed ??= (async () => {
