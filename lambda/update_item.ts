@@ -5,7 +5,8 @@
  *
  * Environment: `AWS_DYNAMODB_TABLE` and `AWS_SQS_UPDATE_QUEUE` (required),
  * `AWS_REGION` (set by Lambda), `AWS_ENDPOINT_URL` (optional, for the local
- * AWS).
+ * AWS), OpenTelemetry's `OTEL_*` (optional: where its spans go; against the
+ * local AWS, to the local AWS by default; on AWS, nowhere unless set).
  *
  * @module
  */
@@ -19,6 +20,7 @@ import { readConfig } from "../lib/config.ts";
 import { describeError } from "../lib/describe_error.ts";
 import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { createQueueUrlResolver } from "../lib/queue_urls.ts";
+import { startTracing } from "../lib/tracing_config.ts";
 import { processUploadRecords, type SQSBatchResponse, type SQSEvent } from "../lib/update_items.ts";
 
 // Created once per container, on the first invocation, and reused.
@@ -38,7 +40,19 @@ function init() {
   });
   const clients = { dynamodb: new DynamoDBClient(common), sqs: new SQSClient(common) };
   const queueUrl = createQueueUrlResolver(clients.sqs);
-  return { config, clients, updateQueueUrl: () => queueUrl(config.updateQueueName) };
+  let exportFailed = false;
+  const tracer = startTracing((name) => process.env[name], {
+    serviceName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? "update_item",
+    localEndpoint: config.local ? config.endpoint : undefined,
+    // The container may be frozen between invocations: each one sends its spans before it returns.
+    delayMs: 0,
+    onError: (error) => {
+      if (exportFailed) return;
+      exportFailed = true;
+      console.error(JSON.stringify({ level: "warn", message: error.message }));
+    },
+  });
+  return { config, clients, tracer, updateQueueUrl: () => queueUrl(config.updateQueueName) };
 }
 
 /**
@@ -51,11 +65,15 @@ function init() {
  */
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   container ??= init();
-  const { config, clients, updateQueueUrl } = container;
+  const { config, clients, tracer, updateQueueUrl } = container;
   const requestId = context?.awsRequestId ?? "-";
   const response = await processUploadRecords(event.Records, clients, {
     tableName: config.tableName,
     updateQueueUrl,
+    tracer,
+    ...(process.env.AWS_LAMBDA_FUNCTION_NAME
+      ? { functionName: process.env.AWS_LAMBDA_FUNCTION_NAME }
+      : {}),
     onRecord: ({ messageId, ok, error }) => {
       if (ok) return;
       console.error(JSON.stringify({
@@ -74,5 +92,6 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
     records: event.Records.length,
     failed: response.batchItemFailures.length,
   }));
+  await tracer.flush();
   return response;
 }

@@ -23,6 +23,7 @@ import {
 import { generateLaptops } from "../lib/generate_laptops.ts";
 import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { createQueueUrlResolver } from "../lib/queue_urls.ts";
+import { startTracing } from "../lib/tracing_config.ts";
 
 const USAGE = `Usage: deno task generate [options] <name>.json
 
@@ -109,6 +110,16 @@ async function main(args: string[]): Promise<number> {
     throw error;
   }
   // Against the local AWS with no credentials configured: the generator's own identity.
+  let tracer;
+  try {
+    tracer = startTracing((name) => Deno.env.get(name), {
+      serviceName: "generator",
+      localEndpoint: config.local ? config.endpoint : undefined,
+    });
+  } catch (error) {
+    console.error(`Cannot start generate: ${(error as Error).message}`);
+    return 1;
+  }
   const clients = createClients(config, { localCredentials: LOCAL_IDENTITIES.generator });
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -133,6 +144,7 @@ async function main(args: string[]): Promise<number> {
       concurrency,
       itemBatchSize,
       signal: controller.signal,
+      tracer,
       onProgress: (progress) => {
         if (values.json) return;
         if (fileNames.length === 1) {
@@ -164,6 +176,7 @@ async function main(args: string[]): Promise<number> {
     if (result.skipped.length > 0) return 130;
     return 0;
   } finally {
+    await tracer.flush();
     destroyClients(clients);
   }
 }

@@ -16,6 +16,7 @@ import { comparisonLine, formatComparison } from "../lib/format_comparison.ts";
 import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { pollUpdates } from "../lib/poll_updates.ts";
 import { createQueueUrlResolver } from "../lib/queue_urls.ts";
+import { startTracing } from "../lib/tracing_config.ts";
 
 const USAGE = `Usage: deno task service [options]
 
@@ -81,6 +82,16 @@ async function main(args: string[]): Promise<number> {
     throw error;
   }
   // Against the local AWS with no credentials configured: the service's own identity.
+  let tracer;
+  try {
+    tracer = startTracing((name) => Deno.env.get(name), {
+      serviceName: "service",
+      localEndpoint: config.local ? config.endpoint : undefined,
+    });
+  } catch (error) {
+    console.error(`Cannot start service: ${(error as Error).message}`);
+    return 1;
+  }
   const clients = createClients(config, { localCredentials: LOCAL_IDENTITIES.service });
   const controller = new AbortController();
   const stop = () => {
@@ -110,6 +121,7 @@ async function main(args: string[]): Promise<number> {
       maxMessages,
       once: values.once,
       waitTimeSeconds: wait,
+      tracer,
       onHandled: (handled) => {
         console.log(
           values.json ? JSON.stringify(comparisonLine(handled)) : formatComparison(handled),
@@ -134,6 +146,7 @@ async function main(args: string[]): Promise<number> {
     }
     return result.failed > 0 || (values.once && pollErrors > 0) ? 1 : 0;
   } finally {
+    await tracer.flush();
     destroyClients(clients);
   }
 }

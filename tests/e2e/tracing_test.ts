@@ -1,0 +1,107 @@
+/**
+ * One trace per laptop across the three programs, as separate processes:
+ * `deno task local`, the Lambda runner (`deno task lambda`, the bundle under
+ * Node.js), the generator and the service, each exporting its spans to the
+ * local AWS by default.
+ */
+
+import assert from "node:assert/strict";
+import type { ComparisonLine } from "../../lib/format_comparison.ts";
+import type { GenerateJson } from "../../lib/format_generate.ts";
+import { RESOURCES } from "../../lib/resources.ts";
+import type { StoredSpan } from "../../local/traces/mod.ts";
+import { buildBundle, ownIdentityEnv, run, serviceLines, tempDir } from "../_helpers/e2e.ts";
+import { startTask } from "../_helpers/processes.ts";
+
+const LAPTOPS = 3;
+const FUNCTION = RESOURCES.updateFunction.name;
+
+/** The trace's spans once all three programs' are in, or what is there at the deadline. */
+async function traceSpans(endpoint: string, traceId: string): Promise<StoredSpan[]> {
+  const deadline = Date.now() + 15_000;
+  let spans: StoredSpan[] = [];
+  while (Date.now() < deadline) {
+    const response = await fetch(`${endpoint}/_local/traces/${traceId}`);
+    if (response.ok) {
+      spans = ((await response.json()) as { spans: StoredSpan[] }).spans;
+      const services = new Set(spans.map((span) => span.service_name));
+      if (["generator", FUNCTION, "service"].every((name) => services.has(name))) return spans;
+    } else await response.body?.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return spans;
+}
+
+function only(spans: StoredSpan[], service: string, name: string): StoredSpan {
+  const found = spans.filter((span) => span.service_name === service && span.name === name);
+  assert.equal(found.length, 1, `one ${service} span "${name}" in ${JSON.stringify(spans)}`);
+  return found[0] as StoredSpan;
+}
+
+Deno.test("tracing: a laptop's spans from the generator, the function and the service form one tree", async () => {
+  const dir = await tempDir("tracing");
+  const code = await buildBundle(dir);
+  await using local = startTask("local", ["--port", "0", "--in-memory", "--no-lambda"]);
+  const ready = await local.waitFor(/local AWS ready on (http:\/\/127\.0\.0\.1:\d+)/);
+  const endpoint = /(http:\/\/127\.0\.0\.1:\d+)/.exec(ready)?.[1] ?? "";
+  await using lambda = startTask("lambda", ["--endpoint", endpoint, "--code", code]);
+  await lambda.waitFor(/Lambda runner ready/);
+
+  const env = ownIdentityEnv(endpoint);
+  const generated = await run("deno", [
+    "task",
+    "--quiet",
+    "generate",
+    `traced-${crypto.randomUUID()}.json`,
+    "--count",
+    String(LAPTOPS),
+    "--json",
+  ], { env });
+  assert.equal(generated.code, 0, generated.stderr + generated.stdout);
+  const generatorLine = JSON.parse(generated.stdout) as GenerateJson;
+  const lines: ComparisonLine[] = await serviceLines(env, LAPTOPS);
+
+  assert.equal(generatorLine.generated.length, LAPTOPS);
+  for (const laptop of generatorLine.generated) {
+    const traceId = laptop.trace_id;
+    assert.match(traceId ?? "", /^[0-9a-f]{32}$/);
+    const handled = lines.filter((line) => line.uuid === laptop.uuid);
+    assert.deepEqual(handled.map((line) => line.trace_id), [traceId]);
+
+    const spans = await traceSpans(endpoint, traceId ?? "");
+    assert.ok(spans.every((span) => span.trace_id === traceId));
+    const ids = new Set(spans.map((span) => span.span_id));
+    const roots = spans.filter((span) => span.parent_span_id === null);
+    assert.deepEqual(roots.map((span) => [span.service_name, span.name]), [
+      ["generator", `generate ${laptop.s3_key}`],
+    ]);
+    for (const span of spans) {
+      if (span.parent_span_id !== null) {
+        assert.ok(ids.has(span.parent_span_id), `parent of ${span.name} in the trace`);
+      }
+      assert.equal(span.status.code, "unset", `${span.service_name} ${span.name} succeeded`);
+    }
+    const send = only(spans, "generator", "SQS SendMessageBatch");
+    const record = only(spans, FUNCTION, "update_item record");
+    assert.equal(record.parent_span_id, send.span_id, "record span under the generator's send");
+    const update = only(spans, FUNCTION, "DynamoDB UpdateItem");
+    assert.equal(update.parent_span_id, record.span_id);
+    const forward = only(spans, FUNCTION, "SQS SendMessageBatch");
+    assert.equal(forward.parent_span_id, record.span_id);
+    const message = only(spans, "service", "service message");
+    assert.equal(message.parent_span_id, forward.span_id, "service span under the forward");
+    for (const name of ["SQS ReceiveMessage", "DynamoDB BatchGetItem", "S3 GetObject"]) {
+      assert.equal(only(spans, "service", name).parent_span_id, message.span_id, name);
+    }
+    assert.equal(only(spans, "service", "SQS DeleteMessageBatch").parent_span_id, message.span_id);
+    assert.equal(only(spans, "generator", "S3 PutObject").parent_span_id, roots[0]?.span_id);
+
+    // The same trace under its X-Ray id.
+    const xray = `1-${traceId?.slice(0, 8)}-${traceId?.slice(8)}`;
+    const byXray = await fetch(`${endpoint}/_local/traces/${xray}`);
+    assert.equal(((await byXray.json()) as { trace_id: string }).trace_id, traceId);
+  }
+  lambda.kill("SIGTERM");
+  local.kill("SIGTERM");
+  await Promise.all([lambda.status, local.status]);
+});
