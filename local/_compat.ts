@@ -22,6 +22,16 @@ export interface CompatOptions {
   readonly fauxqs: FauxqsService;
   /** The local AWS's region (of resources whose requests name none). */
   readonly region: string;
+  /** DynamoDB's background work (the TTL sweeps): its interval, and what stops it. */
+  readonly dynamoDbSweeps?: DynamoDbSweeps;
+}
+
+/** DynamoDB's TTL sweeps: they run until `signal` aborts, every `intervalMs`. */
+export interface DynamoDbSweeps {
+  /** Stops them. */
+  readonly signal: AbortSignal;
+  /** Milliseconds between two sweeps. Default: DynamoDB's (a minute). */
+  readonly intervalMs?: number;
 }
 
 /** Answers a request through its service's layer. */
@@ -35,7 +45,14 @@ export function createCompat(options: CompatOptions): Compat {
   const { fauxqs, dynamodb } = options;
   const s3 = createS3Layer({ fauxqs, vault: fauxqs.vault, region: options.region });
   const sqs = createSqsLayer({ fauxqs, queues: fauxqs.queues, region: options.region });
-  const dynamoDb = createDynamoDbLayer({ dynamodb, vault: fauxqs.vault });
+  const sweeps = options.dynamoDbSweeps;
+  const dynamoDb = createDynamoDbLayer({
+    dynamodb,
+    vault: fauxqs.vault,
+    region: options.region,
+    ...(sweeps === undefined ? {} : { signal: sweeps.signal }),
+    ...(sweeps?.intervalMs === undefined ? {} : { ttlSweepMs: sweeps.intervalMs }),
+  });
   return {
     handle(service, operation, request) {
       switch (service) {

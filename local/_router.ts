@@ -17,7 +17,7 @@
 
 import type { InnerRequest, InnerResponse, InnerService } from "./core/mod.ts";
 import type { FauxqsService } from "./engines/mod.ts";
-import { createCompat } from "./_compat.ts";
+import { createCompat, type DynamoDbSweeps } from "./_compat.ts";
 import { type AwsService, describeOperation } from "./core/mod.ts";
 import { QUEUE_URL_OPERATIONS, rewriteQueueUrls } from "./sqs/mod.ts";
 import { s3ErrorXml, s3RequestId } from "./s3/mod.ts";
@@ -37,6 +37,8 @@ export interface RouterOptions {
   readonly isClosing: () => boolean;
   /** Region of resources whose requests name none. Default `us-east-1`. */
   readonly region?: string;
+  /** DynamoDB's TTL sweeps. Default none. */
+  readonly dynamoDbSweeps?: DynamoDbSweeps;
 }
 
 /** A Deno.serve handler. */
@@ -52,7 +54,12 @@ const DROPPED_HEADERS = new Set([
 /** Makes the router. */
 export function createRouter(options: RouterOptions): Router {
   const { dynamodb, fauxqs } = options;
-  const compat = createCompat({ dynamodb, fauxqs, region: options.region ?? "us-east-1" });
+  const compat = createCompat({
+    dynamodb,
+    fauxqs,
+    region: options.region ?? "us-east-1",
+    ...(options.dynamoDbSweeps === undefined ? {} : { dynamoDbSweeps: options.dynamoDbSweeps }),
+  });
 
   return async function route(request: Request): Promise<Response> {
     const startedAt = Date.now();

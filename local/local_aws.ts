@@ -52,6 +52,11 @@ export interface LocalAwsOptions {
    */
   readonly visibilityTimeoutSeconds?: number;
   /**
+   * Milliseconds between two sweeps that delete expired DynamoDB items (of
+   * tables whose time to live is enabled). Default a minute; tests shorten it.
+   */
+  readonly ttlSweepMs?: number;
+  /**
    * IAM enforcement. `"on"` (the default) verifies each request's SigV4
    * signature against the local identities of `lib/local_identities.ts` and
    * allows only what the principal's policy in `lib/policies.ts` allows, as
@@ -133,7 +138,7 @@ export interface LocalAws extends AsyncDisposable {
  * console.log(aws.endpoint); // http://127.0.0.1:41563
  * ```
  *
- * @throws {RangeError} When `port`, `visibilityTimeoutSeconds` or `iam` is out of range.
+ * @throws {RangeError} When `port`, `visibilityTimeoutSeconds`, `ttlSweepMs` or `iam` is out of range.
  * @throws {TypeError} When `policies` uses an element the local IAM evaluator does not model.
  * @throws {Error} When the port is in use, or the data directory is in use or
  * cannot be read or written.
@@ -148,6 +153,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 0 || timeout > 43200)) {
     throw new RangeError(
       `Cannot start local AWS: visibilityTimeoutSeconds must be 0 to 43200, got ${timeout}`,
+    );
+  }
+  const ttlSweepMs = options.ttlSweepMs;
+  if (ttlSweepMs !== undefined && !(Number.isFinite(ttlSweepMs) && ttlSweepMs > 0)) {
+    throw new RangeError(
+      `Cannot start local AWS: ttlSweepMs must be a positive number, got ${ttlSweepMs}`,
     );
   }
   const resources = options.resources ?? RESOURCES;
@@ -233,10 +244,15 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     })
     : undefined;
   if (dashboard !== undefined) listeners.add((request) => dashboard.observeRequest(request));
+  const sweeps = new AbortController();
   const awsRouter = createRouter({
     dynamodb,
     fauxqs,
     region: resources.region,
+    dynamoDbSweeps: {
+      signal: sweeps.signal,
+      ...(ttlSweepMs === undefined ? {} : { intervalMs: ttlSweepMs }),
+    },
     interceptors: [faults.intercept, ...(iamInterceptor === undefined ? [] : [iamInterceptor])],
     isClosing: () => closing,
     onRequest(request) {
@@ -285,6 +301,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     close() {
       closed ??= (async () => {
         closing = true;
+        sweeps.abort();
         // Its event streams would keep shutdown() waiting.
         await dashboard?.close();
         // End pending long polls, or shutdown() would wait for them; keep

@@ -4,7 +4,7 @@
  *
  * ```sh
  * deno task local [--port N] [--in-memory] [--data-dir DIR] [--reset] [--no-lambda]
- *                  [--lambda-source] [--iam on|off] [--no-dashboard]
+ *                  [--lambda-source] [--iam on|off] [--no-dashboard] [--ttl-sweep S]
  * ```
  *
  * Unless `--no-dashboard`, the same port serves the dashboard at
@@ -59,6 +59,8 @@ Options:
   --visibility-timeout S
                     visibility timeout of the two queues in seconds, instead of
                     the definition's (tests: failed messages come back sooner)
+  --ttl-sweep S     seconds between two sweeps that delete expired DynamoDB
+                    items (tables with time to live enabled; default 60)
   -h, --help        show this help
 
 ${FAULT_FLAGS_USAGE}`;
@@ -72,6 +74,7 @@ interface LocalArgs {
   readonly lambda: boolean;
   readonly lambdaSource: boolean;
   readonly visibilityTimeoutSeconds: number | undefined;
+  readonly ttlSweepSeconds: number | undefined;
   readonly iam: "on" | "off";
   readonly dashboard: boolean;
   readonly faults: FaultOptions | undefined;
@@ -101,6 +104,7 @@ function parseLocalArgs(args: string[]): LocalArgs {
         "no-lambda": { type: "boolean", default: false },
         "lambda-source": { type: "boolean", default: false },
         "visibility-timeout": { type: "string" },
+        "ttl-sweep": { type: "string" },
         "iam": { type: "string", default: "on" },
         "no-dashboard": { type: "boolean", default: false },
         "help": { type: "boolean", short: "h", default: false },
@@ -134,6 +138,12 @@ function parseLocalArgs(args: string[]): LocalArgs {
       `Invalid --visibility-timeout: expected 0 to 43200 seconds, got "${visibility}"`,
     );
   }
+  const sweep = values["ttl-sweep"];
+  if (sweep !== undefined && !(/^\d+(\.\d+)?$/.test(sweep) && Number(sweep) > 0)) {
+    throw new UsageError(
+      `Invalid --ttl-sweep: expected a positive number of seconds, got "${sweep}"`,
+    );
+  }
   const iam = values.iam;
   if (iam !== "on" && iam !== "off") {
     throw new UsageError(`Invalid --iam: expected on or off, got "${iam}"`);
@@ -147,6 +157,7 @@ function parseLocalArgs(args: string[]): LocalArgs {
   return {
     port,
     visibilityTimeoutSeconds: visibility === undefined ? undefined : Number(visibility),
+    ttlSweepSeconds: sweep === undefined ? undefined : Number(sweep),
     iam,
     dashboard: !values["no-dashboard"],
     faults,
@@ -212,6 +223,7 @@ async function main(argv: string[]): Promise<number> {
         ...(args.visibilityTimeoutSeconds === undefined
           ? {}
           : { visibilityTimeoutSeconds: args.visibilityTimeoutSeconds }),
+        ...(args.ttlSweepSeconds === undefined ? {} : { ttlSweepMs: args.ttlSweepSeconds * 1000 }),
         ...(args.faults === undefined ? {} : { faults: args.faults }),
         iam: args.iam,
         dashboard: args.dashboard,

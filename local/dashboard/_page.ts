@@ -6,221 +6,12 @@
  */
 
 import type { ResourceDefinition } from "../../lib/resources.ts";
-
-/** A box of the flow diagram. */
-interface Box {
-  readonly id: string;
-  readonly x: number;
-  readonly y: number;
-  readonly w: number;
-  readonly h: number;
-  readonly kind: string;
-  readonly title: string;
-  readonly name: string;
-  readonly tone: "gen" | "s3" | "ddb" | "sqs" | "dlq" | "lambda" | "svc";
-}
-
-/** A line of the flow diagram, with the place of its label. */
-interface Edge {
-  readonly id: string;
-  readonly d: string;
-  readonly lx: number;
-  readonly ly: number;
-  readonly tone: Box["tone"];
-  readonly anchor?: "start" | "middle" | "end";
-}
+import { escapeHtml } from "./_escape_html.ts";
+import { flowSvg } from "./_flow_svg.ts";
 
 /** The page, for the given resource names. */
 export function dashboardHtml(resources: ResourceDefinition): string {
-  const boxes: Box[] = [
-    {
-      id: "gen",
-      x: 20,
-      y: 210,
-      w: 150,
-      h: 100,
-      kind: "PROGRAM",
-      title: "Generator",
-      name: "deno task generate",
-      tone: "gen",
-    },
-    {
-      id: "s3",
-      x: 495,
-      y: 16,
-      w: 210,
-      h: 96,
-      kind: "S3 BUCKET",
-      title: resources.bucket.name,
-      name: "the files",
-      tone: "s3",
-    },
-    {
-      id: "upload",
-      x: 245,
-      y: 210,
-      w: 190,
-      h: 100,
-      kind: "SQS QUEUE",
-      title: resources.uploadQueue.name,
-      name: "",
-      tone: "sqs",
-    },
-    {
-      id: "lambda",
-      x: 505,
-      y: 200,
-      w: 190,
-      h: 120,
-      kind: "LAMBDA",
-      title: resources.updateFunction.name,
-      name: "",
-      tone: "lambda",
-    },
-    {
-      id: "update",
-      x: 765,
-      y: 210,
-      w: 190,
-      h: 100,
-      kind: "SQS QUEUE",
-      title: resources.updateQueue.name,
-      name: "",
-      tone: "sqs",
-    },
-    {
-      id: "svc",
-      x: 1030,
-      y: 210,
-      w: 150,
-      h: 100,
-      kind: "PROGRAM",
-      title: "Service",
-      name: "deno task service",
-      tone: "svc",
-    },
-    {
-      id: "ddb",
-      x: 495,
-      y: 420,
-      w: 210,
-      h: 96,
-      kind: "DYNAMODB TABLE",
-      title: resources.table.name,
-      name: "the items",
-      tone: "ddb",
-    },
-    {
-      id: "uploadDlq",
-      x: 260,
-      y: 388,
-      w: 160,
-      h: 66,
-      kind: "DEAD-LETTER QUEUE",
-      title: resources.uploadQueue.deadLetterQueueName,
-      name: "",
-      tone: "dlq",
-    },
-    {
-      id: "updateDlq",
-      x: 780,
-      y: 388,
-      w: 160,
-      h: 66,
-      kind: "DEAD-LETTER QUEUE",
-      title: resources.updateQueue.deadLetterQueueName,
-      name: "",
-      tone: "dlq",
-    },
-  ];
-  const edges: Edge[] = [
-    { id: "gen-s3", d: "M 95 210 C 95 64, 300 64, 490 64", lx: 300, ly: 84, tone: "s3" },
-    { id: "gen-ddb", d: "M 95 310 C 95 540, 300 536, 490 476", lx: 250, ly: 528, tone: "ddb" },
-    { id: "gen-upload", d: "M 170 260 L 240 260", lx: 207, ly: 250, tone: "sqs" },
-    { id: "upload-lambda", d: "M 435 260 L 500 260", lx: 468, ly: 250, tone: "lambda" },
-    {
-      id: "lambda-ddb",
-      d: "M 600 320 L 600 414",
-      lx: 608,
-      ly: 372,
-      tone: "ddb",
-      anchor: "start",
-    },
-    { id: "lambda-update", d: "M 695 260 L 760 260", lx: 728, ly: 250, tone: "sqs" },
-    { id: "update-svc", d: "M 955 260 L 1025 260", lx: 990, ly: 250, tone: "svc" },
-    {
-      id: "s3-svc",
-      d: "M 705 64 C 900 64, 1105 64, 1105 205",
-      lx: 900,
-      ly: 84,
-      tone: "s3",
-    },
-    {
-      id: "ddb-svc",
-      d: "M 705 476 C 900 536, 1105 540, 1105 315",
-      lx: 950,
-      ly: 528,
-      tone: "ddb",
-    },
-    {
-      id: "upload-dlq",
-      d: "M 340 310 L 340 383",
-      lx: 348,
-      ly: 352,
-      tone: "dlq",
-      anchor: "start",
-    },
-    {
-      id: "update-dlq",
-      d: "M 860 310 L 860 383",
-      lx: 868,
-      ly: 352,
-      tone: "dlq",
-      anchor: "start",
-    },
-  ];
-  const svg = `<svg id="flow" viewBox="0 0 1200 545" role="img"
-    aria-label="The pipeline: generator, S3, DynamoDB, upload queue, Lambda, update queue, service">
-  <defs>
-    ${
-    ["gen", "s3", "ddb", "sqs", "dlq", "lambda", "svc"].map((tone) =>
-      `<marker id="arrow-${tone}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7"
-        markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z"
-        class="arrow tone-${tone}"/></marker>`
-    ).join("")
-  }
-  </defs>
-  ${
-    edges.map((edge) =>
-      `<g class="edge tone-${edge.tone}" id="edge-${edge.id}">
-    <path class="line" d="${edge.d}" marker-end="url(#arrow-${edge.tone})"/>
-    <path class="pulse" d="${edge.d}"/>
-    <text class="edge-label" x="${edge.lx}" y="${edge.ly}" text-anchor="${
-        edge.anchor ?? "middle"
-      }" id="label-${edge.id}">·</text>
-  </g>`
-    ).join("\n  ")
-  }
-  ${
-    boxes.map((box) => {
-      const cx = box.x + 14;
-      return `<g class="node tone-${box.tone}" id="node-${box.id}">
-    <rect class="box" x="${box.x}" y="${box.y}" width="${box.w}" height="${box.h}" rx="12"/>
-    <rect class="stripe" x="${box.x}" y="${box.y}" width="6" height="${box.h}" rx="3"/>
-    <text class="kind" x="${cx}" y="${box.y + 19}">${escapeHtml(box.kind)}</text>
-    <text class="title" x="${cx}" y="${box.y + 38}">${escapeHtml(box.title)}</text>
-    <text class="main" x="${cx}" y="${box.y + 64}" id="main-${box.id}">–</text>
-    <text class="sub" x="${cx}" y="${box.y + 84}" id="sub-${box.id}">${escapeHtml(box.name)}</text>
-    ${
-        box.id === "lambda"
-          ? `<text class="sub" x="${cx}" y="${box.y + 102}" id="sub2-lambda"></text>
-    <g id="hist-lambda" transform="translate(${box.x + box.w - 60} ${box.y + 8})"></g>`
-          : ""
-      }
-  </g>`;
-    }).join("\n  ")
-  }
-</svg>`;
+  const svg = flowSvg(resources);
 
   return `<!doctype html>
 <html lang="en">
@@ -230,7 +21,7 @@ export function dashboardHtml(resources: ResourceDefinition): string {
 <title>Pipeline · local AWS</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="app.css">
-<script src="app.js" defer></script>
+<script type="module" src="app.js"></script>
 </head>
 <body>
 <header class="top">
@@ -471,10 +262,3 @@ dialog { border: 1px solid var(--line); border-radius: 14px; padding: 18px 20px;
 dialog::backdrop { background: rgba(20, 26, 38, .35); }
 .dialog-buttons { display: flex; justify-content: flex-end; gap: 8px; margin-top: 14px; }
 `;
-
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
-  );
-}

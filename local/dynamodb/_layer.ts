@@ -5,10 +5,14 @@
  * - Table ARNs wherever a table name goes (`local/dynamodb/_compat.ts`).
  * - Validation messages in AWS's current words.
  * - `TransactWriteItems` and `TransactGetItems`: the operations are applied
- *   one by one with their conditions while every other write waits; if one
- *   condition fails, the applied ones are undone from the items' earlier
- *   images and the request fails with `TransactionCanceledException` and
- *   AWS's cancellation reasons.
+ *   one by one with their conditions while every other request waits (a
+ *   transaction holds the layer's lock alone; other requests share it, so
+ *   they never wait for each other); if one condition fails, the applied
+ *   ones are undone from the items' earlier images and the request fails
+ *   with `TransactionCanceledException` and AWS's cancellation reasons.
+ *   Reads see a transaction whole or not at all.
+ * - Time to live enforced: a background sweep deletes expired items
+ *   (`local/dynamodb/_ttl_sweeper.ts`).
  * - `UpdateTimeToLive`/`DescribeTimeToLive`,
  *   `UpdateContinuousBackups`/`DescribeContinuousBackups` (settings kept,
  *   as records of the S3 store, so they persist with the rest),
@@ -18,7 +22,7 @@
  */
 
 import type { InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
-import { KeyedLock } from "../core/mod.ts";
+import { callInnerJson } from "../core/mod.ts";
 import type { S3Vault } from "../engines/mod.ts";
 import {
   awsMessage,
@@ -31,6 +35,8 @@ import {
   withTableArns,
   withTableNames,
 } from "./_compat.ts";
+import { SharedLock } from "./_shared_lock.ts";
+import { startTtlSweeper } from "./_ttl_sweeper.ts";
 
 /** Options of {@linkcode createDynamoDbLayer}. */
 export interface DynamoDbLayerOptions {
@@ -38,7 +44,23 @@ export interface DynamoDbLayerOptions {
   readonly dynamodb: InnerService;
   /** Where table settings dynalite does not keep are recorded. */
   readonly vault: S3Vault;
+  /**
+   * Milliseconds between two sweeps that delete expired items of the tables
+   * whose time to live is enabled. Default {@linkcode DEFAULT_TTL_SWEEP_MS}.
+   */
+  readonly ttlSweepMs?: number;
+  /** Stops the background work (the TTL sweeps). Without it, no sweep runs. */
+  readonly signal?: AbortSignal;
+  /** The region the layer's own calls to dynalite name. Default `us-east-1`. */
+  readonly region?: string;
 }
+
+/**
+ * How often expired items are deleted unless told otherwise: every minute.
+ * AWS deletes them "typically within a few days"; a minute keeps a local run
+ * close to what people see on a quiet table, without scanning all the time.
+ */
+export const DEFAULT_TTL_SWEEP_MS = 60_000;
 
 /** The DynamoDB layer: answers one DynamoDB request. */
 export interface DynamoDbLayer {
@@ -54,14 +76,6 @@ interface Answer {
   readonly json: Json;
 }
 
-const WRITES = new Set([
-  "PutItem",
-  "UpdateItem",
-  "DeleteItem",
-  "BatchWriteItem",
-  "TransactWriteItems",
-]);
-
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -76,7 +90,23 @@ const decoder = new TextDecoder();
  */
 export function createDynamoDbLayer(options: DynamoDbLayerOptions): DynamoDbLayer {
   const { dynamodb, vault } = options;
-  const writes = new KeyedLock();
+  // Every request shares it; a transaction holds it alone.
+  const isolation = new SharedLock();
+  if (options.signal !== undefined) {
+    startTtlSweeper({
+      intervalMs: options.ttlSweepMs ?? DEFAULT_TTL_SWEEP_MS,
+      signal: options.signal,
+      // The service's own deletions: straight to dynalite, never seen by the
+      // router, its statistics or IAM.
+      call: (operation, body) =>
+        callInnerJson(dynamodb, `DynamoDB_20120810.${operation}`, body, {
+          region: options.region ?? "us-east-1",
+          caller: "dynamodb.amazonaws.com",
+        }),
+      ttlAttribute: (table) => vault.readRecord(`dynamodb/ttl/${table}`),
+      write: (task) => isolation.shared(task),
+    });
+  }
 
   return {
     async handle(operation, request) {
@@ -90,12 +120,16 @@ export function createDynamoDbLayer(options: DynamoDbLayerOptions): DynamoDbLaye
       }
       const named = withTableNames(body);
       const run = () => answer(operation, named.body, request);
-      const result = WRITES.has(operation) ? await writes.run("all", run) : await run();
+      const result = operation === "TransactWriteItems"
+        ? await isolation.exclusive(run)
+        : await isolation.shared(run);
       return respond(result.status, withTableArns(result.json, named.arnKeys));
     },
   };
 
   async function answer(operation: string, body: Json, request: InnerRequest): Promise<Answer> {
+    const blank = blankExpression(operation, body);
+    if (blank !== undefined) return validation(blank);
     switch (operation) {
       case "TransactWriteItems":
         return await transactWrite(body, request);
@@ -439,6 +473,21 @@ function continuousBackups(pointInTime: boolean): Json {
       }
       : { PointInTimeRecoveryStatus: "DISABLED" },
   };
+}
+
+/**
+ * AWS's answer to an expression of blanks alone, which it reads as empty;
+ * dynalite reports a syntax error of its parser instead.
+ */
+function blankExpression(operation: string, body: Json): string | undefined {
+  if (operation !== "UpdateItem") return undefined;
+  for (const field of ["UpdateExpression", "ConditionExpression"]) {
+    const text = body[field];
+    if (typeof text === "string" && text !== "" && text.trim() === "") {
+      return `Invalid ${field}: The expression can not be empty;`;
+    }
+  }
+  return undefined;
 }
 
 function validation(message: string): Answer {

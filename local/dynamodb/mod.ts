@@ -1,8 +1,14 @@
 /**
  * DynamoDB as AWS answers it: the layer between the router and dynalite
- * (current validation messages, table settings dynalite lacks).
+ * (current validation messages, table settings dynalite lacks, transactions
+ * that reads see whole, time to live enforced).
  *
  * @module
  */
 
-export { createDynamoDbLayer, type DynamoDbLayer, type DynamoDbLayerOptions } from "./_layer.ts";
+export {
+  createDynamoDbLayer,
+  DEFAULT_TTL_SWEEP_MS,
+  type DynamoDbLayer,
+  type DynamoDbLayerOptions,
+} from "./_layer.ts";

@@ -89,6 +89,8 @@ interface StoredObject {
   contentLength: number;
   etag: string;
   lastModified: Date;
+  /** Part boundaries of an object made by a multipart upload. */
+  parts?: { offset: number; length: number }[];
 }
 
 interface S3Persistence {
@@ -320,6 +322,12 @@ function createVault(store: S3StoreLike): S3Vault {
           size: body.length,
           lastModified,
         }));
+    },
+    objectParts(bucket, key) {
+      return store.buckets.get(bucket)?.get(key)?.parts?.map(({ offset, length }) => ({
+        offset,
+        length,
+      }));
     },
   };
 }

@@ -48,6 +48,19 @@ export interface S3Vault {
   listUploads(bucket: string): S3UploadInfo[];
   /** An upload's parts in part-number order, or undefined when there is no such upload. */
   listParts(uploadId: string): S3PartInfo[] | undefined;
+  /**
+   * Where each part of an object made by a multipart upload lies in it, in
+   * order; undefined for an object written in one piece (or missing).
+   */
+  objectParts(bucket: string, key: string): S3ObjectPart[] | undefined;
+}
+
+/** Where one part of a multipart object lies in it. */
+export interface S3ObjectPart {
+  /** Offset of its first byte. */
+  readonly offset: number;
+  /** Its size in bytes. */
+  readonly length: number;
 }
 
 /** A multipart upload in progress. */

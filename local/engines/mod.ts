@@ -12,6 +12,7 @@ export {
   INTERNAL_BUCKET,
   type S3Location,
   type S3ObjectInfo,
+  type S3ObjectPart,
   type S3PartInfo,
   type S3UploadInfo,
   type S3Vault,

@@ -84,6 +84,8 @@ export function etagMatches(header: string, etag: string): boolean {
 export interface WriteTarget {
   /** The current object's ETag, or undefined when there is none (missing or a delete marker). */
   readonly etag: string | undefined;
+  /** The key, named by S3's `NoSuchKey` document. */
+  readonly key?: string;
 }
 
 /**
@@ -116,7 +118,12 @@ export function checkWriteConditions(
   const ifMatch = headers["if-match"];
   if (ifMatch !== undefined) {
     if (target.etag === undefined) {
-      return { status: 404, code: "NoSuchKey", message: "The specified key does not exist." };
+      return {
+        status: 404,
+        code: "NoSuchKey",
+        message: "The specified key does not exist.",
+        ...(target.key === undefined ? {} : { extra: { Key: target.key } }),
+      };
     }
     if (!etagMatches(ifMatch, target.etag)) return preconditionFailed("If-Match");
   }

@@ -21,6 +21,10 @@ export interface BucketConfigSpec {
   readonly absent: { readonly xml: string } | { readonly error: S3ErrorSpec };
   /** Content type of the stored document (`application/json` for policies). */
   readonly contentType: string;
+  /** Root element of an XML document (a body without it is `MalformedXML`). */
+  readonly root?: string;
+  /** True when S3 has no `Delete*` for it (`DELETE` is `MethodNotAllowed`). */
+  readonly noDelete?: boolean;
   /** Checks a `Put*` body; returns the error AWS gives, if any. */
   readonly validate?: (body: string) => S3ErrorSpec | undefined;
 }
@@ -108,6 +112,7 @@ export const BUCKET_CONFIGS: readonly BucketConfigSpec[] = [
     param: "tagging",
     absent: notFound("NoSuchTagSet", "The TagSet does not exist"),
     contentType: "application/xml",
+    root: "Tagging",
     validate: (body) => checkTags(parseTagging(body), 50),
   },
   {
@@ -131,9 +136,17 @@ export const BUCKET_CONFIGS: readonly BucketConfigSpec[] = [
     },
   },
   {
+    param: "lifecycle",
+    absent: notFound("NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"),
+    contentType: "application/xml",
+    root: "LifecycleConfiguration",
+    validate: (body) => /<Rule[\s>]/.test(body) ? undefined : malformedXml(),
+  },
+  {
     param: "cors",
     absent: notFound("NoSuchCORSConfiguration", "The CORS configuration does not exist"),
     contentType: "application/xml",
+    root: "CORSConfiguration",
   },
   {
     param: "website",
@@ -142,6 +155,7 @@ export const BUCKET_CONFIGS: readonly BucketConfigSpec[] = [
       "The specified bucket does not have a website configuration",
     ),
     contentType: "application/xml",
+    root: "WebsiteConfiguration",
   },
   {
     param: "replication",
@@ -150,6 +164,7 @@ export const BUCKET_CONFIGS: readonly BucketConfigSpec[] = [
       "The replication configuration was not found",
     ),
     contentType: "application/xml",
+    root: "ReplicationConfiguration",
   },
   {
     param: "encryption",
@@ -161,6 +176,7 @@ export const BUCKET_CONFIGS: readonly BucketConfigSpec[] = [
       ),
     },
     contentType: "application/xml",
+    root: "ServerSideEncryptionConfiguration",
   },
   {
     param: "ownershipControls",
@@ -173,6 +189,7 @@ export const BUCKET_CONFIGS: readonly BucketConfigSpec[] = [
       ),
     },
     contentType: "application/xml",
+    root: "OwnershipControls",
   },
   {
     param: "publicAccessBlock",
@@ -184,6 +201,7 @@ export const BUCKET_CONFIGS: readonly BucketConfigSpec[] = [
       ),
     },
     contentType: "application/xml",
+    root: "PublicAccessBlockConfiguration",
   },
   {
     param: "object-lock",
@@ -192,31 +210,43 @@ export const BUCKET_CONFIGS: readonly BucketConfigSpec[] = [
       "Object Lock configuration does not exist for this bucket",
     ),
     contentType: "application/xml",
+    root: "ObjectLockConfiguration",
+    noDelete: true,
   },
   {
     param: "notification",
     absent: { xml: doc("NotificationConfiguration") },
     contentType: "application/xml",
+    root: "NotificationConfiguration",
+    noDelete: true,
   },
   {
     param: "logging",
     absent: { xml: doc("BucketLoggingStatus") },
     contentType: "application/xml",
+    root: "BucketLoggingStatus",
+    noDelete: true,
   },
   {
     param: "accelerate",
     absent: { xml: doc("AccelerateConfiguration") },
     contentType: "application/xml",
+    root: "AccelerateConfiguration",
+    noDelete: true,
   },
   {
     param: "requestPayment",
     absent: { xml: doc("RequestPaymentConfiguration", "<Payer>BucketOwner</Payer>") },
     contentType: "application/xml",
+    root: "RequestPaymentConfiguration",
+    noDelete: true,
   },
   {
     param: "acl",
     absent: { xml: ownerAclXml() },
     contentType: "application/xml",
+    root: "AccessControlPolicy",
+    noDelete: true,
   },
 ];
 
@@ -233,6 +263,16 @@ export const DELETED_IS_NOT_FOUND: Readonly<Record<string, S3ErrorSpec>> = {
     message: "The public access block configuration was not found",
   },
 };
+
+/** S3's 400 for a document it cannot read. */
+export function malformedXml(): S3ErrorSpec {
+  return {
+    status: 400,
+    code: "MalformedXML",
+    message:
+      "The XML you provided was not well-formed or did not validate against our published schema",
+  };
+}
 
 /** The configuration a request's query names, if any. */
 export function bucketConfigOf(query: URLSearchParams): BucketConfigSpec | undefined {

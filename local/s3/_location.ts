@@ -3,8 +3,11 @@
  * location-constraint rules of `CreateBucket`, and the `GetBucketLocation`
  * answer. Pure.
  *
- * AWS's rules (API reference, "CreateBucket", and the S3 error code list):
- * - `us-east-1` is never a valid constraint: `InvalidLocationConstraint`.
+ * AWS's rules (API reference, "CreateBucket", "CreateBucketConfiguration",
+ * and the S3 error code list):
+ * - A constraint that is not one of S3's `BucketLocationConstraint` values
+ *   is `InvalidLocationConstraint`; `us-east-1` is never one. `EU` is
+ *   eu-west-1 under its old name.
  * - A request signed for `us-east-1` (the global endpoint) may create a
  *   bucket in any other region by naming it; with no constraint the bucket is
  *   in `us-east-1`.
@@ -30,7 +33,12 @@ export interface S3ErrorSpec {
 
 /** Where `CreateBucket` puts the bucket, or why it refuses. */
 export type BucketPlacement =
-  | { readonly region: string; readonly error?: undefined }
+  | {
+    readonly region: string;
+    /** What `GetBucketLocation` answers when it is not the region (`EU`). */
+    readonly location?: string;
+    readonly error?: undefined;
+  }
   | { readonly error: S3ErrorSpec; readonly region?: undefined };
 
 /** The default region of S3: the one whose buckets report no location constraint. */
@@ -72,7 +80,7 @@ export function locationConstraint(body: string): string | undefined {
  * @param constraint The body's `LocationConstraint`, if any.
  */
 export function placeBucket(clientRegion: string, constraint: string | undefined): BucketPlacement {
-  if (constraint === US_EAST_1) {
+  if (constraint !== undefined && !LOCATION_CONSTRAINTS.has(constraint)) {
     return {
       error: {
         status: 400,
@@ -82,8 +90,11 @@ export function placeBucket(clientRegion: string, constraint: string | undefined
       },
     };
   }
-  if (clientRegion === US_EAST_1) return { region: constraint ?? US_EAST_1 };
-  if (constraint === clientRegion) return { region: constraint };
+  // `EU` is the old name of eu-west-1, still accepted and still reported.
+  const region = constraint === "EU" ? "eu-west-1" : constraint;
+  const location = constraint === "EU" ? { location: constraint } : {};
+  if (clientRegion === US_EAST_1) return { region: region ?? US_EAST_1, ...location };
+  if (region === clientRegion) return { region, ...location };
   return {
     error: {
       status: 400,
@@ -106,3 +117,48 @@ export function bucketLocationXml(region: string): string {
 
 /** S3's XML namespace. */
 export const S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/";
+
+/**
+ * S3's `BucketLocationConstraint` values (API reference,
+ * "CreateBucketConfiguration"; the SDKs' S3 model lists the same).
+ */
+const LOCATION_CONSTRAINTS: ReadonlySet<string> = new Set([
+  "af-south-1",
+  "ap-east-1",
+  "ap-east-2",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-northeast-3",
+  "ap-south-1",
+  "ap-south-2",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ap-southeast-3",
+  "ap-southeast-4",
+  "ap-southeast-5",
+  "ap-southeast-6",
+  "ap-southeast-7",
+  "ca-central-1",
+  "ca-west-1",
+  "cn-north-1",
+  "cn-northwest-1",
+  "EU",
+  "eu-central-1",
+  "eu-central-2",
+  "eu-north-1",
+  "eu-south-1",
+  "eu-south-2",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "il-central-1",
+  "me-central-1",
+  "me-south-1",
+  "mx-central-1",
+  "sa-east-1",
+  "us-east-2",
+  "us-gov-east-1",
+  "us-gov-west-1",
+  "us-west-1",
+  "us-west-2",
+]);

@@ -15,6 +15,8 @@ import traceback
 
 from boto3_common import CASES
 import boto3_s3  # noqa: F401  (registers the S3 cases)
+import boto3_s3_buckets  # noqa: F401  (S3 bucket sub-resources and regions)
+import boto3_s3_writes_parts  # noqa: F401  (S3 conditional writes and reads by part)
 import boto3_sqs  # noqa: F401  (registers the SQS cases)
 import boto3_dynamodb  # noqa: F401  (registers the DynamoDB cases)
 

@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { run, type RunResult } from "../_helpers/e2e.ts";
 
@@ -68,6 +68,53 @@ export async function expectError(
   if (expected.message !== undefined) assert.equal(error.message, expected.message);
   if (expected.code !== undefined) assert.equal(error.Code, expected.code);
   return error;
+}
+
+/** Creates `Bucket` (in the client's region's default), with versioning enabled when asked. */
+export async function createBucket(
+  s3: S3Client,
+  Bucket: string,
+  options: { versioned?: boolean } = {},
+): Promise<void> {
+  await s3.send(new CreateBucketCommand({ Bucket }));
+  if (options.versioned) {
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: "Enabled" } }),
+    );
+  }
+}
+
+/** What {@linkcode rawS3} got back. */
+export interface RawAnswer {
+  /** HTTP status. */
+  readonly status: number;
+  /** Response headers. */
+  readonly headers: Headers;
+  /** The body as text (an S3 error document, when it failed). */
+  readonly text: string;
+}
+
+/**
+ * An unsigned S3 request (path style), for a local AWS started with
+ * `iam: "off"`: lets a test read the elements of an error document that the
+ * JS SDK does not expose (`BucketName`, `Condition`, `Key`).
+ */
+export async function rawS3(
+  endpoint: string,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawAnswer> {
+  const response = await fetch(`${endpoint}${path}`, {
+    method: init.method ?? "GET",
+    headers: { "content-type": "application/octet-stream", ...init.headers },
+    ...(init.body === undefined ? {} : { body: init.body }),
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+/** The text of element `name` of an XML document, or undefined. */
+export function xmlElement(xml: string, name: string): string | undefined {
+  return new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
 }
 
 // ── the SQS query protocol, with Debian's AWS CLI 2.9 ───────────────────────

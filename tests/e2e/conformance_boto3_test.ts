@@ -22,7 +22,8 @@ const BOTO3 = await pythonHas(["boto3"], "conformance_boto3_test");
 Deno.test(
   { name: "boto3 conformance cases pass against the local AWS", ignore: !BOTO3 },
   async (t) => {
-    await using aws = await startLocalAws({ port: 0, inMemory: true });
+    // DynamoDB's TTL sweeps every 200 ms here, for boto3_dynamodb.py's TTL case.
+    await using aws = await startLocalAws({ port: 0, inMemory: true, ttlSweepMs: 200 });
     const result = await run("python3", ["tests/conformance/boto3_conformance.py", aws.endpoint], {
       // The script passes its own credentials and region; no profile is read.
       env: {

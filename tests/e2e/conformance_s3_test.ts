@@ -36,7 +36,7 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { expectError, s3Client } from "./_conformance.ts";
+import { createBucket, expectError, s3Client } from "./_conformance.ts";
 import { tempDir } from "../_helpers/e2e.ts";
 
 async function text(s3: S3Client, Bucket: string, Key: string, VersionId?: string) {
@@ -191,15 +191,7 @@ Deno.test("S3 conditional writes: If-None-Match and If-Match on PutObject, Delet
   const s3 = s3Client(aws.endpoint);
   try {
     for (const [Bucket, versioned] of [["cond-plain", false], ["cond-versioned", true]] as const) {
-      await s3.send(new CreateBucketCommand({ Bucket }));
-      if (versioned) {
-        await s3.send(
-          new PutBucketVersioningCommand({
-            Bucket,
-            VersioningConfiguration: { Status: "Enabled" },
-          }),
-        );
-      }
+      await createBucket(s3, Bucket, { versioned });
       const first = await s3.send(
         new PutObjectCommand({ Bucket, Key: "once", Body: "1", IfNoneMatch: "*" }),
       );

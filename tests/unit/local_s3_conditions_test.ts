@@ -125,3 +125,28 @@ Deno.test("responseOverrides() maps response-* parameters to headers", () => {
     { "content-type": "text/plain", "cache-control": "no-cache" },
   );
 });
+
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+Deno.test("checkWriteConditions() names the key in If-Match's NoSuchKey when it is given", () => {
+  assert.deepEqual(
+    checkWriteConditions({ "if-match": '"abc"' }, { etag: undefined, key: "a/b" }, {
+      allowIfNoneMatch: true,
+    }),
+    {
+      status: 404,
+      code: "NoSuchKey",
+      message: "The specified key does not exist.",
+      extra: { Key: "a/b" },
+    },
+  );
+});
+
+Deno.test("checkWriteConditions() matches quoted, unquoted and listed ETags alike", () => {
+  for (const header of ['"abc"', "abc", '"x", "abc"', "*"]) {
+    assert.equal(
+      checkWriteConditions({ "if-match": header }, { etag: '"abc"' }, { allowIfNoneMatch: true }),
+      undefined,
+      header,
+    );
+  }
+});

@@ -45,3 +45,40 @@ Deno.test("bucketConfigOf() finds the configuration a query names and checks pol
   assert.equal(policy?.validate?.("not json")?.code, "MalformedPolicy");
   assert.equal(policy?.validate?.('{"Version":"2012-10-17"}'), undefined);
 });
+
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html
+Deno.test("BUCKET_CONFIGS keep lifecycle rules: none is NoSuchLifecycleConfiguration, no Rule is MalformedXML", () => {
+  const lifecycle = bucketConfigOf(new URLSearchParams("lifecycle"));
+  assert.equal(lifecycle?.root, "LifecycleConfiguration");
+  assert.deepEqual("error" in lifecycle!.absent ? lifecycle!.absent.error : undefined, {
+    status: 404,
+    code: "NoSuchLifecycleConfiguration",
+    message: "The lifecycle configuration does not exist",
+  });
+  assert.equal(lifecycle?.validate?.("<LifecycleConfiguration/>")?.code, "MalformedXML");
+  assert.equal(
+    lifecycle?.validate?.(
+      "<LifecycleConfiguration><Rule><Status>Enabled</Status></Rule></LifecycleConfiguration>",
+    ),
+    undefined,
+  );
+});
+
+Deno.test("BUCKET_CONFIGS name an XML root for every XML configuration, and which have no Delete", () => {
+  for (const spec of BUCKET_CONFIGS) {
+    if (spec.contentType === "application/xml") assert.ok(spec.root, spec.param);
+  }
+  const deletable = BUCKET_CONFIGS.filter((spec) => !spec.noDelete).map((spec) => spec.param);
+  assert.deepEqual(deletable.sort(), [
+    "cors",
+    "encryption",
+    "lifecycle",
+    "ownershipControls",
+    "policy",
+    "publicAccessBlock",
+    "replication",
+    "tagging",
+    "website",
+  ]);
+});

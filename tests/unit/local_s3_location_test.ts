@@ -59,3 +59,32 @@ Deno.test("bucketLocationXml() is empty for us-east-1 and names other regions", 
   assert.match(bucketLocationXml("us-east-1"), /<LocationConstraint xmlns="[^"]+"\/>$/);
   assert.match(bucketLocationXml("eu-west-1"), />eu-west-1<\/LocationConstraint>$/);
 });
+
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketConfiguration.html
+Deno.test("placeBucket() refuses a constraint that is not an S3 region from any endpoint", () => {
+  for (const client of ["us-east-1", "eu-west-1", "ap-southeast-2"]) {
+    assert.deepEqual(placeBucket(client, "moon-1").error, {
+      status: 400,
+      code: "InvalidLocationConstraint",
+      message: "The specified location-constraint is not valid",
+      extra: { LocationConstraint: "moon-1" },
+    });
+  }
+});
+
+Deno.test("placeBucket() places EU in eu-west-1 and keeps its name for GetBucketLocation", () => {
+  assert.deepEqual(placeBucket("us-east-1", "EU"), { region: "eu-west-1", location: "EU" });
+  assert.deepEqual(placeBucket("eu-west-1", "EU"), { region: "eu-west-1", location: "EU" });
+  assert.equal(placeBucket("eu-central-1", "EU").error?.code, "IllegalLocationConstraintException");
+});
+
+Deno.test("placeBucket() lets each regional endpoint create buckets in its own region only", () => {
+  for (const region of ["us-west-2", "ap-southeast-2", "sa-east-1", "eu-central-1"]) {
+    assert.deepEqual(placeBucket(region, region), { region });
+    assert.equal(placeBucket(region, undefined).error?.code, "IllegalLocationConstraintException");
+    assert.equal(
+      placeBucket(region, "us-east-2").error?.code,
+      "IllegalLocationConstraintException",
+    );
+  }
+});
