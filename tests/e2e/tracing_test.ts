@@ -10,7 +10,16 @@ import type { ComparisonLine } from "../../lib/format_comparison.ts";
 import type { GenerateJson } from "../../lib/format_generate.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import type { StoredSpan } from "../../local/traces/mod.ts";
-import { buildBundle, ownIdentityEnv, run, serviceLines, tempDir } from "../_helpers/e2e.ts";
+import { GetQueueUrlCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { formatXrayHeader, newSpanId, newTraceId } from "../../lib/trace_context.ts";
+import {
+  buildBundle,
+  ownIdentityEnv,
+  run,
+  serviceLines,
+  tempDir,
+  testClients,
+} from "../_helpers/e2e.ts";
 import { startTask } from "../_helpers/processes.ts";
 
 const LAPTOPS = 3;
@@ -38,16 +47,47 @@ function only(spans: StoredSpan[], service: string, name: string): StoredSpan {
   return found[0] as StoredSpan;
 }
 
-Deno.test("tracing: a laptop's spans from the generator, the function and the service form one tree", async () => {
+Deno.test("tracing: a laptop's spans from the three programs form one tree; a dead-lettered one ends with the error", async () => {
   const dir = await tempDir("tracing");
   const code = await buildBundle(dir);
-  await using local = startTask("local", ["--port", "0", "--in-memory", "--no-lambda"]);
+  await using local = startTask("local", [
+    "--port",
+    "0",
+    "--in-memory",
+    "--no-lambda",
+    "--visibility-timeout",
+    "1",
+  ]);
   const ready = await local.waitFor(/local AWS ready on (http:\/\/127\.0\.0\.1:\d+)/);
   const endpoint = /(http:\/\/127\.0\.0\.1:\d+)/.exec(ready)?.[1] ?? "";
-  await using lambda = startTask("lambda", ["--endpoint", endpoint, "--code", code]);
+  await using lambda = startTask("lambda", [
+    "--endpoint",
+    endpoint,
+    "--code",
+    code,
+    "--timeout",
+    "1",
+  ]);
   await lambda.waitFor(/Lambda runner ready/);
 
   const env = ownIdentityEnv(endpoint);
+  // A message whose item does not exist: the Lambda fails it until it goes to the DLQ.
+  const lost = { traceId: newTraceId(Date.now()), spanId: newSpanId(), sampled: true };
+  {
+    using clients = testClients(endpoint);
+    const { QueueUrl } = await clients.sqs.send(
+      new GetQueueUrlCommand({ QueueName: RESOURCES.uploadQueue.name }),
+    );
+    await clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl,
+        MessageBody: JSON.stringify({ dynamodb_key: crypto.randomUUID(), s3_key: "lost.json" }),
+        MessageSystemAttributes: {
+          AWSTraceHeader: { DataType: "String", StringValue: formatXrayHeader(lost) },
+        },
+      }),
+    );
+  }
   const generated = await run("deno", [
     "task",
     "--quiet",
@@ -101,6 +141,23 @@ Deno.test("tracing: a laptop's spans from the generator, the function and the se
     const byXray = await fetch(`${endpoint}/_local/traces/${xray}`);
     assert.equal(((await byXray.json()) as { trace_id: string }).trace_id, traceId);
   }
+
+  // The DLQ'd laptop: one record span per delivery, the last one's last span failed.
+  const deadline = Date.now() + 30_000;
+  let records: StoredSpan[] = [];
+  let spans: StoredSpan[] = [];
+  while (records.length < RESOURCES.uploadQueue.maxReceiveCount && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const response = await fetch(`${endpoint}/_local/traces/${lost.traceId}`);
+    spans = response.ok ? ((await response.json()) as { spans: StoredSpan[] }).spans : [];
+    if (!response.ok) await response.body?.cancel();
+    records = spans.filter((span) => span.name === "update_item record");
+  }
+  assert.equal(records.length, RESOURCES.uploadQueue.maxReceiveCount, JSON.stringify(spans));
+  assert.ok(records.every((span) => span.parent_span_id === lost.spanId));
+  const last = spans.at(-1);
+  assert.equal(last?.status.code, "error");
+  assert.match(last?.status.message ?? "", /Cannot update item .*: no such item in table/);
   lambda.kill("SIGTERM");
   local.kill("SIGTERM");
   await Promise.all([lambda.status, local.status]);
