@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { ExportSigner } from "./sign_otlp.ts";
 import type { AttributeValue, SpanExporter, SpanKind, SpanRecord } from "./tracer.ts";
 
 /** Options of {@linkcode createOtlpExporter}. */
@@ -28,6 +29,8 @@ export interface OtlpExporterOptions {
   readonly timeoutMs?: number;
   /** Called once per failed send (the spans are dropped). */
   readonly onError?: (error: Error) => void;
+  /** Signs each export (SigV4 for X-Ray's OTLP endpoint). Default none. */
+  readonly sign?: ExportSigner;
   /** The fetch to send with. Defaults to the global one. */
   readonly fetch?: typeof fetch;
 }
@@ -89,9 +92,10 @@ export function createOtlpExporter(options: OtlpExporterOptions): SpanExporter {
 
   async function post(body: string): Promise<void> {
     try {
+      const headers = { ...options.headers, "content-type": "application/json" };
       const response = await send(url, {
         method: "POST",
-        headers: { ...options.headers, "content-type": "application/json" },
+        headers: options.sign ? await options.sign({ url, headers, body }) : headers,
         body,
         signal: AbortSignal.timeout(timeoutMs),
       });

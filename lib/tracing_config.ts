@@ -9,6 +9,7 @@
 
 import type { EnvReader } from "./config.ts";
 import { createOtlpExporter } from "./otlp_exporter.ts";
+import { type CredentialsProvider, xrayEndpointRegion, xraySigner } from "./sign_otlp.ts";
 import { createTracer, NOOP_TRACER, type Tracer } from "./tracer.ts";
 
 /** Where spans are sent. */
@@ -107,6 +108,11 @@ export interface StartTracingOptions extends TraceExportOptions {
   readonly onError?: (error: Error) => void;
   /** Milliseconds a span waits for its batch. Defaults to the exporter's. */
   readonly delayMs?: number;
+  /**
+   * The program's AWS credentials: exports to X-Ray's OTLP endpoint
+   * (`https://xray.<region>.amazonaws.com/v1/traces`) are signed with them.
+   */
+  readonly credentials?: CredentialsProvider;
 }
 
 /**
@@ -126,8 +132,13 @@ export function startTracing(env: EnvReader, options: StartTracingOptions): Trac
     reported = true;
     console.error(`Tracing: ${error.message} (further export errors not shown)`);
   });
+  const xrayRegion = xrayEndpointRegion(target.url);
+  const sign = xrayRegion && options.credentials
+    ? { sign: xraySigner(xrayRegion, options.credentials) }
+    : {};
   return createTracer({
     exporter: createOtlpExporter({
+      ...sign,
       url: target.url,
       serviceName: target.serviceName,
       headers: target.headers,

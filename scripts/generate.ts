@@ -110,17 +110,20 @@ async function main(args: string[]): Promise<number> {
     throw error;
   }
   // Against the local AWS with no credentials configured: the generator's own identity.
+  const clients = createClients(config, { localCredentials: LOCAL_IDENTITIES.generator });
   let tracer;
   try {
     tracer = startTracing((name) => Deno.env.get(name), {
       serviceName: "generator",
       localEndpoint: config.local ? config.endpoint : undefined,
+      // Exports to X-Ray's OTLP endpoint are signed as the program's AWS calls are.
+      credentials: () => clients.sqs.config.credentials(),
     });
   } catch (error) {
     console.error(`Cannot start generate: ${(error as Error).message}`);
+    destroyClients(clients);
     return 1;
   }
-  const clients = createClients(config, { localCredentials: LOCAL_IDENTITIES.generator });
   const controller = new AbortController();
   const stop = () => controller.abort();
   using _stop = listenForStop(stop);

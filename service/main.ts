@@ -82,17 +82,20 @@ async function main(args: string[]): Promise<number> {
     throw error;
   }
   // Against the local AWS with no credentials configured: the service's own identity.
+  const clients = createClients(config, { localCredentials: LOCAL_IDENTITIES.service });
   let tracer;
   try {
     tracer = startTracing((name) => Deno.env.get(name), {
       serviceName: "service",
       localEndpoint: config.local ? config.endpoint : undefined,
+      // Exports to X-Ray's OTLP endpoint are signed as the program's AWS calls are.
+      credentials: () => clients.sqs.config.credentials(),
     });
   } catch (error) {
     console.error(`Cannot start service: ${(error as Error).message}`);
+    destroyClients(clients);
     return 1;
   }
-  const clients = createClients(config, { localCredentials: LOCAL_IDENTITIES.service });
   const controller = new AbortController();
   const stop = () => {
     if (!values.json) console.error("Stopping: finishing the messages in hand");
