@@ -200,6 +200,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const port = server.addr.port;
 
   const services: InnerService[] = [];
+  const traces = createTraceStore();
   let dynamodb: InnerService;
   let fauxqs: FauxqsService;
   try {
@@ -230,7 +231,6 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   }
 
   const listeners = new Set<(request: LocalAwsRequest) => void>();
-  const traces = createTraceStore();
   let counts = new Map<string, number>();
   let total = 0;
   let errors = 0;
@@ -241,6 +241,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       moveTasks: messageMoveTasks(fauxqs.queues),
       resources,
       port,
+      traces,
     })
     : undefined;
   if (dashboard !== undefined) listeners.add((request) => dashboard.observeRequest(request));

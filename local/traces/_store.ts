@@ -45,6 +45,8 @@ export interface TraceStore {
   add(spans: readonly StoredSpan[]): void;
   /** A trace's spans, by start time; empty when unknown or dropped. */
   get(traceId: string): StoredSpan[];
+  /** The trace of a laptop: the one whose span names it in `laptop.uuid`. */
+  traceIdOf(uuid: string): string | undefined;
   /** Spans and traces kept. */
   size(): { spans: number; traces: number };
   /** Calls `listener` with each batch of spans added; returns a remover. */
@@ -64,6 +66,8 @@ export function createTraceStore(options: TraceStoreOptions = {}): TraceStore {
   }
   // Insertion order is recency order: a trace added to moves to the end.
   const traces = new Map<string, StoredSpan[]>();
+  // The laptops' traces, by the generator's `laptop.uuid` attribute.
+  const byLaptop = new Map<string, string>();
   const listeners = new Set<(spans: readonly StoredSpan[]) => void>();
   let count = 0;
   return {
@@ -74,11 +78,17 @@ export function createTraceStore(options: TraceStoreOptions = {}): TraceStore {
         trace.push(span);
         traces.set(span.trace_id, trace);
         count++;
+        const uuid = span.attributes["laptop.uuid"];
+        if (typeof uuid === "string") byLaptop.set(uuid, span.trace_id);
       }
       for (const [id, trace] of traces) {
         if (count <= maxSpans) break;
         traces.delete(id);
         count -= trace.length;
+        for (const span of trace) {
+          const uuid = span.attributes["laptop.uuid"];
+          if (typeof uuid === "string" && byLaptop.get(uuid) === id) byLaptop.delete(uuid);
+        }
       }
       for (const listener of listeners) {
         try {
@@ -91,6 +101,7 @@ export function createTraceStore(options: TraceStoreOptions = {}): TraceStore {
     get(traceId) {
       return [...traces.get(traceId) ?? []].sort((a, b) => a.start_ms - b.start_ms);
     },
+    traceIdOf: (uuid) => byLaptop.get(uuid),
     size: () => ({ spans: count, traces: traces.size }),
     onSpans(listener) {
       listeners.add(listener);

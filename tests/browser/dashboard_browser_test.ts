@@ -231,6 +231,15 @@ Deno.test({
       `document.getElementById('trace-id').textContent === "${uuid}" && ` +
         "document.querySelector('#timeline li[data-kind=\"handled\"]') !== null",
     );
+    // Beside the router's view, the programs' own spans of it: one trace, three programs.
+    await page.waitFor("document.querySelector('#spans li[data-service=\"service\"]') !== null");
+    const services = await page.evaluate<string[]>(
+      "[...new Set([...document.querySelectorAll('#spans li')].map((li) => li.dataset.service))]",
+    );
+    assert.deepEqual(
+      services.sort(),
+      ["generator", "service", RESOURCES.updateFunction.name].sort(),
+    );
     const shot = `${TMP_ROOT}/dashboard.png`;
     await page.evaluate("window.scrollTo(0, 0)");
     await page.screenshot(shot);

@@ -109,6 +109,12 @@ Deno.test("createTraceStore() keeps a trace's spans by start and drops the oldes
   assert.deepEqual(store.get("a".repeat(32)), [], "the oldest trace went whole");
   assert.deepEqual(store.size(), { spans: 2, traces: 2 });
   assert.deepEqual(seen, [2, 1, 1]);
+  const laptop = { ...span("d".repeat(32), "5".repeat(16)), attributes: { "laptop.uuid": "u-1" } };
+  store.add([laptop]);
+  assert.equal(store.traceIdOf("u-1"), "d".repeat(32));
+  store.add([span("e".repeat(32), "6".repeat(16)), span("f".repeat(32), "7".repeat(16))]);
+  store.add([span("0".repeat(31) + "1", "8".repeat(16))]);
+  assert.equal(store.traceIdOf("u-1"), undefined, "forgotten with its trace");
   assert.throws(() => createTraceStore({ maxSpans: 0 }), RangeError);
 });
 
