@@ -1,54 +1,9 @@
 /**
- * Building Lambda bundles with `deno bundle` and timing their cold import
- * under Node.js, one fresh `node` process per sample.
+ * Timing the cold import of a Lambda bundle under Node.js, one fresh `node`
+ * process per sample (the bundles are built by `lib/bundle.ts`).
  *
  * @module
  */
-
-/** How to bundle an entry point. */
-export interface BundleOptions {
-  /** Entry point, e.g. `lambda/update_item.ts`. */
-  readonly entry: string;
-  /** Output file. */
-  readonly output: string;
-  /**
-   * Extra package export conditions (`DENO_CONDITIONS`). `module` picks the
-   * SDK's ES module builds, which the bundler can tree-shake, over the
-   * CommonJS ones the `node` condition selects.
-   */
-  readonly conditions?: string;
-  /** Packages left out of the bundle, resolved at run time instead. */
-  readonly external?: readonly string[];
-}
-
-/**
- * Bundles an entry point as `deno task build` does: for Node.js, minified.
- *
- * @param options Entry, output, conditions and externals.
- * @throws {Error} When `deno bundle` fails, with its output.
- */
-export async function bundle(options: BundleOptions): Promise<void> {
-  const args = [
-    "bundle",
-    "--quiet",
-    "--platform=node",
-    "--minify",
-    ...(options.external ?? []).map((name) => `--external=${name}`),
-    `--output=${options.output}`,
-    options.entry,
-  ];
-  const output = await new Deno.Command("deno", {
-    args,
-    env: options.conditions ? { DENO_CONDITIONS: options.conditions } : {},
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!output.success) {
-    const text = new TextDecoder().decode(output.stderr).trim();
-    throw new Error(`Cannot bundle ${options.entry}: deno bundle failed: ${text}`);
-  }
-}
 
 /**
  * Times the import of a module in fresh Node.js processes: each process

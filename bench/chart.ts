@@ -7,7 +7,7 @@
  * @module
  */
 
-import { percentile } from "./percentiles.ts";
+import { percentile } from "../lib/percentile.ts";
 
 /** One run's points: `[start, latency]`, milliseconds from the run's start and end to end. */
 export interface ChartSeries {

@@ -16,9 +16,8 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseCommandLine, parseNumber, runProgram } from "../lib/cli.ts";
 import { RESOURCES } from "../lib/resources.ts";
-import { usageError } from "../lib/usage_error.ts";
 import { createDashboard } from "../local/dashboard/mod.ts";
 import type { InnerService } from "../local/core/mod.ts";
 
@@ -29,15 +28,6 @@ prints µs per laptop for each window of N laptops (default 20,000).`;
 
 const encoder = new TextEncoder();
 const UPLOAD = `http://127.0.0.1:4566/000000000000/${RESOURCES.uploadQueue.name}`;
-
-/** A whole number of 1 or more from an option, or a usage error. */
-function wholeNumber(name: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`Invalid --${name}: expected a whole number above 0, got "${text}"`);
-  }
-  return value;
-}
 
 function uuidOf(n: number): string {
   return `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
@@ -91,27 +81,17 @@ function batchOf(first: number): ReturnType<typeof call>[] {
   return calls;
 }
 
-function main(): number {
-  let laptops: number;
-  let window: number;
-  try {
-    const { values } = parseArgs({
-      args: Deno.args,
-      options: {
-        laptops: { type: "string", default: "200000" },
-        window: { type: "string", default: "20000" },
-        help: { type: "boolean", default: false },
-      },
-    });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    laptops = wholeNumber("laptops", values.laptops);
-    window = wholeNumber("window", values.window);
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
+function main(args: readonly string[]): number {
+  const line = parseCommandLine(args, {
+    usage: USAGE,
+    options: {
+      laptops: { type: "string", default: "200000" },
+      window: { type: "string", default: "20000" },
+    },
+  });
+  if (line === undefined) return 0;
+  const laptops = parseNumber(line.values.laptops, { flag: "laptops", min: 1 });
+  const window = parseNumber(line.values.window, { flag: "window", min: 1 });
   // The observer never reads the emulators: nothing is answered.
   const unused: InnerService = {
     handle: () => Promise.reject(new Error("Not reached")),
@@ -142,4 +122,4 @@ function main(): number {
   return 0;
 }
 
-Deno.exitCode = main();
+if (import.meta.main) Deno.exitCode = await runProgram(USAGE, () => main(Deno.args));

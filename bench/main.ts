@@ -13,12 +13,20 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { buildLambda, LAMBDA_BUNDLE } from "../lib/build_lambda.ts";
+import { bundle } from "../lib/bundle.ts";
+import { parseCommandLine, parseNumber, runProgram } from "../lib/cli.ts";
 import { latencyChartSvg } from "./chart.ts";
 import { PRICES } from "./cost.ts";
 import { formatReport } from "./format_report.ts";
-import { buildReport, type BundleVariant, reportRun, type RunReport } from "./report.ts";
-import { bundle, coldImportTimes } from "./_bundle.ts";
+import {
+  type BenchReport,
+  buildReport,
+  type BundleVariant,
+  reportRun,
+  type RunReport,
+} from "./report.ts";
+import { coldImportTimes } from "./_bundle.ts";
 import { measureCeiling } from "./_ceiling.ts";
 import { type RunMeasurement, runPipeline, type RunSettings } from "./_run.ts";
 
@@ -38,47 +46,41 @@ Options:
   -h, --help      show this help`;
 
 const OUT_DIR = "bench/out";
-const LAMBDA_BUNDLE = "dist/update_item.mjs";
 const SEED_BUNDLE = `${OUT_DIR}/seed_update_item.mjs`;
 const COLD_IMPORT_RUNS = 9;
 const LAMBDA_MEMORY_MB = 256;
 
-async function main(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        items: { type: "string", default: "1000" },
-        rate: { type: "string", default: "100" },
-        "rate-items": { type: "string" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const items = Number(values.items);
-  if (!Number.isSafeInteger(items) || items < 10 || items > 1_000_000) {
-    return usageError(`Invalid --items ${values.items}: give a whole number from 10 to 1000000`);
-  }
-  const rate = Number(values.rate);
-  if (!Number.isFinite(rate) || rate < 0 || rate > 10_000) {
-    return usageError(`Invalid --rate ${values.rate}: give items per second from 0 to 10000`);
-  }
+/** The bench's command line; `undefined` after `--help`. */
+function parseBenchArgs(args: string[]) {
+  const line = parseCommandLine(args, {
+    usage: USAGE,
+    options: {
+      items: { type: "string", default: "1000" },
+      rate: { type: "string", default: "100" },
+      "rate-items": { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  if (line === undefined) return undefined;
+  const { values } = line;
+  const items = parseNumber(values.items, { flag: "items", min: 10, max: 1_000_000 });
+  const rate = parseNumber(values.rate, {
+    flag: "rate",
+    min: 0,
+    max: 10_000,
+    whole: false,
+    unit: "items per second",
+  });
   const rateItems = values["rate-items"] === undefined
     ? Math.min(items, Math.max(10, Math.round(rate * 15)))
-    : Number(values["rate-items"]);
-  if (!Number.isSafeInteger(rateItems) || rateItems < 10) {
-    return usageError(
-      `Invalid --rate-items ${values["rate-items"]}: give a whole number of 10 or more`,
-    );
-  }
+    : parseNumber(values["rate-items"], { flag: "rate-items", min: 10 });
+  return { items, rate, rateItems, values };
+}
+
+async function main(args: string[]): Promise<number> {
+  const benchArgs = parseBenchArgs(args);
+  if (benchArgs === undefined) return 0;
+  const { items, rate, rateItems, values } = benchArgs;
   const say = (text: string) => {
     if (!values.json || Deno.stderr.isTerminal()) console.error(text);
   };
@@ -100,51 +102,7 @@ async function main(args: string[]): Promise<number> {
   say("Measuring the local AWS alone (1 of 2)...");
   const ceilingBefore = await measureCeiling(ceilingOptions);
 
-  const timeoutMs = Math.max(120_000, items * 100);
-  const baselineSettings: RunSettings = {
-    name: "baseline",
-    items,
-    generator: {
-      concurrency: 1,
-      itemBatchSize: 1,
-      messageBatchSize: 1,
-      queueUrlPerSend: true,
-      ratePerSecond: 0,
-    },
-    lambda: {
-      code: SEED_BUNDLE,
-      batchSize: 1,
-      maximumBatchingWindowSeconds: 0,
-      maximumConcurrency: 2,
-      memoryMb: LAMBDA_MEMORY_MB,
-    },
-    service: { batchSize: 1, batchGet: false },
-    timeoutMs,
-  };
-  const optimizedSettings: RunSettings = {
-    name: "optimized",
-    items,
-    // deno task generate --count N: concurrency 16, 25 items per BatchWriteItem.
-    generator: {
-      concurrency: 16,
-      itemBatchSize: 25,
-      messageBatchSize: 10,
-      queueUrlPerSend: false,
-      ratePerSecond: 0,
-    },
-    // RESOURCES.updateFunction: batch 10, no batching window, 2 at once.
-    lambda: {
-      code: LAMBDA_BUNDLE,
-      batchSize: 10,
-      maximumBatchingWindowSeconds: 0,
-      maximumConcurrency: 2,
-      memoryMb: LAMBDA_MEMORY_MB,
-    },
-    // pollUpdates defaults: 10 per receive, one BatchGetItem per batch.
-    service: { batchSize: 10, batchGet: true },
-    timeoutMs,
-  };
-
+  const { baselineSettings, optimizedSettings } = runSettings(items);
   const runs: RunMeasurement[] = [];
   const failures: string[] = [];
   for (const settings of [baselineSettings, optimizedSettings]) {
@@ -190,40 +148,15 @@ async function main(args: string[]): Promise<number> {
     machine: await machine(loadAtStart),
     prices: PRICES,
   });
-  const text = formatReport(report);
-  const svg = latencyChartSvg(
-    [
-      {
-        name: `baseline: ${baseline.items_per_s.toFixed(1)} items/s`,
-        color: "#c0392b",
-        samples: samples.get(baseline) ?? [],
-      },
-      {
-        name: `optimized: ${optimized.items_per_s.toFixed(1)} items/s`,
-        color: "#2471a3",
-        samples: samples.get(optimized) ?? [],
-      },
-      ...(openLoop
-        ? [{
-          name: `optimized, open loop at ${rate} items/s offered`,
-          color: "#1e8449",
-          samples: samples.get(openLoop) ?? [],
-        }]
-        : []),
-    ],
-    { title: `Latency from generate to handled, ${items.toLocaleString("en-US")} items per run` },
-  );
-  await Deno.writeTextFile(`${OUT_DIR}/report.txt`, text);
-  await Deno.writeTextFile(`${OUT_DIR}/report.json`, JSON.stringify(report, null, 2) + "\n");
-  await Deno.writeTextFile(`${OUT_DIR}/latency.svg`, svg);
-  if (values.json) {
-    console.log(JSON.stringify(report));
-  } else {
-    console.log(text);
-    console.log(
-      `Report: ${OUT_DIR}/report.txt, ${OUT_DIR}/report.json; chart: ${OUT_DIR}/latency.svg`,
-    );
-  }
+  await writeReport(report, {
+    samples,
+    baseline,
+    optimized,
+    openLoop,
+    items,
+    rate,
+    json: values.json,
+  });
   for (const failure of failures) console.error(failure);
   return failures.length > 0 ? 1 : 0;
 
@@ -259,17 +192,105 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-/** Runs `deno task build`, quietly: in `--json` mode stdout carries only the report. */
-async function buildLambda(): Promise<void> {
-  const output = await new Deno.Command("deno", {
-    args: ["task", "--quiet", "build"],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!output.success) {
-    const text = new TextDecoder().decode(output.stderr) + new TextDecoder().decode(output.stdout);
-    throw new Error(`Cannot build the Lambda bundle: deno task build failed:\n${text.trim()}`);
+/** The settings of the two closed-loop runs: the seed's call pattern and the project's defaults. */
+function runSettings(
+  items: number,
+): { baselineSettings: RunSettings; optimizedSettings: RunSettings } {
+  const timeoutMs = Math.max(120_000, items * 100);
+  const baselineSettings: RunSettings = {
+    name: "baseline",
+    items,
+    generator: {
+      concurrency: 1,
+      itemBatchSize: 1,
+      messageBatchSize: 1,
+      queueUrlPerSend: true,
+      ratePerSecond: 0,
+    },
+    lambda: {
+      code: SEED_BUNDLE,
+      batchSize: 1,
+      maximumBatchingWindowSeconds: 0,
+      maximumConcurrency: 2,
+      memoryMb: LAMBDA_MEMORY_MB,
+    },
+    service: { batchSize: 1, batchGet: false },
+    timeoutMs,
+  };
+  const optimizedSettings: RunSettings = {
+    name: "optimized",
+    items,
+    // deno task generate --count N: concurrency 16, 25 items per BatchWriteItem.
+    generator: {
+      concurrency: 16,
+      itemBatchSize: 25,
+      messageBatchSize: 10,
+      queueUrlPerSend: false,
+      ratePerSecond: 0,
+    },
+    // RESOURCES.updateFunction: batch 10, no batching window, 2 at once.
+    lambda: {
+      code: LAMBDA_BUNDLE.output,
+      batchSize: 10,
+      maximumBatchingWindowSeconds: 0,
+      maximumConcurrency: 2,
+      memoryMb: LAMBDA_MEMORY_MB,
+    },
+    // pollUpdates defaults: 10 per receive, one BatchGetItem per batch.
+    service: { batchSize: 10, batchGet: true },
+    timeoutMs,
+  };
+
+  return { baselineSettings, optimizedSettings };
+}
+
+/** What {@linkcode writeReport} draws and prints besides the report. */
+interface ReportOutput {
+  readonly samples: ReadonlyMap<RunReport, [number, number][]>;
+  readonly baseline: RunReport;
+  readonly optimized: RunReport;
+  readonly openLoop: RunReport | null;
+  readonly items: number;
+  readonly rate: number;
+  readonly json: boolean;
+}
+
+/** Writes the report (text, JSON) and the latency chart to bench/out, and prints it. */
+async function writeReport(report: BenchReport, output: ReportOutput): Promise<void> {
+  const { samples, baseline, optimized, openLoop, items, rate, json } = output;
+  const text = formatReport(report);
+  const svg = latencyChartSvg(
+    [
+      {
+        name: `baseline: ${baseline.items_per_s.toFixed(1)} items/s`,
+        color: "#c0392b",
+        samples: samples.get(baseline) ?? [],
+      },
+      {
+        name: `optimized: ${optimized.items_per_s.toFixed(1)} items/s`,
+        color: "#2471a3",
+        samples: samples.get(optimized) ?? [],
+      },
+      ...(openLoop
+        ? [{
+          name: `optimized, open loop at ${rate} items/s offered`,
+          color: "#1e8449",
+          samples: samples.get(openLoop) ?? [],
+        }]
+        : []),
+    ],
+    { title: `Latency from generate to handled, ${items.toLocaleString("en-US")} items per run` },
+  );
+  await Deno.writeTextFile(`${OUT_DIR}/report.txt`, text);
+  await Deno.writeTextFile(`${OUT_DIR}/report.json`, JSON.stringify(report, null, 2) + "\n");
+  await Deno.writeTextFile(`${OUT_DIR}/latency.svg`, svg);
+  if (json) {
+    console.log(JSON.stringify(report));
+  } else {
+    console.log(text);
+    console.log(
+      `Report: ${OUT_DIR}/report.txt, ${OUT_DIR}/report.json; chart: ${OUT_DIR}/latency.svg`,
+    );
   }
 }
 
@@ -299,22 +320,17 @@ async function measureBundles(): Promise<BundleVariant[]> {
   await add(
     "bundled, ES module builds",
     "deno task build: SDK bundled and tree-shaken, package condition `module` (the SDK's ES builds)",
-    LAMBDA_BUNDLE,
+    LAMBDA_BUNDLE.output,
   );
   const nodeCondition = `${OUT_DIR}/update_item_node_condition.mjs`;
-  await bundle({ entry: "lambda/update_item.ts", output: nodeCondition });
+  await bundle({ entry: LAMBDA_BUNDLE.entry, output: nodeCondition });
   await add(
     "bundled, CommonJS builds",
     "SDK bundled with Deno's default `node` condition: the SDK core's CommonJS builds, not tree-shaken",
     nodeCondition,
   );
   const external = `${OUT_DIR}/update_item_sdk_external.mjs`;
-  await bundle({
-    entry: "lambda/update_item.ts",
-    output: external,
-    conditions: "module",
-    external: ["@aws-sdk/*", "@smithy/*"],
-  });
+  await bundle({ ...LAMBDA_BUNDLE, output: external, external: ["@aws-sdk/*", "@smithy/*"] });
   await add(
     "SDK external",
     "@aws-sdk/* and @smithy/* left out, loaded at run time from node_modules (as the nodejs22.x runtime would from its own SDK v3)",
@@ -361,14 +377,9 @@ function median(values: readonly number[]): string {
   return `${(sorted[Math.floor((sorted.length - 1) / 2)] ?? 0).toFixed(1)} ms median`;
 }
 
-function usageError(message: string): number {
-  console.error(`${message}\nRun with --help for usage.`);
-  return 2;
-}
-
 if (import.meta.main) {
   try {
-    Deno.exitCode = await main(Deno.args);
+    Deno.exitCode = await runProgram(USAGE, () => main(Deno.args));
   } catch (error) {
     console.error(`Cannot run the benchmark: ${error instanceof Error ? error.message : error}`);
     Deno.exitCode = 1;

@@ -6,7 +6,8 @@
  */
 
 import { type CostEstimate, costPerMillionItems, PRICES, type Prices } from "./cost.ts";
-import { percentile, summarizeLatencies } from "./percentiles.ts";
+import { percentile } from "../lib/percentile.ts";
+import { summarizeLatencies } from "./percentiles.ts";
 import { operationOrder } from "./_operation_order.ts";
 import type { RunMeasurement, RunSettings } from "./_types.ts";
 

@@ -5,22 +5,13 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseFlags, reportUsageError } from "../lib/cli.ts";
+import { isLoopback, parseHttpUrl } from "../lib/endpoint.ts";
+import { UsageError } from "../lib/errors.ts";
 import { RESOURCES } from "../lib/resources.ts";
 import { StackOperationError } from "./stack_operation_error.ts";
 
-/** The command line is wrong: exit code 2. */
-export class UsageError extends Error {
-  /**
-   * Constructs a new instance.
-   *
-   * @param message What is wrong.
-   */
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+export { UsageError };
 
 /** Flags of deploy and destroy. */
 export interface InfraArgs {
@@ -48,7 +39,6 @@ export function parseInfraArgs(
   allowed: readonly ("env-out" | "package" | "keep-artifacts")[],
 ): InfraArgs {
   const options = {
-    help: { type: "boolean", short: "h", default: false },
     stack: { type: "string", default: DEFAULT_STACK },
     region: { type: "string" },
     "dry-run": { type: "boolean", default: false },
@@ -56,12 +46,7 @@ export function parseInfraArgs(
     package: { type: "string" },
     "keep-artifacts": { type: "boolean", default: false },
   } as const;
-  let values;
-  try {
-    ({ values } = parseArgs({ args: [...args], options, allowPositionals: false, strict: true }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseFlags(args, { options });
   for (const flag of ["env-out", "package", "keep-artifacts"] as const) {
     const given = flag === "keep-artifacts" ? values[flag] : values[flag] !== undefined;
     if (given && !allowed.includes(flag)) throw new UsageError(`Unknown option '--${flag}'`);
@@ -120,20 +105,14 @@ export function readTarget(
   let endpoint: string | undefined;
   let local = false;
   if (raw) {
-    let url: URL | undefined;
-    try {
-      url = new URL(raw);
-    } catch {
-      url = undefined;
-    }
-    if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    const url = parseHttpUrl(raw);
+    if (url === undefined) {
       throw new UsageError(
         `Invalid AWS_ENDPOINT_URL ${JSON.stringify(raw)}: expected an http(s) URL`,
       );
     }
     endpoint = raw.replace(/\/$/, "");
-    local = url.hostname === "localhost" || url.hostname === "[::1]" ||
-      /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+    local = isLoopback(url.hostname);
   }
   const configured = Boolean(env("AWS_ACCESS_KEY_ID") || env("AWS_PROFILE"));
   return {
@@ -161,7 +140,7 @@ export async function runCli(
     await body(controller.signal);
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${usage}`);
+      reportUsageError(error, usage);
       Deno.exitCode = 2;
       return;
     }
@@ -190,6 +169,11 @@ export async function runCli(
     Deno.removeSignalListener("SIGINT", onSignal);
   }
 }
+
+/** The usage text's paragraph on where deploy and destroy send their calls. */
+export const TARGET_USAGE =
+  `Environment: AWS credentials as the AWS CLI reads them (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...);
+AWS_ENDPOINT_URL sends every call to that endpoint instead of AWS (moto, the local AWS).`;
 
 /** Reads a variable, `undefined` when unset. */
 export function readEnv(name: string): string | undefined {

@@ -11,6 +11,7 @@ import {
   type Stack,
   type StackEvent,
 } from "@aws-sdk/client-cloudformation";
+import { delay } from "../lib/delay.ts";
 import type { InfraClients } from "./clients.ts";
 import type { StackFailure } from "./stack_operation_error.ts";
 
@@ -49,28 +50,9 @@ export function progress(options: ProgressOptions): Progress {
     pollIntervalMs: options.pollIntervalMs ?? 5_000,
     timeoutMs: options.timeoutMs ?? 30 * 60_000,
     signal: options.signal,
-    sleep: options.sleep ?? delay,
+    sleep: options.sleep ?? ((ms, signal) => delay(ms, { signal })),
     now: options.now ?? Date.now,
   };
-}
-
-/** A timer that an abort signal cancels. */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /** Whether an SDK error is CloudFormation's answer for a stack that does not exist. */

@@ -1,31 +1,34 @@
 /**
- * The second step of `deno task build`: zips the bundle as the Lambda's
- * deployment package.
+ * `deno task build`: bundles the Lambda handler for Node.js into
+ * `dist/update_item.mjs` and zips it as its deployment package
+ * `dist/update_item.zip` (`buildLambda` of `lib/build_lambda.ts`).
  *
  * @module
  */
 
-import { buildDeploymentPackage, PACKAGE_PATHS } from "./deployment_package.ts";
+import { buildLambda } from "../lib/build_lambda.ts";
+import { parseCommandLine, runProgram } from "../lib/cli.ts";
+import { PACKAGE_PATHS } from "../lib/deployment_package.ts";
 
-async function main(): Promise<void> {
-  let bundle: Uint8Array;
+const USAGE = `Usage: deno task build
+
+Bundles lambda/update_item.ts for Node.js (the SDK's ES module builds,
+minified, tree-shaken) into ${PACKAGE_PATHS.bundle} and zips it as the
+Lambda's deployment package ${PACKAGE_PATHS.zip}.`;
+
+async function main(args: readonly string[]): Promise<number> {
+  if (parseCommandLine(args, { usage: USAGE, options: {} }) === undefined) return 0;
+  let build;
   try {
-    bundle = await Deno.readFile(PACKAGE_PATHS.bundle);
+    build = await buildLambda();
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    console.error(
-      `Cannot build deployment package: ${PACKAGE_PATHS.bundle} does not exist (deno bundle writes it)`,
-    );
-    Deno.exitCode = 1;
-    return;
+    console.error((error as Error).message);
+    return 1;
   }
-  const zip = buildDeploymentPackage(bundle);
-  await Deno.writeFile(PACKAGE_PATHS.zip, zip);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", zip as BufferSource));
-  const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
   console.log(
-    `Wrote ${PACKAGE_PATHS.zip}: ${zip.byteLength} bytes (bundle ${bundle.byteLength} bytes), sha256 ${hex}`,
+    `Wrote ${PACKAGE_PATHS.zip}: ${build.zipBytes} bytes (bundle ${build.bundleBytes} bytes), sha256 ${build.sha256}`,
   );
+  return 0;
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) Deno.exitCode = await runProgram(USAGE, () => main(Deno.args));

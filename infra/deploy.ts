@@ -127,32 +127,15 @@ export async function deploy(clients: InfraClients, options: DeployOptions): Pro
 
   let existing = await describeStack(cloudformation, stackName);
   const status = existing?.StackStatus;
-  if (existing !== undefined && isInProgress(status)) {
-    throw new Error(
-      `Cannot deploy stack ${stackName}: it is ${status}; wait until CloudFormation finishes, then run the command again`,
-    );
-  }
-  if (
-    existing !== undefined &&
-    (status === "ROLLBACK_FAILED" || status === "DELETE_FAILED" ||
-      status === "UPDATE_ROLLBACK_FAILED")
-  ) {
-    throw new Error(
-      `Cannot deploy stack ${stackName}: it is ${status}; run \`deno task destroy --stack ${stackName}\` (or fix it in the CloudFormation console) first`,
-    );
-  }
+  checkDeployable(stackName, status);
 
-  const bucket = artifactBucketName(accountId, region);
-  const created = await ensureBucket(clients.s3, bucket, region);
-  p.log(`Artifact bucket ${bucket}: ${created ? "created" : "exists"}`);
-  const key = await artifactKey(deploymentPackage);
-  const uploaded = await uploadUnlessPresent(clients.s3, bucket, key, deploymentPackage);
-  p.log(
-    `Package ${packagePath} (${deploymentPackage.byteLength} bytes) as ${key}: ${
-      uploaded ? "uploaded" : "already there"
-    }`,
-  );
-  const artifact = { bucket, key };
+  const artifact = await uploadArtifact(clients.s3, {
+    accountId,
+    region,
+    packagePath,
+    deploymentPackage,
+  }, p);
+  const { bucket, key } = artifact;
 
   const parameters: Parameter[] = [
     { ParameterKey: TEMPLATE_PARAMETERS.artifactBucket, ParameterValue: bucket },
@@ -208,6 +191,43 @@ export async function deploy(clients: InfraClients, options: DeployOptions): Pro
   }
   p.log(`Stack ${stackName}: ${result.status} in ${Math.round((p.now() - started) / 1000)} s`);
   return { outcome, outputs: outputsOf(result.stack), artifact };
+}
+
+/** Refuses a stack that CloudFormation is busy with or that only a delete can repair. */
+function checkDeployable(stackName: string, status: string | undefined): void {
+  if (isInProgress(status)) {
+    throw new Error(
+      `Cannot deploy stack ${stackName}: it is ${status}; wait until CloudFormation finishes, then run the command again`,
+    );
+  }
+  if (
+    (status === "ROLLBACK_FAILED" || status === "DELETE_FAILED" ||
+      status === "UPDATE_ROLLBACK_FAILED")
+  ) {
+    throw new Error(
+      `Cannot deploy stack ${stackName}: it is ${status}; run \`deno task destroy --stack ${stackName}\` (or fix it in the CloudFormation console) first`,
+    );
+  }
+}
+
+/** Uploads the package to the account's artifact bucket (made if missing), unless it is there. */
+async function uploadArtifact(
+  s3: InfraClients["s3"],
+  what: { accountId: string; region: string; packagePath: string; deploymentPackage: Uint8Array },
+  p: Progress,
+): Promise<{ bucket: string; key: string }> {
+  const { accountId, region, packagePath, deploymentPackage } = what;
+  const bucket = artifactBucketName(accountId, region);
+  const created = await ensureBucket(s3, bucket, region);
+  p.log(`Artifact bucket ${bucket}: ${created ? "created" : "exists"}`);
+  const key = await artifactKey(deploymentPackage);
+  const uploaded = await uploadUnlessPresent(s3, bucket, key, deploymentPackage);
+  p.log(
+    `Package ${packagePath} (${deploymentPackage.byteLength} bytes) as ${key}: ${
+      uploaded ? "uploaded" : "already there"
+    }`,
+  );
+  return { bucket, key };
 }
 
 async function deleteAndWait(clients: InfraClients, stack: Stack, p: Progress): Promise<void> {

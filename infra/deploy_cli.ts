@@ -5,10 +5,10 @@
  * @module
  */
 
-import { parseInfraArgs, readEnv, readTarget, runCli, UsageError } from "./_cli.ts";
+import { parseInfraArgs, readEnv, readTarget, runCli, TARGET_USAGE, UsageError } from "./_cli.ts";
 import { createInfraClients } from "./clients.ts";
 import { deploy } from "./deploy.ts";
-import { PACKAGE_PATHS } from "./deployment_package.ts";
+import { PACKAGE_PATHS } from "../lib/deployment_package.ts";
 import { formatEnvFile } from "./env_file.ts";
 
 const USAGE = `Usage: deno task deploy [--stack NAME] [--region REGION] [--env-out FILE] [--dry-run]
@@ -24,8 +24,7 @@ Options:
   --dry-run         Print the plan and call nothing
   -h, --help        Show this help
 
-Environment: AWS credentials as the AWS CLI reads them (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...);
-AWS_ENDPOINT_URL sends every call to that endpoint instead of AWS (moto, the local AWS).`;
+${TARGET_USAGE}`;
 
 async function main(args: readonly string[]): Promise<void> {
   await runCli(USAGE, async (signal) => {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parseInfraArgs, readEnv, readTarget, runCli } from "./_cli.ts";
+import { parseInfraArgs, readEnv, readTarget, runCli, TARGET_USAGE } from "./_cli.ts";
 import { createInfraClients } from "./clients.ts";
 import { destroy } from "./destroy.ts";
 
@@ -22,8 +22,7 @@ Options:
   --dry-run          Print the plan and call nothing
   -h, --help         Show this help
 
-Environment: AWS credentials as the AWS CLI reads them (AWS_PROFILE, AWS_ACCESS_KEY_ID, ...);
-AWS_ENDPOINT_URL sends every call to that endpoint instead of AWS (moto, the local AWS).`;
+${TARGET_USAGE}`;
 
 async function main(args: readonly string[]): Promise<void> {
   await runCli(USAGE, async (signal) => {

@@ -4,9 +4,12 @@
  * runtime by `deno task build`.
  *
  * Environment: `AWS_DYNAMODB_TABLE` and `AWS_SQS_UPDATE_QUEUE` (required),
- * `AWS_REGION` (set by Lambda), `AWS_ENDPOINT_URL` (optional, for the local
+ * `AWS_REGION` and the execution role's `AWS_ACCESS_KEY_ID`,
+ * `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` (set by Lambda, and by the
+ * local runner as Lambda does), `AWS_ENDPOINT_URL` (optional, for the local
  * AWS), OpenTelemetry's `OTEL_*` (optional: where its spans go; against the
- * local AWS, to the local AWS by default; on AWS, nowhere unless set).
+ * local AWS, to the local AWS by default; on AWS, nowhere unless set). The
+ * handler knows no key of its own: the bundle holds none.
  *
  * @module
  */
@@ -18,7 +21,6 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { clientConfig } from "../lib/clients.ts";
 import { readConfig } from "../lib/config.ts";
 import { describeError } from "../lib/describe_error.ts";
-import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { createQueueUrlResolver } from "../lib/queue_urls.ts";
 import { startTracing } from "../lib/tracing_config.ts";
 import { processUploadRecords, type SQSBatchResponse, type SQSEvent } from "../lib/update_items.ts";
@@ -32,12 +34,9 @@ function init() {
     required: ["AWS_DYNAMODB_TABLE", "AWS_SQS_UPDATE_QUEUE"],
     defaultTarget: "aws",
   });
-  // The runner passes the role's keys; without them, against the local AWS,
-  // the role's local identity.
-  const common = clientConfig(config, {
-    http: "node",
-    localCredentials: LOCAL_IDENTITIES.updateFunction,
-  });
+  // The credentials are the execution role's, from the environment Lambda
+  // (or the local runner) gives the function, read by the SDK's default chain.
+  const common = clientConfig(config, { http: "node" });
   const clients = { dynamodb: new DynamoDBClient(common), sqs: new SQSClient(common) };
   const queueUrl = createQueueUrlResolver(clients.sqs);
   let exportFailed = false;

@@ -11,6 +11,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import type { FetchHttpHandler } from "@smithy/fetch-http-handler";
 import type { PipelineConfig } from "./config.ts";
 import { createFetchHandler } from "./fetch_handler.ts";
+import { createRetryStrategy, SDK_ATTEMPTS, type SdkRetryStrategy } from "./retry.ts";
 
 /** The three clients every part of the pipeline is built from. */
 export interface AwsClients {
@@ -34,7 +35,14 @@ export interface CreateClientsOptions {
   readonly localCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** Milliseconds to wait for a TCP connection (`http: "node"` only). Defaults to 3,000. */
   readonly connectionTimeoutMs?: number;
-  /** Attempts per call, first one included (the SDK's retry strategy). Defaults to 3. */
+  /**
+   * Attempts per call, the first included, by the project's retry policy
+   * carried as each client's retry strategy (`createRetryStrategy` of
+   * `retry.ts`: transient errors only, backoff of 100 ms doubling up to 2 s,
+   * with jitter). Defaults to `SDK_ATTEMPTS` (3: 0.15 to 0.3 s of waits).
+   * A program that retries whole steps itself (the generator) passes 1, so
+   * that no call is retried by two layers.
+   */
   readonly maxAttempts?: number;
   /**
    * Milliseconds a call may wait for its answer to start (`http: "fetch"`
@@ -93,6 +101,8 @@ export interface ClientConfig {
   region: string;
   /** Attempts per call. */
   maxAttempts: number;
+  /** The project's retry policy, as the SDK's retry strategy. */
+  retryStrategy: SdkRetryStrategy;
   /** Fixed user agent (no `os.release()` call). */
   defaultUserAgentProvider: () => Promise<[string, string][]>;
   /** The HTTP handler, or settings for the SDK's Node.js one. */
@@ -128,13 +138,14 @@ export function clientConfig(
   const {
     localCredentials = { accessKeyId: "test", secretAccessKey: "test" },
     connectionTimeoutMs = 3_000,
-    maxAttempts = 3,
+    maxAttempts = SDK_ATTEMPTS,
     http = "fetch",
     requestTimeoutMs = 3_000,
   } = options;
   return {
     region: config.region,
     maxAttempts,
+    retryStrategy: createRetryStrategy({ attempts: maxAttempts }),
     defaultUserAgentProvider: () => Promise.resolve(USER_AGENT),
     // Under Deno, a fetch handler whose network errors the SDK retries.
     requestHandler: http === "fetch"

@@ -7,6 +7,7 @@
 
 import { type DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { InvalidRecordError, MissingRecordError } from "./errors.ts";
 import { type Item, itemToLaptop } from "./item_codec.ts";
 import { type Laptop, parseLaptop, timestampMillis } from "./laptop.ts";
 import { parsePipelineMessage } from "./message.ts";
@@ -69,8 +70,10 @@ export const MAX_FILE_BYTES = 64 * 1024;
  * @param ports The clients.
  * @param options Table and bucket.
  * @returns The comparison.
- * @throws {Error} When the body is malformed, the item or the file is missing,
- * or the file is not this record's JSON.
+ * @throws {TypeError} When the body is malformed.
+ * @throws {MissingRecordError} When the item or the file is missing.
+ * @throws {InvalidRecordError} When the item or the file is not this record
+ * (not a record, too large, another record's).
  */
 export async function compareUpdate(
   body: string,
@@ -94,29 +97,34 @@ export async function compareUpdate(
     readObject(ports.s3, bucketName, message.s3_key),
   ]);
   if (!found) {
-    throw new Error(`Cannot compare: no item ${message.dynamodb_key} in table ${tableName}`);
+    throw new MissingRecordError(
+      `Cannot compare: no item ${message.dynamodb_key} in table ${tableName}`,
+      { store: "item", key: message.dynamodb_key },
+    );
   }
   let item: Laptop;
   try {
     item = itemToLaptop(found);
   } catch (error) {
-    throw new Error(`Cannot compare: item ${message.dynamodb_key} is not a laptop record`, {
-      cause: error,
-    });
+    throw new InvalidRecordError(
+      `Cannot compare: item ${message.dynamodb_key} is not a laptop record`,
+      { store: "item", key: message.dynamodb_key, cause: error },
+    );
   }
   let file: Laptop;
   try {
     file = parseLaptop(JSON.parse(fileText));
   } catch (error) {
-    throw new Error(
+    throw new InvalidRecordError(
       `Cannot compare: s3://${bucketName}/${message.s3_key} is not a laptop record's JSON`,
-      { cause: error },
+      { store: "file", key: message.s3_key, cause: error },
     );
   }
   if (file.uuid !== message.dynamodb_key) {
-    throw new Error(
+    throw new InvalidRecordError(
       `Cannot compare: s3://${bucketName}/${message.s3_key} holds record ${file.uuid}, ` +
         `not ${message.dynamodb_key}`,
+      { store: "file", key: message.s3_key },
     );
   }
   return {
@@ -136,15 +144,20 @@ async function readObject(s3: Pick<S3Client, "send">, bucket: string, key: strin
     output = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   } catch (error) {
     if ((error as { name?: string }).name === "NoSuchKey") {
-      throw new Error(`Cannot compare: no object ${key} in bucket ${bucket}`, { cause: error });
+      throw new MissingRecordError(`Cannot compare: no object ${key} in bucket ${bucket}`, {
+        store: "file",
+        key,
+        cause: error,
+      });
     }
     throw error;
   }
   if ((output.ContentLength ?? 0) > MAX_FILE_BYTES) {
     (output.Body as { destroy?: () => void } | undefined)?.destroy?.();
-    throw new Error(
+    throw new InvalidRecordError(
       `Cannot compare: s3://${bucket}/${key} has ${output.ContentLength} bytes, ` +
         `more than a record's ${MAX_FILE_BYTES}`,
+      { store: "file", key },
     );
   }
   return await output.Body?.transformToString() ?? "";

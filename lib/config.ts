@@ -6,6 +6,8 @@
  */
 
 import { RESOURCES } from "./resources.ts";
+import { isLoopback, parseHttpUrl } from "./endpoint.ts";
+import { ConfigError } from "./errors.ts";
 
 /** A function that returns an environment variable's value, if set. */
 export type EnvReader = (name: string) => string | undefined;
@@ -63,24 +65,6 @@ export interface ReadConfigOptions {
    * Defaults to `"local"`: the local AWS at `http://127.0.0.1:4566`.
    */
   readonly defaultTarget?: Target;
-}
-
-/** A configuration variable is missing or invalid. */
-export class ConfigError extends Error {
-  /** The variable at fault. */
-  readonly variable: string;
-
-  /**
-   * Constructs a new instance.
-   *
-   * @param message The error message.
-   * @param variable The variable at fault.
-   */
-  constructor(message: string, variable: string) {
-    super(message);
-    this.name = "ConfigError";
-    this.variable = variable;
-  }
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
@@ -167,13 +151,8 @@ export function readConfig(env: EnvReader, options: ReadConfigOptions): Pipeline
   const endpointRaw = env("AWS_ENDPOINT_URL");
   let endpoint: string | undefined;
   if (endpointRaw) {
-    let url: URL | undefined;
-    try {
-      url = new URL(endpointRaw);
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.pathname !== "/") {
+    const url = parseHttpUrl(endpointRaw);
+    if (!url || url.pathname !== "/") {
       fail(
         "AWS_ENDPOINT_URL",
         `is invalid: ${
@@ -196,8 +175,4 @@ export function readConfig(env: EnvReader, options: ReadConfigOptions): Pipeline
     updateQueueName: value("AWS_SQS_UPDATE_QUEUE"),
     credentialsConfigured: Boolean(env("AWS_ACCESS_KEY_ID") || env("AWS_PROFILE")),
   });
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }

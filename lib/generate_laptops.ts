@@ -7,9 +7,10 @@
  */
 
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { asError } from "./as_error.ts";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { createBatcher } from "./batcher.ts";
+import { createBatcher, type EntryResult } from "./batcher.ts";
 import { createItemOnce, createObjectOnce } from "./create_once.ts";
 import { type Item, laptopToItem } from "./item_codec.ts";
 import { type Laptop, makeLaptop } from "./laptop.ts";
@@ -206,25 +207,7 @@ export async function generateLaptops(
     retry,
     tracer = NOOP_TRACER,
   } = options;
-  if (
-    !Number.isSafeInteger(itemBatchSize) || itemBatchSize < 1 ||
-    itemBatchSize > DYNAMODB_WRITE_BATCH_LIMIT
-  ) {
-    throw new RangeError(
-      `Invalid item batch size ${itemBatchSize}: give a whole number from 1 to ${DYNAMODB_WRITE_BATCH_LIMIT}`,
-    );
-  }
-  if (
-    !Number.isSafeInteger(messageBatchSize) || messageBatchSize < 1 ||
-    messageBatchSize > SQS_BATCH_LIMIT
-  ) {
-    throw new RangeError(
-      `Invalid message batch size ${messageBatchSize}: give a whole number from 1 to ${SQS_BATCH_LIMIT}`,
-    );
-  }
-  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
-    throw new RangeError(`Invalid concurrency ${concurrency}: give a whole number of 1 or more`);
-  }
+  checkSizes(itemBatchSize, messageBatchSize, concurrency);
 
   const generated = new Map<string, GeneratedLaptop>();
   const failed = new Map<string, FailedLaptop>();
@@ -237,37 +220,12 @@ export async function generateLaptops(
   const messageSender = createBatcher<{ body: string; traceHeader?: string }, string>({
     size: messageBatchSize,
     lingerMs: BATCH_LINGER_MS,
-    send: async (bodies) => {
-      const url = await resolveQueueUrl();
-      if (messageBatchSize === 1) {
-        // One message per call, as the seed sends it.
-        return await Promise.all(bodies.map(async ({ body, traceHeader }) => {
-          try {
-            const output = await ports.sqs.send(
-              new SendMessageCommand({
-                QueueUrl: url,
-                MessageBody: body,
-                ...traceAttribute(traceHeader),
-              }),
-            );
-            return { ok: true, value: output.MessageId ?? "" } as const;
-          } catch (error) {
-            return { ok: false, error: asError(error) } as const;
-          }
-        }));
-      }
-      const { sent, failed } = await sendMessages(
-        ports.sqs,
-        url,
-        bodies.map(({ body, traceHeader }, i) => ({ id: String(i), body, traceHeader })),
-      );
-      return bodies.map((_, i) => {
-        const messageId = sent.get(String(i));
-        return messageId !== undefined
-          ? { ok: true, value: messageId }
-          : { ok: false, error: failed.get(String(i)) ?? new Error("Cannot send message") };
-      });
-    },
+    send: async (bodies) =>
+      sendBodies(ports.sqs, {
+        url: await resolveQueueUrl(),
+        bodies,
+        oneByOne: messageBatchSize === 1,
+      }),
   });
 
   // Each joins its batch (or starts its call) at once, before any await.
@@ -422,6 +380,72 @@ export async function generateLaptops(
   };
 }
 
+/** Refuses batch sizes AWS does not take and a concurrency below 1. */
+function checkSizes(itemBatchSize: number, messageBatchSize: number, concurrency: number): void {
+  if (
+    !Number.isSafeInteger(itemBatchSize) || itemBatchSize < 1 ||
+    itemBatchSize > DYNAMODB_WRITE_BATCH_LIMIT
+  ) {
+    throw new RangeError(
+      `Invalid item batch size ${itemBatchSize}: give a whole number from 1 to ${DYNAMODB_WRITE_BATCH_LIMIT}`,
+    );
+  }
+  if (
+    !Number.isSafeInteger(messageBatchSize) || messageBatchSize < 1 ||
+    messageBatchSize > SQS_BATCH_LIMIT
+  ) {
+    throw new RangeError(
+      `Invalid message batch size ${messageBatchSize}: give a whole number from 1 to ${SQS_BATCH_LIMIT}`,
+    );
+  }
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`Invalid concurrency ${concurrency}: give a whole number of 1 or more`);
+  }
+}
+
+/**
+ * Sends a batch's message bodies: one `SendMessage` each when the batches
+ * hold one message (the seed's call pattern), else `SendMessageBatch`.
+ */
+async function sendBodies(
+  sqs: Pick<SQSClient, "send">,
+  batch: {
+    readonly url: string;
+    readonly bodies: readonly { body: string; traceHeader?: string }[];
+    readonly oneByOne: boolean;
+  },
+): Promise<EntryResult<string>[]> {
+  const { url, bodies, oneByOne } = batch;
+  if (oneByOne) {
+    // One message per call, as the seed sends it.
+    return await Promise.all(bodies.map(async ({ body, traceHeader }) => {
+      try {
+        const output = await sqs.send(
+          new SendMessageCommand({
+            QueueUrl: url,
+            MessageBody: body,
+            ...traceAttribute(traceHeader),
+          }),
+        );
+        return { ok: true, value: output.MessageId ?? "" } as const;
+      } catch (error) {
+        return { ok: false, error: asError(error) } as const;
+      }
+    }));
+  }
+  const { sent, failed } = await sendMessages(
+    sqs,
+    url,
+    bodies.map(({ body, traceHeader }, i) => ({ id: String(i), body, traceHeader })),
+  );
+  return bodies.map((_, i) => {
+    const messageId = sent.get(String(i));
+    return messageId !== undefined
+      ? { ok: true, value: messageId }
+      : { ok: false, error: failed.get(String(i)) ?? new Error("Cannot send message") };
+  });
+}
+
 function describeStepError(
   step: GenerateStep,
   fileName: string,
@@ -456,7 +480,3 @@ function describeStepError(
  * could join it are still on their way (an upload or an item write in flight).
  */
 const BATCH_LINGER_MS = 20;
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}

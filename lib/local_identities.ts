@@ -39,6 +39,11 @@ export interface LocalIdentity {
   readonly arn: string;
   /** Whose policy of {@linkcode POLICIES} applies, or `undefined` for the administrator. */
   readonly principal: PrincipalName | undefined;
+  /**
+   * Session token of a role session's keys (`LSIA…`), as AWS gives a role's
+   * temporary credentials; `undefined` for a user's long-term keys.
+   */
+  readonly sessionToken: string | undefined;
 }
 
 // The template's role gets a name CloudFormation derives from its logical
@@ -55,6 +60,11 @@ const FUNCTION_ROLE_NAME = "UpdateFunctionRole";
  * | `service`        | `LKIASERVICELOCAL0001` | `local-service-secret`        |
  * | `updateFunction` | `LSIAUPDATEITEMLOCAL1` | `local-update-function-secret`|
  *
+ * The function's role session also has a session token: the local Lambda
+ * runner gives the function the three as `AWS_ACCESS_KEY_ID`,
+ * `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`, as Lambda gives a
+ * function its execution role's credentials.
+ *
  * @example Sign as the generator
  * ```ts
  * import { LOCAL_IDENTITIES } from "./local_identities.ts";
@@ -70,6 +80,7 @@ export const LOCAL_IDENTITIES: Readonly<Record<LocalIdentityName, LocalIdentity>
     secretAccessKey: "test",
     arn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/admin`,
     principal: undefined,
+    sessionToken: undefined,
   }),
   generator: Object.freeze({
     name: "generator",
@@ -77,6 +88,7 @@ export const LOCAL_IDENTITIES: Readonly<Record<LocalIdentityName, LocalIdentity>
     secretAccessKey: "local-generator-secret",
     arn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/generator`,
     principal: "generator",
+    sessionToken: undefined,
   }),
   service: Object.freeze({
     name: "service",
@@ -84,6 +96,7 @@ export const LOCAL_IDENTITIES: Readonly<Record<LocalIdentityName, LocalIdentity>
     secretAccessKey: "local-service-secret",
     arn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/service`,
     principal: "service",
+    sessionToken: undefined,
   }),
   updateFunction: Object.freeze({
     name: "updateFunction",
@@ -92,5 +105,6 @@ export const LOCAL_IDENTITIES: Readonly<Record<LocalIdentityName, LocalIdentity>
     arn:
       `arn:aws:sts::${LOCAL_ACCOUNT_ID}:assumed-role/${FUNCTION_ROLE_NAME}/${RESOURCES.updateFunction.name}`,
     principal: "updateFunction",
+    sessionToken: "local-update-function-session",
   }),
 });

@@ -12,6 +12,8 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { type ComparePorts, compareUpdate, type Comparison } from "./compare_update.ts";
+import { delay } from "./delay.ts";
+import { asError } from "./as_error.ts";
 import type { Item } from "./item_codec.ts";
 import { parsePipelineMessage } from "./message.ts";
 import { readItems } from "./read_items.ts";
@@ -138,7 +140,7 @@ export async function pollUpdates(ports: PollPorts, options: PollOptions): Promi
     onHandled = () => {},
     onFailed = () => {},
     onPollError = () => {},
-    backoff = (s) => sleep(1_000, s),
+    backoff = (signal) => delay(1_000, { signal, onAbort: "resolve" }),
     tracer = NOOP_TRACER,
   } = options;
   let handled = 0;
@@ -380,20 +382,4 @@ async function deleteMessages(
     pending = retry;
   }
   return errors;
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }

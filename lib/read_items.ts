@@ -6,18 +6,15 @@
  */
 
 import { BatchGetItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { UnprocessedKeysError } from "./errors.ts";
 import type { Item } from "./item_codec.ts";
+import { UNPROCESSED_ATTEMPTS, unprocessedBackoff, type UnprocessedRetryOptions } from "./retry.ts";
 
 /** Most keys AWS accepts in one `BatchGetItem`. */
 export const DYNAMODB_READ_BATCH_LIMIT = 100;
 
-/** Options of {@linkcode readItems}. */
-export interface ReadItemsOptions {
-  /** Calls per chunk, the first included, while keys stay unprocessed. Defaults to 6. */
-  readonly attempts?: number;
-  /** Waits before a retry; defaults to 25 ms × 2^(attempt-1) with jitter. */
-  readonly sleep?: (attempt: number) => Promise<void>;
-}
+/** Options of {@linkcode readItems}: how unprocessed keys are sent again. */
+export type ReadItemsOptions = UnprocessedRetryOptions;
 
 /**
  * Reads the items of the given `uuid` keys with consistent reads. A key with
@@ -35,6 +32,7 @@ export interface ReadItemsOptions {
  * @param uuids The keys; duplicates are read once.
  * @param options Retry settings.
  * @returns The items found, by key.
+ * @throws {UnprocessedKeysError} When keys are still unprocessed after the last attempt.
  */
 export async function readItems(
   dynamodb: Pick<DynamoDBClient, "send">,
@@ -43,8 +41,8 @@ export async function readItems(
   options: ReadItemsOptions = {},
 ): Promise<Map<string, Item>> {
   const {
-    attempts = 6,
-    sleep = (n: number) => delay(25 * 2 ** (n - 1) * (0.5 + Math.random())),
+    attempts = UNPROCESSED_ATTEMPTS,
+    sleep = unprocessedBackoff,
   } = options;
   const found = new Map<string, Item>();
   const unique = [...new Set(uuids)];
@@ -65,16 +63,13 @@ export async function readItems(
       keys = (output.UnprocessedKeys?.[tableName]?.Keys ?? []) as typeof keys;
       if (keys.length === 0) break;
       if (attempt >= attempts) {
-        throw new Error(
+        throw new UnprocessedKeysError(
           `Cannot read ${keys.length} item(s): still unprocessed after ${attempts} BatchGetItem attempts`,
+          { operation: "BatchGetItem", keys: keys.flatMap((key) => key.uuid?.S ?? []) },
         );
       }
       await sleep(attempt);
     }
   }
   return found;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -6,6 +6,8 @@
  */
 
 import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { delay } from "./delay.ts";
+import { asError } from "./as_error.ts";
 
 /** One message to send. */
 export interface OutgoingMessage {
@@ -130,12 +132,4 @@ export function traceAttribute(
   return traceHeader === undefined ? {} : {
     MessageSystemAttributes: { AWSTraceHeader: { DataType: "String", StringValue: traceHeader } },
   };
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -8,6 +8,7 @@
  */
 
 import type { EnvReader } from "./config.ts";
+import { ConfigError } from "./errors.ts";
 import { createOtlpExporter } from "./otlp_exporter.ts";
 import { type CredentialsProvider, xrayEndpointRegion, xraySigner } from "./sign_otlp.ts";
 import { createTracer, NOOP_TRACER, type Tracer } from "./tracer.ts";
@@ -26,6 +27,8 @@ export interface TraceExport {
 export interface TraceExportOptions {
   /** The program's own `service.name` (`OTEL_SERVICE_NAME` overrides it). */
   readonly serviceName: string;
+  /** Program name in error messages: `Cannot start <program>: ...`. Defaults to `serviceName`. */
+  readonly program?: string;
   /** The AWS endpoint the program uses, when it is local (`http://127.0.0.1:4566`). */
   readonly localEndpoint?: string | undefined;
 }
@@ -58,7 +61,7 @@ export const OTEL_VARIABLES = [
  * @param env Reads a variable.
  * @param options The service name and the local endpoint.
  * @returns The export, or `undefined` when tracing is off.
- * @throws {TypeError} When a variable is invalid (a protocol other than
+ * @throws {ConfigError} When a variable is invalid (a protocol other than
  * `http/json`, an endpoint that is not an http(s) URL).
  */
 export function readTraceExport(
@@ -69,20 +72,36 @@ export function readTraceExport(
     const value = env(name)?.trim();
     return value === "" ? undefined : value;
   };
+  const fail = (variable: string, detail: string): never => {
+    throw new ConfigError(
+      `Cannot start ${options.program ?? options.serviceName}: ${variable} ${detail}`,
+      variable,
+    );
+  };
+  const checkUrl = (variable: string, value: string): string => {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      // Reported below.
+    }
+    if (url?.protocol !== "http:" && url?.protocol !== "https:") {
+      fail(variable, `"${value}" is not an http(s) URL`);
+    }
+    return value;
+  };
   if (read("OTEL_SDK_DISABLED")?.toLowerCase() === "true") return undefined;
   const exporter = read("OTEL_TRACES_EXPORTER")?.toLowerCase();
   if (exporter === "none") return undefined;
   if (exporter !== undefined && exporter !== "otlp") {
-    throw new TypeError(`Invalid OTEL_TRACES_EXPORTER "${exporter}": give otlp or none`);
+    fail("OTEL_TRACES_EXPORTER", `"${exporter}" is not supported: give otlp or none`);
   }
   const protocolName = read("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") !== undefined
     ? "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"
     : "OTEL_EXPORTER_OTLP_PROTOCOL";
   const protocol = read(protocolName);
   if (protocol !== undefined && protocol !== "http/json") {
-    throw new TypeError(
-      `Invalid ${protocolName} "${protocol}": these programs export http/json only`,
-    );
+    fail(protocolName, `"${protocol}" is not supported: these programs export http/json only`);
   }
   const serviceName = read("OTEL_SERVICE_NAME") ?? options.serviceName;
   const headers = parseHeaders(
@@ -146,19 +165,6 @@ export function startTracing(env: EnvReader, options: StartTracingOptions): Trac
       ...(options.delayMs === undefined ? {} : { delayMs: options.delayMs }),
     }),
   });
-}
-
-function checkUrl(name: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new TypeError(`Invalid ${name} "${value}": give an http(s) URL`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new TypeError(`Invalid ${name} "${value}": give an http(s) URL`);
-  }
-  return value;
 }
 
 /** `key1=value1,key2=value2`, percent-decoded, as the OTLP exporter spec gives them. */

@@ -7,6 +7,7 @@
  */
 
 import { type DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { asError } from "./as_error.ts";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSRecord } from "aws-lambda";
 import { formatPipelineMessage, parsePipelineMessage, type PipelineMessage } from "./message.ts";
@@ -218,8 +219,4 @@ async function updateTimestamp(
     }
     throw error;
   }
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

@@ -7,18 +7,15 @@
 
 import { BatchWriteItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { EntryResult } from "./batcher.ts";
+import { UnprocessedKeysError } from "./errors.ts";
 import type { Item } from "./item_codec.ts";
+import { UNPROCESSED_ATTEMPTS, unprocessedBackoff, type UnprocessedRetryOptions } from "./retry.ts";
 
 /** Most put requests AWS accepts in one `BatchWriteItem`. */
 export const DYNAMODB_WRITE_BATCH_LIMIT = 25;
 
-/** Options of {@linkcode writeItems}. */
-export interface WriteItemsOptions {
-  /** Calls per chunk, the first included, while items stay unprocessed. Defaults to 6. */
-  readonly attempts?: number;
-  /** Waits before a retry; defaults to 25 ms × 2^(attempt-1) with jitter. */
-  readonly sleep?: (attempt: number) => Promise<void>;
-}
+/** Options of {@linkcode writeItems}: how unprocessed items are sent again. */
+export type WriteItemsOptions = UnprocessedRetryOptions;
 
 /**
  * Puts items, 25 per `BatchWriteItem`. Unprocessed items are sent again with
@@ -45,8 +42,8 @@ export async function writeItems(
   options: WriteItemsOptions = {},
 ): Promise<EntryResult<void>[]> {
   const {
-    attempts = 6,
-    sleep = (n: number) => delay(25 * 2 ** (n - 1) * (0.5 + Math.random())),
+    attempts = UNPROCESSED_ATTEMPTS,
+    sleep = unprocessedBackoff,
   } = options;
   const results: EntryResult<void>[] = items.map(() => ({ ok: true, value: undefined }));
   const chunks: number[][] = [];
@@ -77,8 +74,9 @@ export async function writeItems(
         for (const i of unprocessed) {
           results[i] = {
             ok: false,
-            error: new Error(
+            error: new UnprocessedKeysError(
               `Cannot put item: still unprocessed after ${attempts} BatchWriteItem attempts`,
+              { operation: "BatchWriteItem", keys: [items[i]?.uuid?.S ?? ""] },
             ),
           };
         }
@@ -89,8 +87,4 @@ export async function writeItems(
     }
   }));
   return results;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -10,10 +10,10 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseCommandLine, parseNumber, runProgram } from "../lib/cli.ts";
 import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { RESOURCES } from "../lib/resources.ts";
-import { startLambdaRunner } from "./lambda/mod.ts";
+import { type LambdaRunner, startLambdaRunner } from "./lambda/mod.ts";
 import { startLocalAws } from "./local_aws.ts";
 
 const USAGE = `Usage: deno task demo [--name <name>.json] [--timeout S]
@@ -26,35 +26,38 @@ Options:
   --timeout S       give up after S seconds (default 60)
   -h, --help        show this help`;
 
-async function main(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        name: { type: "string" },
-        timeout: { type: "string", default: "60" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\nRun with --help for usage.`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const timeoutSeconds = Number(values.timeout);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
-    console.error(`Invalid --timeout ${values.timeout}: give a number of seconds above 0`);
-    return 2;
-  }
+/** Prints one line of the demo: the time since the start, the stage and what happened. */
+type Say = (stage: string, text: string) => void;
+
+/** The demo's command line; `undefined` after `--help`. */
+function parseDemoArgs(args: string[]): { name: string; timeoutSeconds: number } | undefined {
+  const line = parseCommandLine(args, {
+    usage: USAGE,
+    options: {
+      name: { type: "string" },
+      timeout: { type: "string", default: "60" },
+    },
+  });
+  if (line === undefined) return undefined;
+  const { values } = line;
+  const timeoutSeconds = parseNumber(values.timeout, {
+    flag: "timeout",
+    above: 0,
+    whole: false,
+    unit: "seconds",
+  });
   const name = values.name ??
     `demo-${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "")}.json`;
+  return { name, timeoutSeconds };
+}
+
+async function main(args: string[]): Promise<number> {
+  const options = parseDemoArgs(args);
+  if (options === undefined) return 0;
+  const { name, timeoutSeconds } = options;
 
   const started = performance.now();
-  const say = (stage: string, text: string) => {
+  const say: Say = (stage, text) => {
     const ms = Math.round(performance.now() - started);
     console.log(`${String(ms).padStart(6)} ms  ${stage.padEnd(9)} ${text}`);
   };
@@ -64,6 +67,10 @@ async function main(args: string[]): Promise<number> {
   aws.onRequest((request) => {
     if (request.denied) denied.push(`${request.denied.code}: ${request.denied.message}`);
   });
+  const fail = (reason: string) => {
+    for (const line of denied) say("iam", `denied ${line}`);
+    console.error(`Demo failed: ${reason}`);
+  };
   const cleanups: (() => Promise<unknown>)[] = [() => aws.close()];
   const children: Deno.ChildProcess[] = [];
   const timer = setTimeout(() => {
@@ -86,71 +93,21 @@ async function main(args: string[]): Promise<number> {
     for (const name of ["generator", "service", "updateFunction"] as const) {
       say("iam", `  ${name.padEnd(14)} ${LOCAL_IDENTITIES[name].arn}`);
     }
-    const runner = await startLambdaRunner({
-      endpoint: aws.endpoint,
-      code: "dist/update_item.mjs",
-      onInvoke: (report) => {
-        const records = report.records.length;
-        const kept = report.records.filter((r) => r.outcome === "retry").length;
-        say(
-          "lambda",
-          `invoked with ${records} record(s) (${report.coldStart ? "cold" : "warm"} start, ` +
-            `${Math.round(report.durationMs)} ms): ${report.outcome}` +
-            (kept ? `, ${kept} left for retry` : ", item updated and keys forwarded"),
-        );
-      },
-      logger: (entry) => {
-        if (entry.source === "function" && /"level":"error"/.test(entry.line)) {
-          say("lambda", entry.line);
-        }
-      },
-    });
+    const runner = await startDemoLambda(aws.endpoint, say);
     cleanups.unshift(() => runner.close());
     say(
       "lambda",
       `runner polling ${RESOURCES.uploadQueue.name}: dist/update_item.mjs under Node.js`,
     );
 
-    const env = {
-      AWS_ENDPOINT_URL: aws.endpoint,
-      AWS_DISCOVERY_TARGET: "local",
-      AWS_REGION: RESOURCES.region,
-      AWS_DYNAMODB_TABLE: RESOURCES.table.name,
-      AWS_S3_BUCKET: RESOURCES.bucket.name,
-      AWS_SQS_UPLOAD_QUEUE: RESOURCES.uploadQueue.name,
-      AWS_SQS_UPDATE_QUEUE: RESOURCES.updateQueue.name,
-      // No credentials configured: each program signs as its own local identity.
-      AWS_ACCESS_KEY_ID: "",
-      AWS_SECRET_ACCESS_KEY: "",
-      AWS_SESSION_TOKEN: "",
-      AWS_PROFILE: "",
-    };
+    const env = demoEnvironment(aws.endpoint);
     const service = spawnTask(["service", "--json", "--max-messages", "1"], env);
     children.push(service);
     say("service", `polling ${RESOURCES.updateQueue.name}`);
     let handled = false;
     const serviceDone = Promise.all([
       forEachLine(service.stdout, (line) => {
-        let parsed: Record<string, unknown>;
-        try {
-          parsed = JSON.parse(line);
-        } catch {
-          say("service", line);
-          return;
-        }
-        handled = parsed.same_record === true && parsed.state_changed === true;
-        say(
-          "service",
-          `fetched item ${parsed.uuid} and s3://${RESOURCES.bucket.name}/${parsed.s3_key}`,
-        );
-        say("service", `  file (the original):  timestamp ${parsed.file_timestamp}`);
-        say("service", `  item (its state now): timestamp ${parsed.item_timestamp}`);
-        say(
-          "service",
-          handled
-            ? "  same file, new state: the Lambda changed the item, not the file"
-            : "  UNEXPECTED: the item did not change as it should",
-        );
+        handled = sayServiceLine(line, say) ?? handled;
       }),
       forEachLine(service.stderr, (line) => {
         if (!line.startsWith("Task ") && !line.includes("--env-file")) say("service", line);
@@ -168,21 +125,18 @@ async function main(args: string[]): Promise<number> {
       generate.status,
     ]);
     if (!generated.success) {
-      for (const line of denied) say("iam", `denied ${line}`);
-      console.error("Demo failed: the generator did not finish");
+      fail("the generator did not finish");
       service.kill("SIGTERM");
       await serviceDone;
       return 1;
     }
     const [, , serviceStatus] = await serviceDone;
     if (!serviceStatus.success || !handled) {
-      for (const line of denied) say("iam", `denied ${line}`);
-      console.error("Demo failed: the service did not see the updated item");
+      fail("the service did not see the updated item");
       return 1;
     }
     if (denied.length > 0) {
-      for (const line of denied) say("iam", `denied ${line}`);
-      console.error("Demo failed: the local AWS denied requests the pipeline made");
+      fail("the local AWS denied requests the pipeline made");
       return 1;
     }
     say("iam", "no request denied: each component did its part with only its own permissions");
@@ -193,6 +147,76 @@ async function main(args: string[]): Promise<number> {
     for (const cleanup of cleanups) await cleanup();
     say("done", "local AWS and Lambda runner stopped");
   }
+}
+
+/** The SQS→Lambda runner of the demo, each invocation said as a stage. */
+function startDemoLambda(endpoint: string, say: Say): Promise<LambdaRunner> {
+  return startLambdaRunner({
+    endpoint,
+    code: "dist/update_item.mjs",
+    onInvoke: (report) => {
+      const records = report.records.length;
+      const kept = report.records.filter((r) => r.outcome === "retry").length;
+      say(
+        "lambda",
+        `invoked with ${records} record(s) (${report.coldStart ? "cold" : "warm"} start, ` +
+          `${Math.round(report.durationMs)} ms): ${report.outcome}` +
+          (kept ? `, ${kept} left for retry` : ", item updated and keys forwarded"),
+      );
+    },
+    logger: (entry) => {
+      if (entry.source === "function" && /"level":"error"/.test(entry.line)) {
+        say("lambda", entry.line);
+      }
+    },
+  });
+}
+
+/** The environment of the programs the demo runs: the local AWS, no credentials configured. */
+function demoEnvironment(endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_DISCOVERY_TARGET: "local",
+    AWS_REGION: RESOURCES.region,
+    AWS_DYNAMODB_TABLE: RESOURCES.table.name,
+    AWS_S3_BUCKET: RESOURCES.bucket.name,
+    AWS_SQS_UPLOAD_QUEUE: RESOURCES.uploadQueue.name,
+    AWS_SQS_UPDATE_QUEUE: RESOURCES.updateQueue.name,
+    // No credentials configured: each program signs as its own local identity.
+    AWS_ACCESS_KEY_ID: "",
+    AWS_SECRET_ACCESS_KEY: "",
+    AWS_SESSION_TOKEN: "",
+    AWS_PROFILE: "",
+  };
+}
+
+/**
+ * Says what the service printed: its JSON line as the comparison's stages.
+ * Returns whether the file is the original while the item changed, or
+ * `undefined` for a line that is not JSON.
+ */
+function sayServiceLine(line: string, say: Say): boolean | undefined {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    say("service", line);
+    return undefined;
+  }
+  const handled = parsed.same_record === true && parsed.state_changed === true;
+  say(
+    "service",
+    `fetched item ${parsed.uuid} and s3://${RESOURCES.bucket.name}/${parsed.s3_key}`,
+  );
+  say("service", `  file (the original):  timestamp ${parsed.file_timestamp}`);
+  say("service", `  item (its state now): timestamp ${parsed.item_timestamp}`);
+  say(
+    "service",
+    handled
+      ? "  same file, new state: the Lambda changed the item, not the file"
+      : "  UNEXPECTED: the item did not change as it should",
+  );
+  return handled;
 }
 
 function spawnTask(args: string[], env: Record<string, string>): Deno.ChildProcess {
@@ -219,5 +243,5 @@ async function forEachLine(
 }
 
 if (import.meta.main) {
-  Deno.exitCode = await main(Deno.args);
+  Deno.exitCode = await runProgram(USAGE, () => main(Deno.args));
 }

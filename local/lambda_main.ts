@@ -14,7 +14,9 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseCommandLine, parseNumber, runProgram } from "../lib/cli.ts";
+import { UsageError } from "../lib/errors.ts";
+import { listenForStop } from "../lib/stop_signals.ts";
 import { RESOURCES } from "../lib/resources.ts";
 import { startLambdaRunner } from "./lambda/mod.ts";
 
@@ -37,103 +39,71 @@ Options:
   -h, --help         show this help`;
 
 async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        endpoint: { type: "string", default: RESOURCES.localEndpoint },
-        code: { type: "string", default: "dist/update_item.mjs" },
-        timeout: { type: "string" },
-        concurrency: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const line = parseCommandLine(argv, {
+    usage: USAGE,
+    options: {
+      endpoint: { type: "string", default: RESOURCES.localEndpoint },
+      code: { type: "string", default: "dist/update_item.mjs" },
+      timeout: { type: "string" },
+      concurrency: { type: "string" },
+    },
+  });
+  if (line === undefined) return 0;
+  const { values } = line;
   let endpoint: URL;
   try {
     endpoint = new URL(values.endpoint);
   } catch {
-    return usageError(`Invalid --endpoint: "${values.endpoint}" is not a URL`);
+    throw new UsageError(`Invalid --endpoint: "${values.endpoint}" is not a URL`);
   }
   if (endpoint.hostname !== "127.0.0.1" && endpoint.hostname !== "localhost") {
-    return usageError(`Invalid --endpoint: "${values.endpoint}" is not on 127.0.0.1 or localhost`);
+    throw new UsageError(
+      `Invalid --endpoint: "${values.endpoint}" is not on 127.0.0.1 or localhost`,
+    );
   }
-  const whole = (flag: string, raw: string | undefined, min: number, max: number) => {
-    if (raw === undefined) return undefined;
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < min || n > max) {
-      throw new RangeError(`Invalid --${flag}: expected ${min} to ${max}, got "${raw}"`);
-    }
-    return n;
-  };
-  let timeoutSeconds: number | undefined;
-  let concurrency: number | undefined;
-  try {
-    timeoutSeconds = whole("timeout", values.timeout, 1, 900);
-    concurrency = whole("concurrency", values.concurrency, 2, 1000);
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
+  const timeoutSeconds = values.timeout === undefined
+    ? undefined
+    : parseNumber(values.timeout, { flag: "timeout", min: 1, max: 900 });
+  const concurrency = values.concurrency === undefined
+    ? undefined
+    : parseNumber(values.concurrency, { flag: "concurrency", min: 2, max: 1000 });
 
   const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
+  using _stop = listenForStop(() => stop.abort());
+  let runner;
   try {
-    let runner;
-    try {
-      runner = await startLambdaRunner({
-        endpoint: endpoint.origin,
-        code: values.code,
-        ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
-        ...(concurrency === undefined ? {} : { maximumConcurrency: concurrency }),
-        logger: (entry) =>
-          console.log(`[lambda ${entry.functionName}#${entry.container}] ${entry.line}`),
-      });
-    } catch (error) {
-      console.error((error as Error).message);
-      return 1;
-    }
-    console.log(
-      `Lambda runner ready: ${FUNCTION.name} on ${RESOURCES.uploadQueue.name} at ${endpoint.origin} ` +
-        `(${values.code}, Node.js)`,
-    );
-    if (!stop.signal.aborted) {
-      await new Promise((resolve) =>
-        stop.signal.addEventListener("abort", resolve, { once: true })
-      );
-    }
-    console.log("Lambda runner stopping: finishing the batches in flight");
-    await runner.close();
-    const stats = runner.stats();
-    console.log(
-      `Lambda runner stopped: ${stats.invocations} invocations, ${stats.deletedRecords} records done, ` +
-        `${stats.retriedRecords} left for a retry`,
-    );
-    return 0;
-  } finally {
-    Deno.removeSignalListener("SIGINT", onSignal);
-    Deno.removeSignalListener("SIGTERM", onSignal);
+    runner = await startLambdaRunner({
+      endpoint: endpoint.origin,
+      code: values.code,
+      ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+      ...(concurrency === undefined ? {} : { maximumConcurrency: concurrency }),
+      logger: (entry) =>
+        console.log(`[lambda ${entry.functionName}#${entry.container}] ${entry.line}`),
+    });
+  } catch (error) {
+    console.error((error as Error).message);
+    return 1;
   }
-}
-
-function usageError(message: string): number {
-  console.error(`${message}\nRun with --help for usage.`);
-  return 2;
+  console.log(
+    `Lambda runner ready: ${FUNCTION.name} on ${RESOURCES.uploadQueue.name} at ${endpoint.origin} ` +
+      `(${values.code}, Node.js)`,
+  );
+  if (!stop.signal.aborted) {
+    await new Promise((resolve) => stop.signal.addEventListener("abort", resolve, { once: true }));
+  }
+  console.log("Lambda runner stopping: finishing the batches in flight");
+  await runner.close();
+  const stats = runner.stats();
+  console.log(
+    `Lambda runner stopped: ${stats.invocations} invocations, ${stats.deletedRecords} records done, ` +
+      `${stats.retriedRecords} left for a retry`,
+  );
+  return 0;
 }
 
 if (import.meta.main) {
   // Exit as soon as main returns: the runner is closed and its batches are
   // done, but an aborted long poll can hold its socket open until the local
   // AWS answers it (up to 20 s), which would keep the process alive.
-  Deno.exit(await main(Deno.args));
+  Deno.exit(await runProgram(USAGE, () => main(Deno.args)));
 }

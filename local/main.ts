@@ -21,9 +21,11 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { ensureLambdaBuilt } from "../lib/build_lambda.ts";
+import { parseCommandLine, parseNumber, runProgram } from "../lib/cli.ts";
+import { UsageError } from "../lib/errors.ts";
+import { listenForStop } from "../lib/stop_signals.ts";
 import { RESOURCES } from "../lib/resources.ts";
-import { ensureBundle } from "./_bundle.ts";
 import { resetDataDir } from "./_reset_data.ts";
 import {
   describeFaults,
@@ -78,50 +80,31 @@ interface LocalArgs {
   readonly iam: "on" | "off";
   readonly dashboard: boolean;
   readonly faults: FaultOptions | undefined;
-  readonly help: boolean;
 }
 
-/** A bad command line; its message is for the user. */
-class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
-
-function parseLocalArgs(args: string[]): LocalArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        "port": { type: "string" },
-        "in-memory": { type: "boolean", default: false },
-        "data-dir": { type: "string" },
-        "reset": { type: "boolean", default: false },
-        "no-lambda": { type: "boolean", default: false },
-        "lambda-source": { type: "boolean", default: false },
-        "visibility-timeout": { type: "string" },
-        "ttl-sweep": { type: "string" },
-        "iam": { type: "string", default: "on" },
-        "no-dashboard": { type: "boolean", default: false },
-        "help": { type: "boolean", short: "h", default: false },
-        ...FAULT_FLAGS,
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values } = parsed;
-  let port = DEFAULT_PORT;
-  if (values.port !== undefined) {
-    port = Number(values.port);
-    if (!/^\d+$/.test(values.port) || port > 65535) {
-      throw new UsageError(`Invalid --port: expected 0 to 65535, got "${values.port}"`);
-    }
-  }
+/** Reads the command line; `undefined` after `--help`. */
+function parseLocalArgs(args: string[]): LocalArgs | undefined {
+  const line = parseCommandLine(args, {
+    usage: USAGE,
+    options: {
+      "port": { type: "string" },
+      "in-memory": { type: "boolean", default: false },
+      "data-dir": { type: "string" },
+      "reset": { type: "boolean", default: false },
+      "no-lambda": { type: "boolean", default: false },
+      "lambda-source": { type: "boolean", default: false },
+      "visibility-timeout": { type: "string" },
+      "ttl-sweep": { type: "string" },
+      "iam": { type: "string", default: "on" },
+      "no-dashboard": { type: "boolean", default: false },
+      ...FAULT_FLAGS,
+    },
+  });
+  if (line === undefined) return undefined;
+  const { values } = line;
+  const port = values.port === undefined
+    ? DEFAULT_PORT
+    : parseNumber(values.port, { flag: "port", min: 0, max: 65535 });
   if (values["in-memory"] && values["data-dir"] !== undefined) {
     throw new UsageError("Invalid options: --in-memory and --data-dir exclude each other");
   }
@@ -133,17 +116,16 @@ function parseLocalArgs(args: string[]): LocalArgs {
     throw new UsageError("Invalid options: --no-lambda and --lambda-source exclude each other");
   }
   const visibility = values["visibility-timeout"];
-  if (visibility !== undefined && (!/^\d+$/.test(visibility) || Number(visibility) > 43200)) {
-    throw new UsageError(
-      `Invalid --visibility-timeout: expected 0 to 43200 seconds, got "${visibility}"`,
-    );
-  }
+  const visibilityTimeoutSeconds = visibility === undefined ? undefined : parseNumber(visibility, {
+    flag: "visibility-timeout",
+    min: 0,
+    max: 43200,
+    unit: "seconds",
+  });
   const sweep = values["ttl-sweep"];
-  if (sweep !== undefined && !(/^\d+(\.\d+)?$/.test(sweep) && Number(sweep) > 0)) {
-    throw new UsageError(
-      `Invalid --ttl-sweep: expected a positive number of seconds, got "${sweep}"`,
-    );
-  }
+  const ttlSweepSeconds = sweep === undefined
+    ? undefined
+    : parseNumber(sweep, { flag: "ttl-sweep", above: 0, whole: false, unit: "seconds" });
   const iam = values.iam;
   if (iam !== "on" && iam !== "off") {
     throw new UsageError(`Invalid --iam: expected on or off, got "${iam}"`);
@@ -152,21 +134,20 @@ function parseLocalArgs(args: string[]): LocalArgs {
   try {
     faults = faultOptionsFromFlags(values);
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError((error as Error).message, { cause: error });
   }
   return {
     port,
-    visibilityTimeoutSeconds: visibility === undefined ? undefined : Number(visibility),
-    ttlSweepSeconds: sweep === undefined ? undefined : Number(sweep),
+    visibilityTimeoutSeconds,
+    ttlSweepSeconds,
     iam,
     dashboard: !values["no-dashboard"],
     faults,
     inMemory: values["in-memory"],
     dataDir: values["data-dir"] ?? DEFAULT_DATA_DIR,
-    reset: values.reset,
     lambda: !values["no-lambda"],
     lambdaSource: values["lambda-source"],
-    help: values.help,
+    reset: values.reset,
   };
 }
 
@@ -191,27 +172,15 @@ async function reset(args: LocalArgs): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let args: LocalArgs;
-  try {
-    args = parseLocalArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const args = parseLocalArgs(argv);
+  if (args === undefined) return 0;
 
   const stop = new AbortController();
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  const onSignal = () => {
+  using _stop = listenForStop(() => {
     // A second Ctrl-C while stopping means "now".
     if (stop.signal.aborted) Deno.exit(130);
     stop.abort();
-  };
-  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
+  });
   let aws: LocalAws | undefined;
   let runner: LambdaRunner | undefined;
   try {
@@ -249,7 +218,7 @@ async function main(argv: string[]): Promise<number> {
     if (args.lambda) {
       const code = args.lambdaSource ? "lambda/update_item.ts" : "dist/update_item.mjs";
       try {
-        if (!args.lambdaSource) await ensureBundle(code);
+        if (!args.lambdaSource) await ensureLambdaBuilt();
         runner = await startLambdaRunner({
           endpoint: aws.endpoint,
           code,
@@ -294,7 +263,6 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await runner?.close();
     await aws?.close();
-    for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
   }
 }
 
@@ -303,5 +271,5 @@ function withSlash(path: string): string {
 }
 
 if (import.meta.main) {
-  Deno.exitCode = await main(Deno.args);
+  Deno.exitCode = await runProgram(USAGE, () => main(Deno.args));
 }

@@ -5,11 +5,11 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { listenForStop } from "../lib/stop_signals.ts";
-import { usageError } from "../lib/usage_error.ts";
+import { parseCommandLine, parseNumber, runProgram } from "../lib/cli.ts";
 import { createClients, destroyClients } from "../lib/clients.ts";
-import { ConfigError, readConfig } from "../lib/config.ts";
+import { type PipelineConfig, readConfig } from "../lib/config.ts";
+import { UsageError } from "../lib/errors.ts";
 import { denoFiles } from "../lib/deno_files.ts";
 import { describeError } from "../lib/describe_error.ts";
 import { fileNamesFor } from "../lib/file_name.ts";
@@ -20,10 +20,11 @@ import {
   generateJson,
   progressBar,
 } from "../lib/format_generate.ts";
-import { generateLaptops } from "../lib/generate_laptops.ts";
+import { generateLaptops, type GenerateResult } from "../lib/generate_laptops.ts";
 import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { createQueueUrlResolver } from "../lib/queue_urls.ts";
 import { startTracing } from "../lib/tracing_config.ts";
+import { retryTransient, SDK_ATTEMPTS } from "../lib/retry.ts";
 
 const USAGE = `Usage: deno task generate [options] <name>.json
 
@@ -49,98 +50,84 @@ AWS_S3_BUCKET, AWS_SQS_UPLOAD_QUEUE, AWS_REGION, AWS_ENDPOINT_URL,
 AWS_DISCOVERY_TARGET (local | aws). With none set, it uses the local AWS at
 http://127.0.0.1:4566 (start it with \`deno task local\`).`;
 
-async function main(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        count: { type: "string", default: "1" },
-        concurrency: { type: "string" },
-        "item-batch-size": { type: "string" },
-        "out-dir": { type: "string", default: "out" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+/** The generator's command line; `undefined` after `--help`. */
+function parseGenerateArgs(args: string[]) {
+  const line = parseCommandLine(args, {
+    usage: USAGE,
+    allowPositionals: true,
+    options: {
+      count: { type: "string", default: "1" },
+      concurrency: { type: "string" },
+      "item-batch-size": { type: "string" },
+      "out-dir": { type: "string", default: "out" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  if (line === undefined) return undefined;
+  const { values, positionals } = line;
   if (positionals.length !== 1) {
-    return usageError(
+    throw new UsageError(
       positionals.length === 0
         ? "Missing file name: give one such as laptop.json"
         : `Too many arguments: give one file name, not ${positionals.length}`,
     );
   }
-  const count = Number(values.count);
-  const concurrency = Number(values.concurrency ?? (count > 1 ? 16 : 1));
-  const itemBatchSize = Number(values["item-batch-size"] ?? (count > 1 ? 25 : 1));
+  const count = parseNumber(values.count, { flag: "count", min: 1 });
+  const concurrency = values.concurrency === undefined
+    ? (count > 1 ? 16 : 1)
+    : parseNumber(values.concurrency, { flag: "concurrency", min: 1, max: 256 });
+  const itemBatchSize = values["item-batch-size"] === undefined
+    ? (count > 1 ? 25 : 1)
+    : parseNumber(values["item-batch-size"], { flag: "item-batch-size", min: 1, max: 25 });
   let fileNames: string[];
   try {
-    if (!Number.isSafeInteger(itemBatchSize) || itemBatchSize < 1 || itemBatchSize > 25) {
-      throw new RangeError(
-        `Invalid --item-batch-size ${values["item-batch-size"]}: give a whole number from 1 to 25`,
-      );
-    }
-    if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-      throw new RangeError(
-        `Invalid --concurrency ${values.concurrency}: give a whole number from 1 to 256`,
-      );
-    }
     fileNames = fileNamesFor(positionals[0] ?? "", count);
   } catch (error) {
-    return usageError((error as Error).message.replace(/^Invalid count/, "Invalid --count"));
+    throw new UsageError((error as Error).message, { cause: error });
   }
+  return { fileNames, concurrency, itemBatchSize, outDir: values["out-dir"], json: values.json };
+}
 
-  let config;
-  try {
-    config = readConfig((name) => Deno.env.get(name), { program: "generate" });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
+async function main(args: string[]): Promise<number> {
+  const options = parseGenerateArgs(args);
+  if (options === undefined) return 0;
+  const { fileNames, concurrency, itemBatchSize, outDir, json } = options;
+
+  const config = readConfig((name) => Deno.env.get(name), { program: "generate" });
+  const tracer = startTracing((name) => Deno.env.get(name), {
+    serviceName: "generator",
+    program: "generate",
+    localEndpoint: config.local ? config.endpoint : undefined,
+    // Exports to X-Ray's OTLP endpoint are signed as the program's AWS calls are.
+    credentials: () => clients.sqs.config.credentials(),
+  });
   // Against the local AWS with no credentials configured: the generator's own identity.
-  const clients = createClients(config, { localCredentials: LOCAL_IDENTITIES.generator });
-  let tracer;
-  try {
-    tracer = startTracing((name) => Deno.env.get(name), {
-      serviceName: "generator",
-      localEndpoint: config.local ? config.endpoint : undefined,
-      // Exports to X-Ray's OTLP endpoint are signed as the program's AWS calls are.
-      credentials: () => clients.sqs.config.credentials(),
-    });
-  } catch (error) {
-    console.error(`Cannot start generate: ${(error as Error).message}`);
-    destroyClients(clients);
-    return 1;
-  }
+  // generateLaptops retries whole steps (lib/retry.ts): the clients make one attempt per call.
+  const clients = createClients(config, {
+    localCredentials: LOCAL_IDENTITIES.generator,
+    maxAttempts: 1,
+  });
   const controller = new AbortController();
   const stop = () => controller.abort();
   using _stop = listenForStop(stop);
   const started = performance.now();
-  const interactive = !values.json && fileNames.length > 1 && Deno.stderr.isTerminal();
+  const interactive = !json && fileNames.length > 1 && Deno.stderr.isTerminal();
   let messagesSent = 0;
   try {
     let queueUrl: string;
     try {
-      queueUrl = await createQueueUrlResolver(clients.sqs)(config.uploadQueueName);
+      // A short budget (as an SDK call's): a wrong endpoint is reported within seconds.
+      queueUrl = await retryTransient(
+        () => createQueueUrlResolver(clients.sqs)(config.uploadQueueName),
+        { attempts: SDK_ATTEMPTS },
+      );
     } catch (error) {
       console.error(`Cannot generate: ${describeError(error, config)} (nothing was written)`);
       return 1;
     }
     const result = await generateLaptops({ ...clients, files: denoFiles() }, {
       fileNames,
-      outDir: values["out-dir"],
+      outDir,
       tableName: config.tableName,
       bucketName: config.bucketName,
       queueUrl,
@@ -149,9 +136,9 @@ async function main(args: string[]): Promise<number> {
       signal: controller.signal,
       tracer,
       onProgress: (progress) => {
-        if (values.json) return;
+        if (json) return;
         if (fileNames.length === 1) {
-          console.log(formatStep(progress, { ...config, outDir: values["out-dir"] }));
+          console.log(formatStep(progress, { ...config, outDir }));
         } else if (progress.step === "message" && interactive) {
           const bar = progressBar(++messagesSent, fileNames.length);
           Deno.stderr.writeSync(new TextEncoder().encode(`\r${bar}`));
@@ -161,20 +148,7 @@ async function main(args: string[]): Promise<number> {
     if (interactive) Deno.stderr.writeSync(new TextEncoder().encode("\n"));
     const seconds = (performance.now() - started) / 1000;
 
-    const describe = (error: unknown) => describeError(error, config);
-    if (values.json) {
-      console.log(JSON.stringify(generateJson(result, seconds, describe)));
-    } else {
-      for (const failure of result.failed) {
-        console.error(formatFailure(failure, describe(failure.error)));
-      }
-      if (result.skipped.length > 0) {
-        console.error(`Interrupted: ${result.skipped.length} file(s) not started`);
-      }
-      if (fileNames.length > 1 || result.failed.length > 0) {
-        console.log(formatSummary(result, fileNames.length, seconds));
-      }
-    }
+    printResult(result, { json, files: fileNames.length, seconds, config });
     if (result.failed.length > 0) return 1;
     if (result.skipped.length > 0) return 130;
     return 0;
@@ -184,6 +158,28 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
+/** Prints a run's outcome: one JSON line, or the failures and a summary. */
+function printResult(
+  result: GenerateResult,
+  run: { json: boolean; files: number; seconds: number; config: PipelineConfig },
+): void {
+  const { json, files, seconds, config } = run;
+  const describe = (error: unknown) => describeError(error, config);
+  if (json) {
+    console.log(JSON.stringify(generateJson(result, seconds, describe)));
+  } else {
+    for (const failure of result.failed) {
+      console.error(formatFailure(failure, describe(failure.error)));
+    }
+    if (result.skipped.length > 0) {
+      console.error(`Interrupted: ${result.skipped.length} file(s) not started`);
+    }
+    if (files > 1 || result.failed.length > 0) {
+      console.log(formatSummary(result, files, seconds));
+    }
+  }
+}
+
 if (import.meta.main) {
-  Deno.exitCode = await main(Deno.args);
+  Deno.exitCode = await runProgram(USAGE, () => main(Deno.args));
 }

@@ -6,11 +6,10 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { listenForStop } from "../lib/stop_signals.ts";
-import { usageError } from "../lib/usage_error.ts";
+import { parseCommandLine, parseNumber, runProgram } from "../lib/cli.ts";
 import { createClients, destroyClients } from "../lib/clients.ts";
-import { ConfigError, readConfig } from "../lib/config.ts";
+import { readConfig } from "../lib/config.ts";
 import { describeError } from "../lib/describe_error.ts";
 import { comparisonLine, formatComparison } from "../lib/format_comparison.ts";
 import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
@@ -39,63 +38,32 @@ AWS_S3_BUCKET, AWS_SQS_UPDATE_QUEUE, AWS_REGION, AWS_ENDPOINT_URL,
 AWS_DISCOVERY_TARGET (local | aws).`;
 
 async function main(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        "max-messages": { type: "string" },
-        once: { type: "boolean", default: false },
-        wait: { type: "string", default: "20" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const line = parseCommandLine(args, {
+    usage: USAGE,
+    options: {
+      "max-messages": { type: "string" },
+      once: { type: "boolean", default: false },
+      wait: { type: "string", default: "20" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  if (line === undefined) return 0;
+  const { values } = line;
   const maxMessages = values["max-messages"] === undefined
     ? Infinity
-    : Number(values["max-messages"]);
-  if (maxMessages !== Infinity && (!Number.isSafeInteger(maxMessages) || maxMessages < 1)) {
-    return usageError(
-      `Invalid --max-messages ${values["max-messages"]}: give a whole number of 1 or more`,
-    );
-  }
-  const wait = Number(values.wait);
-  if (!Number.isInteger(wait) || wait < 0 || wait > 20) {
-    return usageError(`Invalid --wait ${values.wait}: give a whole number from 0 to 20`);
-  }
+    : parseNumber(values["max-messages"], { flag: "max-messages", min: 1 });
+  const wait = parseNumber(values.wait, { flag: "wait", min: 0, max: 20, unit: "seconds" });
 
-  let config;
-  try {
-    config = readConfig((name) => Deno.env.get(name), { program: "service" });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
+  const config = readConfig((name) => Deno.env.get(name), { program: "service" });
+  const tracer = startTracing((name) => Deno.env.get(name), {
+    serviceName: "service",
+    program: "service",
+    localEndpoint: config.local ? config.endpoint : undefined,
+    // Exports to X-Ray's OTLP endpoint are signed as the program's AWS calls are.
+    credentials: () => clients.sqs.config.credentials(),
+  });
   // Against the local AWS with no credentials configured: the service's own identity.
   const clients = createClients(config, { localCredentials: LOCAL_IDENTITIES.service });
-  let tracer;
-  try {
-    tracer = startTracing((name) => Deno.env.get(name), {
-      serviceName: "service",
-      localEndpoint: config.local ? config.endpoint : undefined,
-      // Exports to X-Ray's OTLP endpoint are signed as the program's AWS calls are.
-      credentials: () => clients.sqs.config.credentials(),
-    });
-  } catch (error) {
-    console.error(`Cannot start service: ${(error as Error).message}`);
-    destroyClients(clients);
-    return 1;
-  }
   const controller = new AbortController();
   const stop = () => {
     if (!values.json) console.error("Stopping: finishing the messages in hand");
@@ -155,5 +123,5 @@ async function main(args: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
-  Deno.exitCode = await main(Deno.args);
+  Deno.exitCode = await runProgram(USAGE, () => main(Deno.args));
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { LOCAL_IDENTITIES } from "../../lib/local_identities.ts";
+import { LOCAL_IDENTITIES, type LocalIdentity } from "../../lib/local_identities.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import type { LambdaCredentials } from "./_sqs.ts";
 import type { LambdaInvocationReport, LambdaLogEntry } from "./_report.ts";
@@ -22,9 +22,12 @@ export interface LambdaRunnerOptions {
   readonly region?: string;
   /**
    * Credentials for polling SQS and for the function (its execution role's).
-   * Default the local identity of the function's role
-   * (`LOCAL_IDENTITIES.updateFunction`), so the mapping and the function run
-   * under the role's policy when the local AWS enforces IAM.
+   * Default the local identity of the function's role session
+   * (`LOCAL_IDENTITIES.updateFunction`: key, secret and session token), so
+   * the mapping and the function run under the role's policy when the local
+   * AWS enforces IAM. The function gets them as Lambda gives a function its
+   * role's credentials: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+   * `AWS_SESSION_TOKEN`.
    */
   readonly credentials?: LambdaCredentials;
   /** Queue name or URL, resolved once at start. Default `RESOURCES.uploadQueue.name`. */
@@ -104,6 +107,14 @@ export interface LambdaRunnerConfig {
   readonly denoPermissions: readonly string[] | undefined;
 }
 
+/** The role session's credentials of the function's local identity. */
+const ROLE_CREDENTIALS: LambdaCredentials = roleCredentials(LOCAL_IDENTITIES.updateFunction);
+
+function roleCredentials(identity: LocalIdentity): LambdaCredentials {
+  const { accessKeyId, secretAccessKey, sessionToken } = identity;
+  return { accessKeyId, secretAccessKey, ...(sessionToken === undefined ? {} : { sessionToken }) };
+}
+
 /** Environment variables Lambda sets itself and refuses in a function's configuration. */
 export const RESERVED_ENVIRONMENT_VARIABLES: readonly string[] = [
   "_HANDLER",
@@ -147,10 +158,7 @@ export function resolveLambdaRunnerConfig(options: LambdaRunnerOptions): LambdaR
   const config: LambdaRunnerConfig = {
     endpoint: options.endpoint ?? RESOURCES.localEndpoint,
     region: options.region ?? RESOURCES.region,
-    credentials: options.credentials ?? {
-      accessKeyId: LOCAL_IDENTITIES.updateFunction.accessKeyId,
-      secretAccessKey: LOCAL_IDENTITIES.updateFunction.secretAccessKey,
-    },
+    credentials: options.credentials ?? ROLE_CREDENTIALS,
     queue: options.queue ?? RESOURCES.uploadQueue.name,
     code,
     handlerExport,

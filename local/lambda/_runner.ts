@@ -25,6 +25,7 @@
  */
 
 import { GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { delay } from "../../lib/delay.ts";
 import { LOCAL_IDENTITIES } from "../../lib/local_identities.ts";
 import { readBatchResponse } from "./_batch_response.ts";
 import {
@@ -449,14 +450,5 @@ function describeError(error: unknown): string {
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
+  return delay(ms, { signal, onAbort: "resolve" });
 }

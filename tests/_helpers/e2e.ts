@@ -10,6 +10,8 @@ import assert from "node:assert/strict";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { LAMBDA_BUNDLE } from "../../lib/build_lambda.ts";
+import { bundle } from "../../lib/bundle.ts";
 import type { ComparisonLine } from "../../lib/format_comparison.ts";
 
 /** Root of the e2e tests' temporary folders. */
@@ -136,15 +138,7 @@ export async function readItem(dynamodb: DynamoDBClient, table: string, uuid: st
 /** Bundles the Lambda handler as `deno task build` does, into `dir`. */
 export async function buildBundle(dir: string): Promise<string> {
   const file = `${dir}/update_item.mjs`;
-  const result = await run("deno", [
-    "bundle",
-    "--quiet",
-    "--platform=node",
-    "--minify",
-    `--output=${file}`,
-    "lambda/update_item.ts",
-  ], { env: { DENO_CONDITIONS: "module" } });
-  if (result.code !== 0) throw new Error(`deno bundle failed: ${result.stderr}`);
+  await bundle({ ...LAMBDA_BUNDLE, output: file });
   return file;
 }
 

@@ -21,7 +21,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { BatchGetItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import {
@@ -29,10 +28,13 @@ import {
   GetQueueUrlCommand,
   ReceiveMessageCommand,
 } from "@aws-sdk/client-sqs";
+import { parseCommandLine, parseNumber, runProgram } from "../../lib/cli.ts";
+import { delay } from "../../lib/delay.ts";
+import { UsageError } from "../../lib/errors.ts";
 import { itemToLaptop } from "../../lib/item_codec.ts";
 import { type Laptop, parseLaptop } from "../../lib/laptop.ts";
 import { RESOURCES } from "../../lib/resources.ts";
-import { createRandom } from "../../local/faults/mod.ts";
+import { createRandom, faultOptionsFromFlags } from "../../local/faults/mod.ts";
 import { buildBundle, testClients } from "../_helpers/e2e.ts";
 import { startTask, type TaskProcess } from "../_helpers/processes.ts";
 
@@ -83,7 +85,7 @@ class Supervised {
       } catch (error) {
         await process.status;
         if (Date.now() > deadline) throw error;
-        await sleep(300);
+        await delay(300);
       }
     }
   }
@@ -118,15 +120,29 @@ class Supervised {
       if (this.#expectExit || this.#stopped || this.#process !== process) return;
       // It ended on its own (for example it started while the local AWS was down).
       this.unexpectedExits++;
-      await sleep(300);
+      await delay(300);
       if (!this.#stopped && this.#process === process) await this.up();
     });
   }
 }
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: Deno.args,
+const USAGE = `Usage: deno task test:chaos [options]
+
+Runs items through the whole pipeline as separate processes while the local
+AWS, the Lambda runner and the service are killed (SIGKILL) and restarted at
+random; checks that nothing was lost. The last line reads
+chaos: items=N lost=L duplicates=D kills=K faults=F; exit code 0 only when L = 0.
+
+Options:
+  --items N        items to generate (default 1000)
+  --seed S         seed of the kills and the faults (default random, printed)
+  --fault-rate R   share of calls the local AWS fails, 0 to 1 or a percentage (default 5%)
+  --keep           leave the data directory for a post-mortem
+  -h, --help       show this help`;
+
+async function main(args: readonly string[]): Promise<number> {
+  const line = parseCommandLine(args, {
+    usage: USAGE,
     options: {
       items: { type: "string", default: "1000" },
       seed: { type: "string" },
@@ -134,10 +150,17 @@ async function main(): Promise<number> {
       keep: { type: "boolean", default: false },
     },
   });
-  const items = Number(values.items);
+  if (line === undefined) return 0;
+  const { values } = line;
+  const items = parseNumber(values.items, { flag: "items", min: 1 });
   const seed = values.seed === undefined
     ? Math.floor(Math.random() * 2 ** 31)
-    : Number(values.seed);
+    : parseNumber(values.seed, { flag: "seed", min: 0, max: 2 ** 31 - 1 });
+  try {
+    faultOptionsFromFlags({ "fault-rate": values["fault-rate"] });
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
   const random = createRandom(seed);
   const between = (low: number, high: number) => low + random() * (high - low);
   const started = performance.now();
@@ -254,7 +277,7 @@ async function main(): Promise<number> {
         ], { env });
         const status = await generator.status;
         if (status.code === 1 && generator.stderr.some((l) => /nothing was written/.test(l))) {
-          await sleep(500);
+          await delay(500);
           continue;
         }
         const last = generator.stdout.at(-1) ?? "";
@@ -285,7 +308,7 @@ async function main(): Promise<number> {
           problems.push(`not done after ${DEADLINE_MS / 1000} s`);
           break;
         }
-        await sleep(between(1_000, 3_000));
+        await delay(between(1_000, 3_000));
         if (finished()) break;
         if (victims.length === 0) {
           victims.push(...shuffle<Victim>(["service", "lambda", "aws"], random));
@@ -304,7 +327,7 @@ async function main(): Promise<number> {
             report?.generated.length ?? "?"
           }; back in ${Math.round(down)} ms`,
         );
-        await sleep(down);
+        await delay(down);
         await victim.up();
       }
       await generating;
@@ -444,7 +467,7 @@ async function waitForEmptyQueues(
         Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
     }
     if (Object.values(depths).every((n) => n === 0) || Date.now() > deadline) return depths;
-    await sleep(500);
+    await delay(500);
   }
 }
 
@@ -480,10 +503,6 @@ function chunks<T>(list: T[], size: number): T[][] {
   );
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 if (import.meta.main) {
-  Deno.exitCode = await main();
+  Deno.exitCode = await runProgram(USAGE, () => main(Deno.args));
 }

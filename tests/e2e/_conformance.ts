@@ -6,7 +6,12 @@
  */
 
 import assert from "node:assert/strict";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  DynamoDBClient,
+} from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { run, type RunResult } from "../_helpers/e2e.ts";
@@ -35,6 +40,26 @@ export function sqsClient(endpoint: string, region = "us-east-1"): SQSClient {
 /** A DynamoDB client for `region`. */
 export function dynamoDbClient(endpoint: string, region = "us-east-1"): DynamoDBClient {
   return new DynamoDBClient(common(endpoint, region));
+}
+
+/**
+ * Creates an on-demand table and waits until it is `ACTIVE`, as a client of
+ * AWS must (items of a `CREATING` table answer `ResourceNotFoundException`).
+ * Returns the table's ARN.
+ */
+export async function createActiveTable(
+  db: DynamoDBClient,
+  input: Omit<CreateTableCommandInput, "BillingMode">,
+): Promise<string> {
+  const { TableDescription } = await db.send(
+    new CreateTableCommand({ ...input, BillingMode: "PAY_PER_REQUEST" }),
+  );
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { Table } = await db.send(new DescribeTableCommand({ TableName: input.TableName }));
+    if (Table?.TableStatus === "ACTIVE") return TableDescription?.TableArn ?? "";
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`Table ${input.TableName} did not become ACTIVE`);
 }
 
 /** What a failed call must show. */

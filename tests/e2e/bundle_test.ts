@@ -4,9 +4,11 @@
  */
 
 import assert from "node:assert/strict";
+import { unzipSync } from "fflate";
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { laptopToItem } from "../../lib/item_codec.ts";
+import { LOCAL_IDENTITIES } from "../../lib/local_identities.ts";
 import { makeLaptop } from "../../lib/laptop.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
@@ -136,4 +138,23 @@ try { await handler({ Records: [] }); } catch (e) { console.log(e.name + ": " + 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("deno task build writes dist/update_item.mjs and its zip with no local AWS key in them", async () => {
+  const build = await run("deno", ["task", "--quiet", "build"]);
+  assert.equal(build.code, 0, build.stderr);
+  assert.match(build.stdout, /^Wrote dist\/update_item\.zip: \d+ bytes \(bundle \d+ bytes\)/);
+  const code = await Deno.readTextFile("dist/update_item.mjs");
+  assert.ok(code.includes("handler"), "the bundle is the handler's");
+  // The local identities' keys (LKIA… for users, LSIA… for role sessions) and secrets.
+  assert.doesNotMatch(code, /L[KS]IA[A-Z0-9]{16}/);
+  assert.doesNotMatch(code, /local-[a-z-]+-secret/);
+  assert.ok(!code.includes(LOCAL_IDENTITIES.updateFunction.accessKeyId));
+  const zipped = unzipSync(await Deno.readFile("dist/update_item.zip"));
+  assert.deepEqual(Object.keys(zipped), ["update_item.mjs"]);
+  assert.equal(
+    new TextDecoder().decode(zipped["update_item.mjs"]),
+    code,
+    "the zip holds this bundle",
+  );
 });

@@ -8,7 +8,6 @@ import assert from "node:assert/strict";
 import {
   type AttributeValue,
   BatchGetItemCommand,
-  CreateTableCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -19,27 +18,24 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { run } from "../_helpers/e2e.ts";
-import { dynamoDbClient } from "./_conformance.ts";
+import { createActiveTable, dynamoDbClient } from "./_conformance.ts";
 
 const TableName = "conformance-isolation";
 const KEYS = Array.from({ length: 10 }, (_, i) => ({ pk: { S: "g" }, sk: { S: `s${i}` } }));
 
 /** Creates the table, with its time to live on `ttlAttribute` when given. */
 async function createTable(db: DynamoDBClient, ttlAttribute?: string): Promise<void> {
-  await db.send(
-    new CreateTableCommand({
-      TableName,
-      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, {
-        AttributeName: "sk",
-        KeyType: "RANGE",
-      }],
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+  await createActiveTable(db, {
+    TableName,
+    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }, {
+      AttributeName: "sk",
+      KeyType: "RANGE",
+    }],
+    AttributeDefinitions: [
+      { AttributeName: "pk", AttributeType: "S" },
+      { AttributeName: "sk", AttributeType: "S" },
+    ],
+  });
   if (ttlAttribute === undefined) return;
   await db.send(
     new UpdateTimeToLiveCommand({

@@ -8,7 +8,6 @@ import assert from "node:assert/strict";
 import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
-  CreateTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   type DynamoDBClient,
@@ -20,25 +19,16 @@ import {
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { dynamoDbClient, expectError } from "./_conformance.ts";
+import { createActiveTable, dynamoDbClient, expectError } from "./_conformance.ts";
 
 const TableName = "conformance";
 
-async function createTable(db: DynamoDBClient): Promise<string> {
-  const { TableDescription } = await db.send(
-    new CreateTableCommand({
-      TableName,
-      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
-  for (let i = 0; i < 50; i++) {
-    const { Table } = await db.send(new DescribeTableCommand({ TableName }));
-    if (Table?.TableStatus === "ACTIVE") break;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return TableDescription?.TableArn ?? "";
+function createTable(db: DynamoDBClient): Promise<string> {
+  return createActiveTable(db, {
+    TableName,
+    KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+    AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+  });
 }
 
 // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/CommonErrors.html (ValidationException)

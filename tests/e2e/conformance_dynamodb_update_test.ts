@@ -16,7 +16,6 @@
 import assert from "node:assert/strict";
 import {
   type AttributeValue,
-  CreateTableCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -24,7 +23,7 @@ import {
   type UpdateItemCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { dynamoDbClient, expectError } from "./_conformance.ts";
+import { createActiveTable, dynamoDbClient, expectError } from "./_conformance.ts";
 
 const TableName = "conformance-update";
 const ORIGINAL: Record<string, AttributeValue> = {
@@ -33,15 +32,12 @@ const ORIGINAL: Record<string, AttributeValue> = {
   tags: { SS: ["x", "y"] },
 };
 
-function createTable(db: DynamoDBClient): Promise<unknown> {
-  return db.send(
-    new CreateTableCommand({
-      TableName,
-      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+function createTable(db: DynamoDBClient): Promise<string> {
+  return createActiveTable(db, {
+    TableName,
+    KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+    AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+  });
 }
 
 type Update = Omit<UpdateItemCommandInput, "TableName" | "Key">;

@@ -20,7 +20,7 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-s
 import { unzipSync } from "fflate";
 import config from "../../deno.json" with { type: "json" };
 import { createInfraClients } from "../../infra/clients.ts";
-import { buildDeploymentPackage } from "../../infra/deployment_package.ts";
+import { buildDeploymentPackage } from "../../lib/deployment_package.ts";
 import { buildTemplate } from "../../infra/template.ts";
 import { policyDocument, type PrincipalName, resourceArn } from "../../lib/policies.ts";
 import { RESOURCES } from "../../lib/resources.ts";

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { percentile, summarizeLatencies } from "../../bench/percentiles.ts";
+import { percentile } from "../../lib/percentile.ts";
+import { summarizeLatencies } from "../../bench/percentiles.ts";
 
 Deno.test("percentile() takes the nearest rank, whatever the order", () => {
   const values = Array.from({ length: 100 }, (_, i) => 100 - i); // 100 .. 1

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError, readConfig } from "../../lib/config.ts";
+import { readConfig } from "../../lib/config.ts";
+import { ConfigError } from "../../lib/errors.ts";
 
 function env(values: Record<string, string>) {
   return (name: string) => values[name];

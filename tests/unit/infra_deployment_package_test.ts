@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { unzipSync } from "fflate";
-import { buildDeploymentPackage, PACKAGE_PATHS } from "../../infra/deployment_package.ts";
+import { buildDeploymentPackage, PACKAGE_PATHS } from "../../lib/deployment_package.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 
 const BUNDLE = new TextEncoder().encode(

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import config from "../../deno.json" with { type: "json" };
+import { LAMBDA_BUNDLE } from "../../lib/build_lambda.ts";
+import { PACKAGE_PATHS } from "../../lib/deployment_package.ts";
 
 function command(name: string): string {
   const task = (config.tasks as Record<string, string | { command: string }>)[name];
@@ -33,6 +35,17 @@ Deno.test("deno.json deploy and destroy tasks allow only AWS, its variables and 
 Deno.test("deno.json template task needs no permission and build zips the bundle", () => {
   assert.equal(command("template"), "deno run infra/template_cli.ts");
   const build = command("build");
-  assert.match(build, /--output=dist\/update_item\.mjs lambda\/update_item\.ts && /);
-  assert.match(build, /deno run --allow-read=dist --allow-write=dist infra\/build_cli\.ts$/);
+  assert.equal(
+    build,
+    "deno run --allow-run=deno --allow-read=dist --allow-write=dist infra/build_cli.ts",
+  );
+});
+
+Deno.test("LAMBDA_BUNDLE builds dist/update_item.mjs from lambda/update_item.ts with the SDK's ES module builds", () => {
+  assert.deepEqual({ ...LAMBDA_BUNDLE }, {
+    entry: "lambda/update_item.ts",
+    output: "dist/update_item.mjs",
+    conditions: "module",
+  });
+  assert.equal(LAMBDA_BUNDLE.output, PACKAGE_PATHS.bundle);
 });

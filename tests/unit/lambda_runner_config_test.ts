@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { RESOURCES } from "../../lib/resources.ts";
+import { LOCAL_IDENTITIES } from "../../lib/local_identities.ts";
 import {
   checkQueueForMapping,
   DEFAULT_ENVIRONMENT,
@@ -175,4 +176,13 @@ Deno.test("functionArn() builds a function ARN", () => {
     functionArn("us-east-1", "000000000000", "update-item"),
     "arn:aws:lambda:us-east-1:000000000000:function:update-item",
   );
+});
+
+Deno.test("lambdaEnvironment() gives the function its role session's three credentials by default", () => {
+  const role = LOCAL_IDENTITIES.updateFunction;
+  const environment = lambdaEnvironment(resolveLambdaRunnerConfig({}), "stream");
+  assert.equal(environment.AWS_ACCESS_KEY_ID, role.accessKeyId);
+  assert.equal(environment.AWS_SECRET_ACCESS_KEY, role.secretAccessKey);
+  assert.ok(role.sessionToken, "the role session has a token");
+  assert.equal(environment.AWS_SESSION_TOKEN, role.sessionToken);
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { compareUpdate } from "../../lib/compare_update.ts";
+import { InvalidRecordError, MissingRecordError } from "../../lib/errors.ts";
 import { laptopToItem } from "../../lib/item_codec.ts";
 import { type Laptop, makeLaptop } from "../../lib/laptop.ts";
 import { pollUpdates } from "../../lib/poll_updates.ts";
@@ -140,6 +141,36 @@ Deno.test("compareUpdate() fails on a missing item, a missing object or a foreig
   );
   await assert.rejects(compareUpdate("{}", readers(w), OPTIONS), /Cannot parse message body/);
 });
+
+Deno.test("compareUpdate() tells a missing record from an invalid one by its error's type", async () => {
+  const w = world(2);
+  w.items.delete(uuid(1));
+  const missingItem = await rejection(compareUpdate(body(1), readers(w), OPTIONS));
+  assert.ok(missingItem instanceof MissingRecordError);
+  assert.equal(missingItem.name, "MissingRecordError");
+  assert.deepEqual([missingItem.store, missingItem.key], ["item", uuid(1)]);
+  const missingFile = await rejection(compareUpdate(body(2, "none.json"), readers(w), OPTIONS));
+  assert.ok(missingFile instanceof MissingRecordError);
+  assert.deepEqual([missingFile.store, missingFile.key], ["file", "none.json"]);
+  assert.equal((missingFile.cause as Error).name, "NoSuchKey", "keeps S3's error as its cause");
+  const foreign = await rejection(compareUpdate(body(2, "laptop-1.json"), readers(w), OPTIONS));
+  assert.ok(foreign instanceof InvalidRecordError);
+  assert.equal(foreign.name, "InvalidRecordError");
+  assert.deepEqual([foreign.store, foreign.key], ["file", "laptop-1.json"]);
+  w.files.set("junk.json", "not json");
+  const junk = await rejection(compareUpdate(body(2, "junk.json"), readers(w), OPTIONS));
+  assert.ok(junk instanceof InvalidRecordError);
+  assert.ok(junk.cause instanceof SyntaxError, "keeps the parse error as its cause");
+});
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("Expected a rejection");
+}
 
 Deno.test("pollUpdates() deletes a message only after it was handled; failures stay", async () => {
   const w = world(3);

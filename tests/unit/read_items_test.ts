@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { UnprocessedKeysError } from "../../lib/errors.ts";
 import { readItems } from "../../lib/read_items.ts";
 import { fakeClient, uuid } from "./_fakes.ts";
 
@@ -50,7 +51,16 @@ Deno.test("readItems() throws when keys are still unprocessed after the last att
       attempts: 3,
       sleep: () => Promise.resolve(),
     }),
-    /Cannot read 2 item\(s\): still unprocessed after 3 BatchGetItem attempts/,
+    (error: unknown) => {
+      assert.ok(error instanceof UnprocessedKeysError);
+      assert.match(
+        error.message,
+        /Cannot read 2 item\(s\): still unprocessed after 3 BatchGetItem attempts/,
+      );
+      assert.equal(error.operation, "BatchGetItem");
+      assert.deepEqual(error.keys, [uuid(1), uuid(2)]);
+      return true;
+    },
   );
   assert.equal(dynamodb.callsOf("BatchGetItem").length, 3);
 });

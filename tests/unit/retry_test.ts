@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { backoffDelay, isTransient, retryTransient } from "../../lib/retry.ts";
+import { GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { createFetchHandler } from "../../lib/fetch_handler.ts";
+import {
+  backoffDelay,
+  createRetryStrategy,
+  isTransient,
+  RETRY_ATTEMPTS,
+  retryTransient,
+  SDK_ATTEMPTS,
+} from "../../lib/retry.ts";
 import { awsError } from "./_fakes.ts";
 
 Deno.test("isTransient() retries network failures, time-outs, 5xx and throttling", () => {
@@ -69,4 +78,95 @@ Deno.test("backoffDelay() grows exponentially with jitter and stays under 2 s", 
   const least = Array.from({ length: 9 }, (_, i) => Math.min(2_000, 100 * 2 ** i) / 2)
     .reduce((a, b) => a + b);
   assert.equal(least, 5_550, "ten attempts span at least 5.5 s: a restart of the endpoint");
+});
+
+/** An SQS client on a fake fetch, with the project's retry strategy and waits recorded, not slept. */
+function sqsClient(fake: typeof fetch, waits: number[], attempts?: number) {
+  return new SQSClient({
+    endpoint: "http://127.0.0.1:4566",
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    defaultUserAgentProvider: () => Promise.resolve([["test", "1"]] as [string, string][]),
+    requestHandler: createFetchHandler({ requestTimeoutMs: 1_000, fetch: fake }),
+    retryStrategy: createRetryStrategy({
+      ...(attempts === undefined ? {} : { attempts }),
+      delay: (n) => (waits.push(n), 0),
+    }),
+  });
+}
+
+function answer(status: number, body: Record<string, unknown>): Promise<Response> {
+  return Promise.resolve(
+    new Response(JSON.stringify(body), {
+      status,
+      headers: { "content-type": "application/x-amz-json-1.0" },
+    }),
+  );
+}
+
+const QUEUE_URL = { QueueUrl: "http://127.0.0.1:4566/000000000000/q" };
+
+Deno.test("createRetryStrategy() makes the SDK retry a 5xx, throttling and a refused connection", async () => {
+  const failures = [
+    () => answer(500, { __type: "InternalError", message: "boom" }),
+    () => answer(400, { __type: "ThrottlingException", message: "slow down" }),
+    () => Promise.reject(new TypeError("fetch failed", { cause: new Error("Connection refused") })),
+  ];
+  let calls = 0;
+  const waits: number[] = [];
+  const sqs = sqsClient(
+    () => failures[calls++]?.() ?? answer(200, QUEUE_URL),
+    waits,
+    RETRY_ATTEMPTS,
+  );
+  try {
+    const output = await sqs.send(new GetQueueUrlCommand({ QueueName: "q" }));
+    assert.equal(output.QueueUrl, QUEUE_URL.QueueUrl);
+    assert.equal(calls, 4);
+    assert.equal(output.$metadata.attempts, 4);
+    assert.deepEqual(waits, [1, 2, 3], "the backoff of each retry, by its number");
+  } finally {
+    sqs.destroy();
+  }
+});
+
+Deno.test("createRetryStrategy() makes SDK_ATTEMPTS attempts by default and never retries a client error", async () => {
+  let calls = 0;
+  const waits: number[] = [];
+  const failing = sqsClient(() => (calls++, answer(503, { __type: "ServiceUnavailable" })), waits);
+  try {
+    await assert.rejects(
+      failing.send(new GetQueueUrlCommand({ QueueName: "q" })),
+      (error: Error) => {
+        assert.equal(error.name, "ServiceUnavailable", "the last error, not the strategy's");
+        return true;
+      },
+    );
+    assert.equal(calls, SDK_ATTEMPTS);
+    assert.deepEqual(waits, [1, 2]);
+  } finally {
+    failing.destroy();
+  }
+  calls = 0;
+  const denied = sqsClient(
+    () => (calls++, answer(400, { __type: "AccessDenied", message: "no" })),
+    [],
+    RETRY_ATTEMPTS,
+  );
+  try {
+    await assert.rejects(denied.send(new GetQueueUrlCommand({ QueueName: "q" })), /no/);
+    assert.equal(calls, 1, "a client error is not retried");
+  } finally {
+    denied.destroy();
+  }
+});
+
+Deno.test("RETRY_ATTEMPTS waits of backoffDelay span 5.55 to 11.1 s: a restart of the endpoint", () => {
+  const caps = Array.from({ length: RETRY_ATTEMPTS - 1 }, (_, i) => Math.min(2_000, 100 * 2 ** i));
+  const total = caps.reduce((a, b) => a + b, 0);
+  assert.equal(total, 11_100);
+  for (let run = 0; run < 20; run++) {
+    const waited = caps.reduce((sum, _, i) => sum + backoffDelay(i + 1), 0);
+    assert.ok(waited >= total / 2 && waited <= total, String(waited));
+  }
 });

@@ -59,16 +59,21 @@ Deno.test("readTraceExport() rejects a protocol, exporter or endpoint it cannot 
   assert.throws(
     () => readTraceExport(env({ OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }), LOCAL),
     {
-      name: "TypeError",
-      message: 'Invalid OTEL_EXPORTER_OTLP_PROTOCOL "grpc": these programs export http/json only',
+      name: "ConfigError",
+      message: 'Cannot start generator: OTEL_EXPORTER_OTLP_PROTOCOL "grpc" is not supported: ' +
+        "these programs export http/json only",
     },
   );
   assert.throws(
     () => readTraceExport(env({ OTEL_TRACES_EXPORTER: "zipkin" }), LOCAL),
-    /Invalid OTEL_TRACES_EXPORTER "zipkin": give otlp or none/,
+    /Cannot start generator: OTEL_TRACES_EXPORTER "zipkin" is not supported: give otlp or none/,
   );
   assert.throws(
-    () => readTraceExport(env({ OTEL_EXPORTER_OTLP_ENDPOINT: "localhost:4318" }), LOCAL),
-    /Invalid OTEL_EXPORTER_OTLP_ENDPOINT "localhost:4318": give an http\(s\) URL/,
+    () =>
+      readTraceExport(env({ OTEL_EXPORTER_OTLP_ENDPOINT: "localhost:4318" }), {
+        ...LOCAL,
+        program: "generate",
+      }),
+    /Cannot start generate: OTEL_EXPORTER_OTLP_ENDPOINT "localhost:4318" is not an http\(s\) URL/,
   );
 });
