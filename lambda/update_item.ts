@@ -43,7 +43,7 @@ function init() {
   const tracer = startTracing((name) => process.env[name], {
     serviceName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? "update_item",
     localEndpoint: config.local ? config.endpoint : undefined,
-    // The container may be frozen between invocations: each one sends its spans before it returns.
+    // Sent at the end of each invocation (see the handler), not on a timer.
     delayMs: 0,
     onError: (error) => {
       if (exportFailed) return;
@@ -91,6 +91,10 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
     records: event.Records.length,
     failed: response.batchItemFailures.length,
   }));
-  await tracer.flush();
+  // Lambda freezes the function once it returns: its spans are sent first.
+  // The local runner never freezes one, so there they go in the background,
+  // off the invocation's time (a round trip to the busy local AWS).
+  const exported = tracer.flush();
+  if (!config.local) await exported;
   return response;
 }
