@@ -22,6 +22,7 @@ import { clientConfig } from "../lib/clients.ts";
 import { readConfig } from "../lib/config.ts";
 import { describeError } from "../lib/describe_error.ts";
 import { createQueueUrlResolver } from "../lib/queue_urls.ts";
+import { nodePost } from "../lib/node_post.ts";
 import { startTracing } from "../lib/tracing_config.ts";
 import { processUploadRecords, type SQSBatchResponse, type SQSEvent } from "../lib/update_items.ts";
 
@@ -45,6 +46,7 @@ function init() {
     localEndpoint: config.local ? config.endpoint : undefined,
     // Sent at the end of each invocation (see the handler), not on a timer.
     delayMs: 0,
+    fetch: nodePost,
     onError: (error) => {
       if (exportFailed) return;
       exportFailed = true;

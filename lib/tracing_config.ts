@@ -132,6 +132,8 @@ export interface StartTracingOptions extends TraceExportOptions {
    * (`https://xray.<region>.amazonaws.com/v1/traces`) are signed with them.
    */
   readonly credentials?: CredentialsProvider;
+  /** What sends the exports. Defaults to the global `fetch`. */
+  readonly fetch?: typeof fetch;
 }
 
 /**
@@ -158,6 +160,7 @@ export function startTracing(env: EnvReader, options: StartTracingOptions): Trac
   return createTracer({
     exporter: createOtlpExporter({
       ...sign,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
       url: target.url,
       serviceName: target.serviceName,
       headers: target.headers,
