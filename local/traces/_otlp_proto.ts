@@ -154,27 +154,19 @@ function* fields(bytes: Uint8Array): Generator<Field> {
     at += length;
     return value;
   };
+  const fixed = (size: 4 | 8): DataView => {
+    const value = take(size);
+    return new DataView(value.buffer, value.byteOffset, size);
+  };
   while (at < bytes.length) {
     const tag = Number(varint());
     const number = tag >>> 3;
     const type = tag & 7;
     if (type === 0) yield { number, type, value: varint() };
-    else if (type === 1) {
-      const view = take(8);
-      yield {
-        number,
-        type,
-        value: new DataView(view.buffer, view.byteOffset, 8).getBigUint64(0, true),
-      };
-    } else if (type === 2) yield { number, type, value: take(Number(varint())) };
-    else if (type === 5) {
-      const view = take(4);
-      yield {
-        number,
-        type,
-        value: new DataView(view.buffer, view.byteOffset, 4).getUint32(0, true),
-      };
-    } else throw new TypeError(`Cannot parse OTLP/protobuf: wire type ${type} is not supported`);
+    else if (type === 1) yield { number, type, value: fixed(8).getBigUint64(0, true) };
+    else if (type === 2) yield { number, type, value: take(Number(varint())) };
+    else if (type === 5) yield { number, type, value: fixed(4).getUint32(0, true) };
+    else throw new TypeError(`Cannot parse OTLP/protobuf: wire type ${type} is not supported`);
   }
 }
 
