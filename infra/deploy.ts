@@ -85,13 +85,17 @@ const SUCCESS = new Set(["CREATE_COMPLETE", "UPDATE_COMPLETE"]);
  * import { deploy } from "./deploy.ts";
  *
  * const clients = createInfraClients({ region: "us-east-1" });
- * const zip = await Deno.readFile("dist/update_item.zip");
- * const { outputs } = await deploy(clients, {
+ * // A dry run plans and calls nothing (`log` gets the plan); without `dryRun` it deploys
+ * // and returns the stack's outputs.
+ * const zip = new TextEncoder().encode("PK"); // await Deno.readFile("dist/update_item.zip")
+ * const { outcome, outputs } = await deploy(clients, {
  *   stackName: "laptops",
  *   region: "us-east-1",
  *   deploymentPackage: zip,
+ *   dryRun: true,
+ *   log: () => {},
  * });
- * console.log(outputs);
+ * console.log(outcome, outputs); // "planned" {}
  * ```
  *
  * @param clients CloudFormation, S3 and STS.

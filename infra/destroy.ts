@@ -59,7 +59,14 @@ export interface DestroyResult {
  * import { destroy } from "./destroy.ts";
  *
  * const clients = createInfraClients({ region: "us-east-1" });
- * await destroy(clients, { stackName: "laptops", region: "us-east-1" });
+ * // A dry run plans and calls nothing (`log` gets the plan); without `dryRun` it deletes.
+ * const { outcome } = await destroy(clients, {
+ *   stackName: "laptops",
+ *   region: "us-east-1",
+ *   dryRun: true,
+ *   log: () => {},
+ * });
+ * console.log(outcome); // "planned"
  * ```
  *
  * @param clients CloudFormation, S3 and STS.

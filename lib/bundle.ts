@@ -27,8 +27,10 @@ export interface BundleOptions {
  * `deno` (`--allow-run=deno`).
  *
  * @example Usage
- * ```ts ignore
- * // Runs deno bundle: needs --allow-run=deno and writes the output file.
+ * ```ts
+ * // Needs --allow-run=deno and writes the output file: type-checked by `deno task ok`, not run.
+ * import { bundle } from "./bundle.ts";
+ *
  * await bundle({ entry: "lambda/update_item.ts", output: "/tmp/x.mjs", conditions: "module" });
  * ```
  *

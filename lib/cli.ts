@@ -165,7 +165,14 @@ function expectation({ min, above, max, whole = true, unit }: NumberBounds): str
  * exit code 1. Other errors are the program's to handle; they propagate.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { runProgram } from "./cli.ts";
+ *
+ * const USAGE = "Usage: deno task hello [--name NAME]";
+ * function main(args: readonly string[]): Promise<number> {
+ *   console.log(`hello ${args.join(" ")}`);
+ *   return Promise.resolve(0);
+ * }
  * if (import.meta.main) Deno.exitCode = await runProgram(USAGE, () => main(Deno.args));
  * ```
  *

@@ -58,7 +58,14 @@ export const MAX_FILE_BYTES = 64 * 1024;
  * names, and compares them.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * // Needs S3 and DynamoDB: type-checked by `deno task ok`, not run.
+ * import { S3Client } from "@aws-sdk/client-s3";
+ * import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+ * import { compareUpdate } from "./compare_update.ts";
+ *
+ * const [s3, dynamodb] = [new S3Client({}), new DynamoDBClient({})];
+ * const message = { Body: '{"uuid":"…","s3_key":"…"}' }; // one received from the update queue
  * const comparison = await compareUpdate(message.Body, { s3, dynamodb }, {
  *   tableName: "laptops",
  *   bucketName: "laptops",

@@ -42,7 +42,13 @@ export interface NewObject {
  * attempt whose answer was lost.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * // Needs S3: type-checked by `deno task ok`, not run.
+ * import { S3Client } from "@aws-sdk/client-s3";
+ * import { createObjectOnce } from "./create_once.ts";
+ *
+ * const s3 = new S3Client({});
+ * const body = '{"uuid":"…"}\n';
  * await createObjectOnce(s3, { bucket: "laptops", key: "a.json", body, contentType: "application/json" });
  * ```
  *
@@ -88,8 +94,15 @@ export async function createObjectOnce(
  * answer was lost.
  *
  * @example Usage
- * ```ts ignore
- * await createItemOnce(dynamodb, "laptops", laptopToItem(laptop));
+ * ```ts
+ * // Needs DynamoDB: type-checked by `deno task ok`, not run.
+ * import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+ * import { createItemOnce } from "./create_once.ts";
+ * import { laptopToItem } from "./item_codec.ts";
+ * import { makeLaptop } from "./laptop.ts";
+ *
+ * const dynamodb = new DynamoDBClient({});
+ * await createItemOnce(dynamodb, "laptops", laptopToItem(makeLaptop()));
  * ```
  *
  * @param dynamodb The DynamoDB client.

@@ -14,7 +14,8 @@ import type { FileWriter } from "./generate_laptops.ts";
  * Needs `--allow-write` for the folder.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * // Needs write access to out/: type-checked by `deno task ok`, not run.
  * import { denoFiles } from "./deno_files.ts";
  *
  * await denoFiles().writeNew("out/laptop.json", "{}\n");

@@ -174,7 +174,22 @@ export interface GenerateResult {
  * says which steps remain done. Nothing is ever overwritten.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * // Needs S3, DynamoDB, SQS and write access to out/: type-checked by `deno task ok`, not run.
+ * import { S3Client } from "@aws-sdk/client-s3";
+ * import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+ * import { SQSClient } from "@aws-sdk/client-sqs";
+ * import { denoFiles } from "./deno_files.ts";
+ * import { generateLaptops } from "./generate_laptops.ts";
+ * import { createQueueUrlResolver } from "./queue_urls.ts";
+ *
+ * const [s3, dynamodb, sqs, files] = [
+ *   new S3Client({}),
+ *   new DynamoDBClient({}),
+ *   new SQSClient({}),
+ *   denoFiles(),
+ * ];
+ * const queueUrl = () => createQueueUrlResolver(sqs)("uploaded-laptops");
  * const result = await generateLaptops({ s3, dynamodb, sqs, files }, {
  *   fileNames: ["laptop.json"],
  *   outDir: "out",

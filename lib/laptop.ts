@@ -89,9 +89,13 @@ export function makeLaptop(options: MakeLaptopOptions = {}): Laptop {
  *
  * @example Usage
  * ```ts
- * import { parseLaptop } from "./laptop.ts";
+ * import assert from "node:assert/strict";
+ * import { makeLaptop, parseLaptop } from "./laptop.ts";
  *
- * const laptop = parseLaptop(JSON.parse(await Deno.readTextFile("out/laptop.json")));
+ * const text = JSON.stringify(makeLaptop()); // e.g. the contents of out/laptop.json
+ * const laptop = parseLaptop(JSON.parse(text));
+ * assert.equal(typeof laptop.uuid, "string");
+ * assert.throws(() => parseLaptop({ ...laptop, extra: 1 }), TypeError);
  * ```
  *
  * @param value A parsed JSON value or a DynamoDB item converted to plain values.

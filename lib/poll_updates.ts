@@ -113,7 +113,15 @@ export interface PollResult {
  * moves them to the dead-letter queue.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * // Needs S3, DynamoDB and SQS: type-checked by `deno task ok`, not run.
+ * import { S3Client } from "@aws-sdk/client-s3";
+ * import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+ * import { SQSClient } from "@aws-sdk/client-sqs";
+ * import { pollUpdates } from "./poll_updates.ts";
+ *
+ * const [s3, dynamodb, sqs] = [new S3Client({}), new DynamoDBClient({}), new SQSClient({})];
+ * const queueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/updated-laptops";
  * const controller = new AbortController();
  * Deno.addSignalListener("SIGINT", () => controller.abort());
  * await pollUpdates({ s3, dynamodb, sqs }, {

@@ -15,6 +15,7 @@ export type QueueUrlResolver = (queueName: string) => Promise<string>;
  *
  * @example Usage
  * ```ts
+ * // Needs SQS: type-checked by `deno task ok`, not run.
  * import { SQSClient } from "@aws-sdk/client-sqs";
  * import { createQueueUrlResolver } from "./queue_urls.ts";
  *

@@ -22,8 +22,13 @@ export type ReadItemsOptions = UnprocessedRetryOptions;
  * attempt makes the call throw.
  *
  * @example Usage
- * ```ts ignore
- * const items = await readItems(dynamodb, "laptops", [uuid1, uuid2]);
+ * ```ts
+ * // Needs DynamoDB: type-checked by `deno task ok`, not run.
+ * import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+ * import { readItems } from "./read_items.ts";
+ *
+ * const [uuid1, uuid2] = [crypto.randomUUID(), crypto.randomUUID()];
+ * const items = await readItems(new DynamoDBClient({}), "laptops", [uuid1, uuid2]);
  * console.log(items.get(uuid1)?.timestamp?.S);
  * ```
  *

@@ -133,8 +133,18 @@ export function backoffDelay(n: number): number {
  * its last error. Only for steps that are safe to repeat.
  *
  * @example Usage
- * ```ts ignore
- * await retryTransient(() => s3.send(new PutObjectCommand(input)));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { retryTransient } from "./retry.ts";
+ *
+ * // As `retryTransient(() => s3.send(new PutObjectCommand(input)))` would meet a throttle:
+ * let calls = 0;
+ * const answer = await retryTransient(() => {
+ *   calls++;
+ *   if (calls === 1) throw Object.assign(new Error("Slow down"), { name: "SlowDown" });
+ *   return Promise.resolve("stored");
+ * }, { sleep: () => Promise.resolve() });
+ * assert.deepEqual([answer, calls], ["stored", 2]);
  * ```
  *
  * @param step The step.

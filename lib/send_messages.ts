@@ -49,6 +49,7 @@ export const SQS_BATCH_LIMIT = 10;
  *
  * @example Usage
  * ```ts
+ * // Needs SQS: type-checked by `deno task ok`, not run.
  * import { SQSClient } from "@aws-sdk/client-sqs";
  * import { sendMessages } from "./send_messages.ts";
  *

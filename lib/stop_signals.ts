@@ -9,10 +9,13 @@
  * finish what it has in hand and exit through `Deno.exitCode`.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { listenForStop } from "./stop_signals.ts";
+ *
  * const controller = new AbortController();
  * using _stop = listenForStop(() => controller.abort());
- * await work(controller.signal);
+ * // ... work until controller.signal aborts (SIGINT or SIGTERM); leaving the
+ * // scope removes the listeners.
  * ```
  *
  * @param onStop Called once per signal received.

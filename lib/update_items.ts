@@ -72,7 +72,17 @@ export interface ProcessUploadOptions {
  * service only reads, so a duplicate costs a second comparison, nothing more.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * // Needs DynamoDB and SQS: type-checked by `deno task ok`, not run.
+ * import type { SQSEvent } from "aws-lambda";
+ * import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+ * import { SQSClient } from "@aws-sdk/client-sqs";
+ * import { createQueueUrlResolver } from "./queue_urls.ts";
+ * import { processUploadRecords } from "./update_items.ts";
+ *
+ * const [dynamodb, sqs] = [new DynamoDBClient({}), new SQSClient({})];
+ * const queueUrl = createQueueUrlResolver(sqs);
+ * const event: SQSEvent = { Records: [] }; // what the event source mapping hands the handler
  * const response = await processUploadRecords(event.Records, { dynamodb, sqs }, {
  *   tableName: "laptops",
  *   updateQueueUrl: () => queueUrl("updated-laptops"),

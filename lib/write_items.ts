@@ -25,8 +25,15 @@ export type WriteItemsOptions = UnprocessedRetryOptions;
  * construction (random UUIDs).
  *
  * @example Usage
- * ```ts ignore
- * const results = await writeItems(dynamodb, "laptops", laptops.map(laptopToItem));
+ * ```ts
+ * // Needs DynamoDB: type-checked by `deno task ok`, not run.
+ * import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+ * import { laptopToItem } from "./item_codec.ts";
+ * import { makeLaptop } from "./laptop.ts";
+ * import { writeItems } from "./write_items.ts";
+ *
+ * const laptops = [makeLaptop(), makeLaptop()];
+ * const results = await writeItems(new DynamoDBClient({}), "laptops", laptops.map(laptopToItem));
  * ```
  *
  * @param dynamodb The DynamoDB client.

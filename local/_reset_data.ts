@@ -15,7 +15,10 @@ export const DATA_FOLDERS: readonly string[] = ["dynamodb", "fauxqs"];
  * Other entries (such as the tests' `tmp/`) are left alone.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * // Needs write access to the data directory: type-checked by `deno task ok`, not run.
+ * import { resetDataDir } from "./_reset_data.ts";
+ *
  * console.log(await resetDataDir(".local"));
  * // "reset: removed .local/dynamodb, .local/fauxqs (31 files, 2.1 MB)"
  * ```

@@ -131,7 +131,8 @@ export interface LocalAws extends AsyncDisposable {
  * Resolves once it answers requests.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * // Needs the network and the engines' permissions (see `deno task local`): type-checked by `deno task ok`, not run.
  * import { startLocalAws } from "./local_aws.ts";
  *
  * await using aws = await startLocalAws({ port: 0, inMemory: true });

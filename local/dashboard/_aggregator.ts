@@ -60,7 +60,13 @@ export interface AggregatorOptions {
  * Aggregates the local AWS's requests and the Lambda runner's reports.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * // Needs a running local AWS (`aws`) and its live counts: type-checked by `deno task ok`, not run.
+ * import { RESOURCES } from "../../lib/resources.ts";
+ * import type { LocalAws } from "../local_aws.ts";
+ * import { DashboardAggregator, type LiveCounts } from "./_aggregator.ts";
+ *
+ * declare const aws: LocalAws, live: LiveCounts;
  * const aggregator = new DashboardAggregator({ resources: RESOURCES });
  * aws.onRequest((request) => aggregator.observeRequest(request));
  * const snapshot = aggregator.snapshot(live);

@@ -99,7 +99,11 @@ const decoder = new TextDecoder();
  * Reads what a call touched.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * // Needs a call the router reported (`aws.onRequest`): type-checked by `deno task ok`, not run.
+ * import { describeCall, type ObservedCall } from "./_call_detail.ts";
+ *
+ * declare const request: ObservedCall;
  * const detail = describeCall(request, "uuid");
  * for (const message of detail.sent) console.log(message.messageId, message.uuid);
  * ```

@@ -37,9 +37,14 @@ export interface ClientFiles {
  * Serves the modules of `dir` (default: `client/` beside this file).
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import { createClientFiles } from "./_client_files.ts";
+ *
  * const files = createClientFiles();
+ * const request = new Request("http://127.0.0.1:4566/_local/dashboard/app.js");
  * const response = await files.answer("app.js", request, {});
+ * console.log(response?.status, response?.headers.get("content-type"));
+ * await response?.body?.cancel();
  * ```
  */
 export function createClientFiles(dir: URL = CLIENT_DIR): ClientFiles {

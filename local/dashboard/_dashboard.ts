@@ -108,10 +108,16 @@ const FILTERS = new Set<LaptopFilter>(["all", "moving", "handled", "failed", "dl
  * what it is told.
  *
  * @example Usage
- * ```ts ignore
- * const dashboard = createDashboard({ dynamodb, fauxqs, resources: RESOURCES, port });
+ * ```ts
+ * // Needs the engines the local AWS starts (dynalite, fauxqs): type-checked by `deno task ok`, not run.
+ * import { RESOURCES } from "../../lib/resources.ts";
+ * import type { InnerService } from "../core/mod.ts";
+ * import { createDashboard } from "./_dashboard.ts";
+ *
+ * declare const dynamodb: InnerService, fauxqs: InnerService, request: Request;
+ * const dashboard = createDashboard({ dynamodb, fauxqs, resources: RESOURCES, port: 4566 });
  * // in the server's handler:
- * if (dashboard.owns(new URL(request.url).pathname)) return dashboard.handle(request);
+ * if (dashboard.owns(new URL(request.url).pathname)) await dashboard.handle(request);
  * ```
  */
 export function createDashboard(options: DashboardOptions): Dashboard {

@@ -83,7 +83,13 @@ const decoder = new TextDecoder();
  * Makes the DynamoDB layer.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * // Needs the engines the local AWS starts (dynalite, fauxqs): type-checked by `deno task ok`, not run.
+ * import type { InnerRequest, InnerService } from "../core/mod.ts";
+ * import type { FauxqsService } from "../engines/mod.ts";
+ * import { createDynamoDbLayer } from "./_layer.ts";
+ *
+ * declare const dynamodb: InnerService, fauxqs: FauxqsService, request: InnerRequest;
  * const layer = createDynamoDbLayer({ dynamodb, vault: fauxqs.vault });
  * const answer = await layer.handle("TransactWriteItems", request);
  * ```

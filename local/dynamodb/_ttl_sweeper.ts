@@ -48,7 +48,12 @@ const PAGE = 100;
  * the number of items deleted.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * // Needs dynalite behind `call`: type-checked by `deno task ok`, not run.
+ * import { sweepExpiredItems, type TtlSweepOptions } from "./_ttl_sweeper.ts";
+ *
+ * declare const call: TtlSweepOptions["call"];
+ * const ttl = new Map([["laptops", "expires_at"]]); // table -> its TTL attribute
  * const deleted = await sweepExpiredItems({ call, ttlAttribute: (t) => ttl.get(t) });
  * ```
  */

@@ -96,10 +96,14 @@ export interface FaultInjector extends FaultController {
  * Creates a fault injector.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createFaultInjector } from "./_faults.ts";
+ *
+ * // The local AWS puts `faults.intercept` first among the router's interceptors
+ * // and serves through `faults.serve(request, info, route)`.
  * const faults = createFaultInjector({ faultRate: 0.1, seed: 7 });
- * const router = createRouter({ interceptors: [faults.intercept], ... });
- * Deno.serve((request, info) => faults.serve(request, info, router));
+ * assert.equal(faults.stats().delayed, 0);
  * ```
  *
  * @param options Initial settings (default none: no fault).

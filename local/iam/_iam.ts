@@ -101,8 +101,11 @@ export function localPolicies(
  * Makes the IAM interceptor of the router.
  *
  * @example Usage
- * ```ts ignore
- * const router = createRouter({ interceptors: [createIamInterceptor()], dynamodb, fauxqs, ... });
+ * ```ts
+ * import { createIamInterceptor } from "./_iam.ts";
+ *
+ * // The router runs it before each call: `createRouter({ interceptors: [iam], ... })`.
+ * const iam = createIamInterceptor({ region: "us-east-1" });
  * ```
  */
 export function createIamInterceptor(options: IamOptions = {}): Interceptor {
@@ -205,11 +208,15 @@ export const PLATFORM_ACTIONS: readonly string[] = Object.freeze([
  * would remove.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { excessPermissions, type PermissionUse } from "./_iam.ts";
+ *
+ * // The local AWS's onRequest() hands each call's principal, action and resource:
+ * // collect them while every step of the pipeline runs, then expect [].
  * const uses: PermissionUse[] = [];
- * aws.onRequest((r) => { ... uses.push({ principal, action: r.action, resource: r.resource }) });
- * // run every step of the pipeline, then:
- * excessPermissions(uses); // []
+ * const excess = excessPermissions(uses);
+ * assert.ok(excess.length > 0, "with no use at all, every permission is excess");
  * ```
  */
 export function excessPermissions(

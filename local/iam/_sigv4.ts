@@ -132,12 +132,21 @@ interface Signature {
  * Verifies a request's SigV4 signature.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { verifySignature } from "./_sigv4.ts";
+ *
+ * const request = new Request("http://127.0.0.1:4566/laptops", { method: "GET" });
  * const check = await verifySignature(
- *   { method: request.method, url, headers: request.headers, body },
+ *   {
+ *     method: request.method,
+ *     url: new URL(request.url),
+ *     headers: request.headers,
+ *     body: new Uint8Array(await request.arrayBuffer()),
+ *   },
  *   { secretOf: (id) => (id === "test" ? "test" : undefined) },
  * );
- * if (!check.ok) console.log(check.failure.kind);
+ * assert.equal(check.ok ? "signed" : check.failure.kind, "missing"); // no Authorization header
  * ```
  */
 export async function verifySignature(

@@ -12,7 +12,10 @@ import { RESOURCES } from "../../lib/resources.ts";
  * `Node.js v20.20.2 here, nodejs22.x when deployed`.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * // Needs permission to run `node`: type-checked by `deno task ok`, not run.
+ * import { describeNodeRuntime } from "./_node_version.ts";
+ *
  * console.log(await describeNodeRuntime()); // "Node.js v22.12.0, as deployed (nodejs22.x)"
  * ```
  *

@@ -110,7 +110,8 @@ export interface LambdaRunner extends AsyncDisposable {
  * is missing or the queue cannot be reached.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * // Needs Node.js, dist/ and a local AWS: type-checked by `deno task ok`, not run.
  * import { startLambdaRunner } from "./_runner.ts";
  *
  * const runner = await startLambdaRunner({

@@ -69,7 +69,13 @@ export interface S3Layer {
  * answers it.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * // Needs fauxqs, which the local AWS starts: type-checked by `deno task ok`, not run.
+ * import type { InnerRequest } from "../core/mod.ts";
+ * import type { FauxqsService } from "../engines/mod.ts";
+ * import { createS3Layer } from "./_layer.ts";
+ *
+ * declare const fauxqs: FauxqsService, request: InnerRequest;
  * const s3 = createS3Layer({ fauxqs, vault: fauxqs.vault, region: "us-east-1" });
  * const answer = await s3.handle("GetBucketLocation", request);
  * ```

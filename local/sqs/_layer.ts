@@ -84,7 +84,13 @@ const FAUXQS_ACTIONS = new Set([
  * Makes the SQS layer.
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * // Needs fauxqs, which the local AWS starts: type-checked by `deno task ok`, not run.
+ * import type { InnerRequest } from "../core/mod.ts";
+ * import type { FauxqsService } from "../engines/mod.ts";
+ * import { createSqsLayer } from "./_layer.ts";
+ *
+ * declare const fauxqs: FauxqsService, request: InnerRequest;
  * const sqs = createSqsLayer({ fauxqs, queues: fauxqs.queues, region: "us-east-1" });
  * const answer = await sqs.handle("ListQueues", request);
  * ```

@@ -93,7 +93,12 @@ const registry = new WeakMap<SqsQueues, MoveTasks>();
  * task per source holds across them).
  *
  * @example Usage
- * ```ts ignore
+ * ```ts
+ * // Needs fauxqs, which the local AWS starts: type-checked by `deno task ok`, not run.
+ * import type { FauxqsService } from "../engines/mod.ts";
+ * import { messageMoveTasks } from "./_move_tasks.ts";
+ *
+ * declare const fauxqs: FauxqsService;
  * const tasks = messageMoveTasks(fauxqs.queues);
  * tasks.start({ SourceArn: "arn:aws:sqs:us-east-1:000000000000:jobs-dlq" });
  * ```

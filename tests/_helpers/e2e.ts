@@ -10,6 +10,11 @@ import assert from "node:assert/strict";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import {
+  type LambdaRunner,
+  type LambdaRunnerOptions,
+  startLambdaRunner,
+} from "../../local/lambda/mod.ts";
 import { LAMBDA_BUNDLE } from "../../lib/build_lambda.ts";
 import { bundle } from "../../lib/bundle.ts";
 import type { ComparisonLine } from "../../lib/format_comparison.ts";
@@ -98,6 +103,25 @@ export async function run(
   };
 }
 
+/** Runs `deno task --quiet <name> <args>` to the end, with `env` added to the test's. */
+export function runTask(
+  name: string,
+  args: string[],
+  env?: Record<string, string>,
+): Promise<RunResult> {
+  return run("deno", ["task", "--quiet", name, ...args], env === undefined ? {} : { env });
+}
+
+/** The environment of a program run against a local endpoint as the local admin, `test`. */
+export function adminEnv(endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+  };
+}
+
 /**
  * The environment of a program run against a local endpoint with no
  * credentials configured, so that it signs as its own local identity.
@@ -113,6 +137,31 @@ export function ownIdentityEnv(endpoint: string): Record<string, string> {
   };
 }
 
+/** One record of `deno task generate --json`'s report. */
+export interface GeneratedLine {
+  readonly file: string;
+  readonly s3_key: string;
+  readonly uuid: string;
+}
+
+/**
+ * Runs `deno task generate <stem>.json --count N --json` to the end, asserts
+ * it exited 0, and returns the records its report lists.
+ */
+export async function generateLines(
+  env: Record<string, string>,
+  stem: string,
+  count: number,
+): Promise<GeneratedLine[]> {
+  const generated = await runTask(
+    "generate",
+    [`${stem}.json`, "--count", String(count), "--json"],
+    env,
+  );
+  assert.equal(generated.code, 0, generated.stderr);
+  return (JSON.parse(generated.stdout) as { generated: GeneratedLine[] }).generated;
+}
+
 /**
  * Runs `deno task service --json --max-messages N` to the end, asserts it
  * exited 0, and returns its JSON lines (one per handled message).
@@ -121,8 +170,7 @@ export async function serviceLines(
   env: Record<string, string>,
   maxMessages: number,
 ): Promise<ComparisonLine[]> {
-  const args = ["task", "--quiet", "service", "--json", "--max-messages", String(maxMessages)];
-  const service = await run("deno", args, { env });
+  const service = await runTask("service", ["--json", "--max-messages", String(maxMessages)], env);
   assert.equal(service.code, 0, service.stderr);
   return service.stdout.trim().split("\n").map((line) => JSON.parse(line) as ComparisonLine);
 }
@@ -133,6 +181,14 @@ export async function readItem(dynamodb: DynamoDBClient, table: string, uuid: st
     new GetItemCommand({ TableName: table, Key: { uuid: { S: uuid } }, ConsistentRead: true }),
   );
   return Item;
+}
+
+/** Bundles the Lambda handler into `dir` ({@linkcode buildBundle}) and starts the runner on it. */
+export async function startBundleRunner(
+  dir: string,
+  options: LambdaRunnerOptions,
+): Promise<LambdaRunner> {
+  return await startLambdaRunner({ ...options, code: await buildBundle(dir) });
 }
 
 /** Bundles the Lambda handler as `deno task build` does, into `dir`. */
@@ -202,4 +258,12 @@ export async function pythonHas(modules: string[], who: string): Promise<boolean
     console.log(`${who}: skipping what needs python3 with ${modules.join(" and ")}: not installed`);
   }
   return ok;
+}
+
+/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
+export function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
 }

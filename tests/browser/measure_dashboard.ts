@@ -15,9 +15,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, run, tempDir } from "../_helpers/e2e.ts";
+import { adminEnv, runTask, startBundleRunner, tempDir } from "../_helpers/e2e.ts";
 import { browserMissing, type BrowserPage, openPage } from "./_browser.ts";
 
 const { values } = parseArgs({
@@ -51,6 +50,109 @@ async function timed(url: string): Promise<string> {
   return `${(performance.now() - started).toFixed(1)} ms, ${(body.length / 1024).toFixed(1)} KiB`;
 }
 
+/** Runs `count` laptops through the pipeline as processes; returns their file name stem. */
+async function runPipeline(
+  page: BrowserPage,
+  env: Record<string, string>,
+  count: number,
+): Promise<string> {
+  const started = performance.now();
+  const service = runTask("service", [
+    "--max-messages",
+    String(count),
+    "--wait",
+    "20",
+    "--json",
+  ], env);
+  const stem = `measure-${crypto.randomUUID().slice(0, 8)}`;
+  const generated = await runTask("generate", [
+    `${stem}.json`,
+    "--count",
+    String(count),
+  ], env);
+  for await (const entry of Deno.readDir("out")) {
+    if (entry.name.startsWith(`${stem}-`)) await Deno.remove(`out/${entry.name}`);
+  }
+  if (generated.code !== 0) throw new Error(`generate failed: ${generated.stderr}`);
+  console.log(`generated: ${generated.stdout.trim()}`);
+  const handled = await service;
+  if (handled.code !== 0) throw new Error(`service failed: ${handled.stderr.slice(-500)}`);
+  const seconds = (performance.now() - started) / 1000;
+  await page.waitFor(
+    `document.getElementById('main-svc').textContent.replace(/,/g, '').startsWith('${count}')`,
+    60_000,
+  );
+  console.log(
+    `pipeline: ${count} laptops generated, updated and handled in ${seconds.toFixed(1)} s`,
+  );
+  return stem;
+}
+
+/** Prints what the page measured while the pipeline ran. */
+async function reportWhileRunning(page: BrowserPage): Promise<void> {
+  const latencies = await page.evaluate<number[]>("window.__dashboard.latencies");
+  const long = await page.evaluate<{ count: number; totalMs: number; maxMs: number }>(
+    "window.__long",
+  );
+  console.log(`while running: push→paint ${stats(latencies)}`);
+  const draws = await page.evaluate<number[]>("window.__dashboard.drawMs");
+  console.log(`while running: drawing one push took ${stats(draws)}`);
+  console.log(
+    `while running: ${long.count} long tasks (>50 ms) on the page, ` +
+      `longest ${long.maxMs} ms, ${long.totalMs} ms in all`,
+  );
+}
+
+/** Prints how a fresh page on the full state draws: figures, list, a trace, a search. */
+async function reportFreshPage(page: BrowserPage, count: number, stem: string): Promise<void> {
+  const first = await page.waitFor<number>("window.__dashboard?.firstRenderMs");
+  await page.waitFor("document.querySelectorAll('#laptop-list li button').length === 50");
+  const listShown = await page.evaluate<number>("Math.round(performance.now())");
+  console.log(
+    `fresh page with ${count} laptops: loaded in ${page.loadMs} ms, first figures at ` +
+      `${first} ms, laptop list at ${listShown} ms`,
+  );
+  const clickStarted = await page.evaluate<number>(
+    "(() => { document.querySelector('#laptop-list li button').click(); return performance.now(); })()",
+  );
+  const traceShown = await page.waitFor<number>(
+    "document.querySelector('#timeline li[data-kind=\"handled\"]') && performance.now()",
+  );
+  console.log(
+    `trace of a laptop drawn ${Math.round(traceShown - clickStarted)} ms after the click`,
+  );
+  const before = await page.evaluate<string>("document.getElementById('page-info').textContent");
+  const searchStarted = await page.evaluate<number>(
+    "(() => { const q = document.getElementById('q'); q.value = '" + stem + "-99'; " +
+      "q.dispatchEvent(new Event('input')); return performance.now(); })()",
+  );
+  const searched = await page.waitFor<number>(
+    `document.getElementById('page-info').textContent !== ${JSON.stringify(before)} && ` +
+      "performance.now()",
+  );
+  console.log(
+    `search "${stem}-99" over ${count} laptops: list redrawn ${
+      Math.round(searched - searchStarted)
+    } ms after typing (150 ms of it is the typing debounce): ${await page.evaluate(
+      "document.getElementById('page-info').textContent",
+    )}`,
+  );
+}
+
+/** Prints the dashboard API's answer times. */
+async function reportApi(url: string): Promise<void> {
+  console.log(`api/snapshot: ${await timed(`${url}api/snapshot`)}`);
+  console.log(`api/laptops (first page): ${await timed(`${url}api/laptops`)}`);
+  console.log(
+    `api/laptops?q=measure&offset=9000: ${await timed(
+      `${url}api/laptops?q=measure&offset=9000`,
+    )}`,
+  );
+  console.log(
+    `api/laptops?filter=failed: ${await timed(`${url}api/laptops?filter=failed`)}`,
+  );
+}
+
 async function main(): Promise<number> {
   const missing = await browserMissing();
   if (missing !== undefined) {
@@ -62,20 +164,13 @@ async function main(): Promise<number> {
   let page: BrowserPage | undefined;
   try {
     const dashboard = aws.dashboard!;
-    const code = await buildBundle(dir);
-    await using runner = await startLambdaRunner({
+    await using runner = await startBundleRunner(dir, {
       endpoint: aws.endpoint,
-      code,
       onInvoke: (report) => dashboard.observeInvocation(report),
       logger: () => {},
     });
     dashboard.attachLambda(runner);
-    const env = {
-      AWS_ENDPOINT_URL: aws.endpoint,
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-    };
+    const env = adminEnv(aws.endpoint);
     const heapBefore = Deno.memoryUsage().heapUsed;
     page = await openPage(dashboard.url);
     await page.waitFor("window.__dashboard?.firstRenderMs");
@@ -84,98 +179,14 @@ async function main(): Promise<number> {
       `empty page: first figures at ${await page.evaluate("window.__dashboard.firstRenderMs")} ms`,
     );
 
-    const started = performance.now();
-    const service = run("deno", [
-      "task",
-      "--quiet",
-      "service",
-      "--max-messages",
-      String(count),
-      "--wait",
-      "20",
-      "--json",
-    ], { env });
-    const stem = `measure-${crypto.randomUUID().slice(0, 8)}`;
-    const generated = await run("deno", [
-      "task",
-      "--quiet",
-      "generate",
-      `${stem}.json`,
-      "--count",
-      String(count),
-    ], { env });
-    for await (const entry of Deno.readDir("out")) {
-      if (entry.name.startsWith(`${stem}-`)) await Deno.remove(`out/${entry.name}`);
-    }
-    if (generated.code !== 0) throw new Error(`generate failed: ${generated.stderr}`);
-    console.log(`generated: ${generated.stdout.trim()}`);
-    const handled = await service;
-    if (handled.code !== 0) throw new Error(`service failed: ${handled.stderr.slice(-500)}`);
-    const seconds = (performance.now() - started) / 1000;
-    await page.waitFor(
-      `document.getElementById('main-svc').textContent.replace(/,/g, '').startsWith('${count}')`,
-      60_000,
-    );
-    console.log(
-      `pipeline: ${count} laptops generated, updated and handled in ${seconds.toFixed(1)} s`,
-    );
-    const latencies = await page.evaluate<number[]>("window.__dashboard.latencies");
-    const long = await page.evaluate<{ count: number; totalMs: number; maxMs: number }>(
-      "window.__long",
-    );
-    console.log(`while running: push→paint ${stats(latencies)}`);
-    const draws = await page.evaluate<number[]>("window.__dashboard.drawMs");
-    console.log(`while running: drawing one push took ${stats(draws)}`);
-    console.log(
-      `while running: ${long.count} long tasks (>50 ms) on the page, ` +
-        `longest ${long.maxMs} ms, ${long.totalMs} ms in all`,
-    );
+    const stem = await runPipeline(page, env, count);
+    await reportWhileRunning(page);
     await page.close();
 
     page = await openPage(dashboard.url);
-    const first = await page.waitFor<number>("window.__dashboard?.firstRenderMs");
-    await page.waitFor("document.querySelectorAll('#laptop-list li button').length === 50");
-    const listShown = await page.evaluate<number>("Math.round(performance.now())");
-    console.log(
-      `fresh page with ${count} laptops: loaded in ${page.loadMs} ms, first figures at ` +
-        `${first} ms, laptop list at ${listShown} ms`,
-    );
-    const clickStarted = await page.evaluate<number>(
-      "(() => { document.querySelector('#laptop-list li button').click(); return performance.now(); })()",
-    );
-    const traceShown = await page.waitFor<number>(
-      "document.querySelector('#timeline li[data-kind=\"handled\"]') && performance.now()",
-    );
-    console.log(
-      `trace of a laptop drawn ${Math.round(traceShown - clickStarted)} ms after the click`,
-    );
-    const before = await page.evaluate<string>("document.getElementById('page-info').textContent");
-    const searchStarted = await page.evaluate<number>(
-      "(() => { const q = document.getElementById('q'); q.value = '" + stem + "-99'; " +
-        "q.dispatchEvent(new Event('input')); return performance.now(); })()",
-    );
-    const searched = await page.waitFor<number>(
-      `document.getElementById('page-info').textContent !== ${JSON.stringify(before)} && ` +
-        "performance.now()",
-    );
-    console.log(
-      `search "${stem}-99" over ${count} laptops: list redrawn ${
-        Math.round(searched - searchStarted)
-      } ms after typing (150 ms of it is the typing debounce): ${await page.evaluate(
-        "document.getElementById('page-info').textContent",
-      )}`,
-    );
+    await reportFreshPage(page, count, stem);
 
-    console.log(`api/snapshot: ${await timed(`${dashboard.url}api/snapshot`)}`);
-    console.log(`api/laptops (first page): ${await timed(`${dashboard.url}api/laptops`)}`);
-    console.log(
-      `api/laptops?q=measure&offset=9000: ${await timed(
-        `${dashboard.url}api/laptops?q=measure&offset=9000`,
-      )}`,
-    );
-    console.log(
-      `api/laptops?filter=failed: ${await timed(`${dashboard.url}api/laptops?filter=failed`)}`,
-    );
+    await reportApi(dashboard.url);
     const heapAfter = Deno.memoryUsage().heapUsed;
     console.log(
       `heap of the local AWS process: ${(heapBefore / 2 ** 20).toFixed(0)} MiB before, ` +

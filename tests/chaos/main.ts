@@ -37,93 +37,57 @@ import { RESOURCES } from "../../lib/resources.ts";
 import { createRandom, faultOptionsFromFlags } from "../../local/faults/mod.ts";
 import { buildBundle, testClients } from "../_helpers/e2e.ts";
 import { startTask, type TaskProcess } from "../_helpers/processes.ts";
+import { PIPELINE_QUEUES } from "../_helpers/sqs.ts";
+import { FaultCounter, killNext, restarts, superviseAll, type Victim } from "./_supervised.ts";
 
-const QUEUES = [
-  RESOURCES.uploadQueue.name,
-  RESOURCES.uploadQueue.deadLetterQueueName,
-  RESOURCES.updateQueue.name,
-  RESOURCES.updateQueue.deadLetterQueueName,
-];
+const QUEUES = PIPELINE_QUEUES;
 
-/** Seconds a received message stays invisible: short, so that a killed consumer's come back soon. */
-const VISIBILITY_SECONDS = 3;
-/** The function's timeout: at most the visibility timeout, as AWS requires. */
-const FUNCTION_TIMEOUT_SECONDS = 2;
 /** The whole run must end within this. */
 const DEADLINE_MS = 6 * 60_000;
 
-type Victim = "service" | "lambda" | "aws";
-
-/** A program kept running: started again when it exits without being told to. */
-class Supervised {
-  readonly name: Victim;
-  readonly #start: () => TaskProcess;
-  readonly #ready: RegExp | undefined;
-  #process: TaskProcess | undefined;
-  #expectExit = false;
-  #stopped = false;
-  kills = 0;
-  unexpectedExits = 0;
-
-  constructor(name: Victim, start: () => TaskProcess, ready?: RegExp) {
-    this.name = name;
-    this.#start = start;
-    this.#ready = ready;
-  }
-
-  /** Starts it and waits until it is ready, trying again while it exits at start. */
-  async up(): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const process = this.#start();
-      this.#process = process;
-      this.#expectExit = false;
-      try {
-        if (this.#ready) await process.waitFor(this.#ready, 30_000);
-        this.#watch(process);
-        return;
-      } catch (error) {
-        await process.status;
-        if (Date.now() > deadline) throw error;
-        await delay(300);
-      }
+/** The messages left in queues that should be empty, with how often the service handled each. */
+async function leftovers(
+  clients: ReturnType<typeof testClients>,
+  depths: Record<string, number>,
+  handled: ReadonlyMap<string, number>,
+): Promise<string[]> {
+  const found: string[] = [];
+  for (const [queue, depth] of Object.entries(depths)) {
+    if (depth === 0) continue;
+    found.push(`${depth} message(s) left in ${queue}`);
+    for (const body of await peek(clients.sqs, queue)) {
+      const uuid = /"dynamodb_key":"([^"]+)"/.exec(body)?.[1] ?? "?";
+      found.push(`  ${body} (handled ${handled.get(uuid) ?? 0} time(s))`);
     }
   }
+  return found;
+}
 
-  /** SIGKILL, and wait for the end. */
-  async kill(): Promise<void> {
-    const process = this.#process;
-    if (process === undefined) return;
-    this.#expectExit = true;
-    process.kill("SIGKILL");
-    await process.status;
-    this.kills++;
-  }
-
-  /** SIGTERM, and wait for a clean end; SIGKILL after 15 s. */
-  async stop(): Promise<Deno.CommandStatus | undefined> {
-    this.#stopped = true;
-    const process = this.#process;
-    if (process === undefined) return undefined;
-    this.#expectExit = true;
-    const started = performance.now();
-    process.kill("SIGTERM");
-    const timer = setTimeout(() => process.kill("SIGKILL"), 15_000);
-    const status = await process.status;
-    clearTimeout(timer);
-    console.log(`  ${this.name} stopped in ${Math.round(performance.now() - started)} ms`);
-    return status;
-  }
-
-  #watch(process: TaskProcess): void {
-    process.status.then(async () => {
-      if (this.#expectExit || this.#stopped || this.#process !== process) return;
-      // It ended on its own (for example it started while the local AWS was down).
-      this.unexpectedExits++;
-      await delay(300);
-      if (!this.#stopped && this.#process === process) await this.up();
-    });
-  }
+/** Every generated item checked end to end; returns what is lost or wrong. */
+async function checkEveryItem(
+  clients: ReturnType<typeof testClients>,
+  run: {
+    report: GeneratorReport | undefined;
+    items: number;
+    handled: ReadonlyMap<string, number>;
+  },
+): Promise<string[]> {
+  const { report, items, handled } = run;
+  const lost: string[] = [];
+  for (const name of report?.failed ?? []) lost.push(`${name.s3_key}: ${name.error}`);
+  const all = report?.generated ?? [];
+  const stored = await readItems(clients.dynamodb, all.map((g) => g.uuid));
+  await Promise.all(
+    chunks(all, 25).map(async (chunk) => {
+      for (const g of chunk) {
+        const problem = await checkItem(clients, g, stored.get(g.uuid), handled.get(g.uuid) ?? 0);
+        if (problem !== undefined) lost.push(`${g.s3_key}: ${problem}`);
+      }
+    }),
+  );
+  const missing = items - all.length - (report?.failed.length ?? 0);
+  if (missing > 0) lost.push(`${missing} item(s) never reported by the generator`);
+  return lost;
 }
 
 const USAGE = `Usage: deno task test:chaos [options]
@@ -140,7 +104,16 @@ Options:
   --keep           leave the data directory for a post-mortem
   -h, --help       show this help`;
 
-async function main(args: readonly string[]): Promise<number> {
+/** The chaos run's settings, from its flags. */
+interface ChaosArgs {
+  readonly items: number;
+  readonly seed: number;
+  readonly faultRate: string;
+  readonly keep: boolean;
+}
+
+/** Reads `--items`, `--seed` (default random), `--fault-rate` and `--keep`; undefined after `--help`. */
+function parseChaosArgs(args: readonly string[]): ChaosArgs | undefined {
   const line = parseCommandLine(args, {
     usage: USAGE,
     options: {
@@ -150,30 +123,42 @@ async function main(args: readonly string[]): Promise<number> {
       keep: { type: "boolean", default: false },
     },
   });
-  if (line === undefined) return 0;
+  if (line === undefined) return undefined;
   const { values } = line;
-  const items = parseNumber(values.items, { flag: "items", min: 1 });
-  const seed = values.seed === undefined
-    ? Math.floor(Math.random() * 2 ** 31)
-    : parseNumber(values.seed, { flag: "seed", min: 0, max: 2 ** 31 - 1 });
   try {
     faultOptionsFromFlags({ "fault-rate": values["fault-rate"] });
   } catch (error) {
     throw new UsageError((error as Error).message, { cause: error });
   }
+  return {
+    items: parseNumber(values.items, { flag: "items", min: 1 }),
+    seed: values.seed === undefined
+      ? Math.floor(Math.random() * 2 ** 31)
+      : parseNumber(values.seed, { flag: "seed", min: 0, max: 2 ** 31 - 1 }),
+    faultRate: values["fault-rate"],
+    keep: values.keep,
+  };
+}
+
+/** The run's folders (data, files), the bundle, and a free port for the local AWS. */
+async function prepare(seed: number) {
+  const id = `${Date.now().toString(36)}-${seed}`;
+  const dir = `.local/tmp/chaos-${id}`;
+  await Deno.mkdir(dir, { recursive: true });
+  const code = await buildBundle(dir);
+  const port = freePort();
+  return { dir, outDir: `out/chaos-${id}`, code, port, endpoint: `http://127.0.0.1:${port}` };
+}
+
+async function main(chaos: ChaosArgs): Promise<number> {
+  const { items, seed, faultRate, keep } = chaos;
   const random = createRandom(seed);
-  const between = (low: number, high: number) => low + random() * (high - low);
   const started = performance.now();
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
   const log = (text: string) => console.log(`[${elapsed().padStart(7)}] ${text}`);
 
-  const id = `${Date.now().toString(36)}-${seed}`;
-  const dir = `.local/tmp/chaos-${id}`;
-  const outDir = `out/chaos-${id}`;
-  await Deno.mkdir(dir, { recursive: true });
-  const code = await buildBundle(dir);
-  const port = freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
+  const place = await prepare(seed);
+  const { dir, outDir, endpoint } = place;
   const env = { AWS_ENDPOINT_URL: endpoint, AWS_REGION: RESOURCES.region };
   log(`chaos seed ${seed}: ${items} items, local AWS on ${endpoint}, data in ${dir}/data`);
 
@@ -189,56 +174,16 @@ async function main(args: readonly string[]): Promise<number> {
     }
   };
 
-  // Faults injected, across the local AWS's restarts.
-  let faultsBefore = 0;
-  let faultsNow = 0;
-  const readFaults = async () => {
-    try {
-      const response = await fetch(`${endpoint}/_local/faults`, {
-        signal: AbortSignal.timeout(1_000),
-      });
-      faultsNow = (await response.json()).stats.faults;
-    } catch {
-      // Down or restarting.
-    }
-  };
+  const faults = new FaultCounter(endpoint);
 
-  const aws = new Supervised(
-    "aws",
-    () =>
-      startTask("local", [
-        "--no-lambda",
-        "--port",
-        String(port),
-        "--data-dir",
-        `${dir}/data`,
-        "--visibility-timeout",
-        String(VISIBILITY_SECONDS),
-        "--fault-rate",
-        values["fault-rate"],
-        "--fault-seed",
-        String(seed),
-      ]),
-    /local AWS ready/,
-  );
-  const lambda = new Supervised(
-    "lambda",
-    () =>
-      startTask("lambda", [
-        "--endpoint",
-        endpoint,
-        "--code",
-        code,
-        "--timeout",
-        String(FUNCTION_TIMEOUT_SECONDS),
-      ]),
-    /Lambda runner ready/,
-  );
-  const service = new Supervised(
-    "service",
-    () => startTask("service", ["--json", "--wait", "1"], { env, onStdout: onServiceLine }),
-  );
-  const supervised = { aws, lambda, service };
+  const supervised = superviseAll({
+    ...place,
+    dataDir: `${dir}/data`,
+    faultRate,
+    seed,
+    onServiceLine,
+  });
+  const { aws, lambda, service } = supervised;
 
   let generator: TaskProcess | undefined;
   let report: GeneratorReport | undefined;
@@ -246,14 +191,14 @@ async function main(args: readonly string[]): Promise<number> {
   let kills = 0;
   const finish = async () => {
     const stopped = await Promise.all([service.stop(), lambda.stop()]);
-    await readFaults();
+    await faults.read();
     stopped.push(await aws.stop());
     log(
       `stopped: service, Lambda runner, local AWS: ${
         stopped.map((s) => s?.code ?? s?.signal).join(", ")
       }`,
     );
-    if (!values.keep) await Deno.remove(dir, { recursive: true }).catch(() => {});
+    if (!keep) await Deno.remove(dir, { recursive: true }).catch(() => {});
     await Deno.remove(outDir, { recursive: true }).catch(() => {});
   };
 
@@ -296,7 +241,7 @@ async function main(args: readonly string[]): Promise<number> {
     let generated = false;
     generating.then(() => generated = true);
 
-    const polling = setInterval(readFaults, 500);
+    const polling = setInterval(() => faults.read(), 500);
     try {
       const victims: Victim[] = [];
       const allHandled = () =>
@@ -308,27 +253,16 @@ async function main(args: readonly string[]): Promise<number> {
           problems.push(`not done after ${DEADLINE_MS / 1000} s`);
           break;
         }
-        await delay(between(1_000, 3_000));
+        await delay(1_000 + random() * (3_000 - 1_000));
         if (finished()) break;
-        if (victims.length === 0) {
-          victims.push(...shuffle<Victim>(["service", "lambda", "aws"], random));
-        }
-        const victim = supervised[victims.shift()!];
-        if (victim === aws) {
-          await readFaults();
-          faultsBefore += faultsNow;
-          faultsNow = 0;
-        }
-        await victim.kill();
-        kills++;
-        const down = between(100, 1_500);
-        log(
-          `SIGKILL ${victim.name} (kill ${kills}); handled ${handled.size}/${
-            report?.generated.length ?? "?"
-          }; back in ${Math.round(down)} ms`,
-        );
-        await delay(down);
-        await victim.up();
+        await killNext(victims, {
+          supervised,
+          faults,
+          random,
+          log,
+          killed: () => ++kills,
+          progress: () => `${handled.size}/${report?.generated.length ?? "?"}`,
+        });
       }
       await generating;
     } finally {
@@ -337,48 +271,22 @@ async function main(args: readonly string[]): Promise<number> {
     log(`kills done: ${kills}; waiting for every queue to empty`);
 
     // Stop the faults for the checks, and let the duplicates in flight drain.
-    await readFaults();
-    await fetch(`${endpoint}/_local/faults`, { method: "DELETE" }).then((r) => r.body?.cancel());
+    await faults.clear();
     using clients = testClients(endpoint);
     const depths = await waitForEmptyQueues(clients.sqs, 60_000);
-    for (const [queue, depth] of Object.entries(depths)) {
-      if (depth === 0) continue;
-      problems.push(`${depth} message(s) left in ${queue}`);
-      for (const body of await peek(clients.sqs, queue)) {
-        const uuid = /"dynamodb_key":"([^"]+)"/.exec(body)?.[1] ?? "?";
-        problems.push(`  ${body} (handled ${handled.get(uuid) ?? 0} time(s))`);
-      }
-    }
+    problems.push(...await leftovers(clients, depths, handled));
     log(`queues: ${JSON.stringify(depths)}; checking every item`);
 
     // Check every item.
-    const lost: string[] = [];
-    for (const name of report?.failed ?? []) lost.push(`${name.s3_key}: ${name.error}`);
-    const all = report?.generated ?? [];
-    const stored = await readItems(clients.dynamodb, all.map((g) => g.uuid));
-    await Promise.all(
-      chunks(all, 25).map(async (chunk) => {
-        for (const g of chunk) {
-          const problem = await checkItem(clients, g, stored.get(g.uuid), handled.get(g.uuid) ?? 0);
-          if (problem !== undefined) lost.push(`${g.s3_key}: ${problem}`);
-        }
-      }),
-    );
-    const missing = items - all.length - (report?.failed.length ?? 0);
-    if (missing > 0) lost.push(`${missing} item(s) never reported by the generator`);
+    const lost = await checkEveryItem(clients, { report, items, handled });
 
-    const duplicates = [...handled.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
-    const faults = faultsBefore + faultsNow;
-    log(`checked ${all.length} items; stopping`);
+    log(`checked ${report?.generated.length ?? 0} items; stopping`);
     await finish();
     for (const line of [...lost, ...problems]) console.log(`  ${line}`);
-    const exits = Object.values(supervised).map((s) => `${s.name} ${s.unexpectedExits}`).join(", ");
-    log(
-      `done: kills ${Object.values(supervised).map((s) => `${s.name} ${s.kills}`).join(", ")}; ` +
-        `exits at start (restarted) ${exits}; seed ${seed}`,
-    );
+    log(`done: ${restarts(supervised)}; seed ${seed}`);
+    const duplicates = [...handled.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
     console.log(
-      `chaos: items=${items} lost=${lost.length} duplicates=${duplicates} kills=${kills} faults=${faults}`,
+      `chaos: items=${items} lost=${lost.length} duplicates=${duplicates} kills=${kills} faults=${faults.total}`,
     );
     return lost.length === 0 && problems.length === 0 ? 0 : 1;
   } catch (error) {
@@ -487,15 +395,6 @@ function freePort(): number {
   return port;
 }
 
-function shuffle<T>(list: T[], random: () => number): T[] {
-  const copy = [...list];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
-  }
-  return copy;
-}
-
 function chunks<T>(list: T[], size: number): T[][] {
   return Array.from(
     { length: Math.ceil(list.length / size) },
@@ -504,5 +403,8 @@ function chunks<T>(list: T[], size: number): T[][] {
 }
 
 if (import.meta.main) {
-  Deno.exitCode = await runProgram(USAGE, () => main(Deno.args));
+  Deno.exitCode = await runProgram(USAGE, async () => {
+    const chaos = parseChaosArgs(Deno.args);
+    return chaos === undefined ? 0 : await main(chaos);
+  });
 }

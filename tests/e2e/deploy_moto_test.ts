@@ -100,6 +100,126 @@ async function awsCli(endpoint: string, args: string[]): Promise<unknown> {
   return JSON.parse(result.stdout);
 }
 
+/** The .env: every variable, pointing at moto. */
+async function assertEnvFile(envFile: string, endpoint: string): Promise<void> {
+  const env = parseEnv(await Deno.readTextFile(envFile));
+  assert.deepEqual(env, {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: REGION,
+    AWS_DYNAMODB_TABLE: RESOURCES.table.name,
+    AWS_S3_BUCKET: DATA_BUCKET,
+    AWS_SQS_UPLOAD_QUEUE: RESOURCES.uploadQueue.name,
+    AWS_SQS_UPDATE_QUEUE: RESOURCES.updateQueue.name,
+  });
+}
+
+/** The queues as the definition says, each with its DLQ and SSE. */
+async function assertQueuesDeployed(sqs: SQSClient): Promise<void> {
+  for (const definition of [RESOURCES.uploadQueue, RESOURCES.updateQueue]) {
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: definition.name }));
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["All"] }),
+    );
+    assert.equal(Attributes.VisibilityTimeout, String(definition.visibilityTimeoutSeconds));
+    assert.equal(Attributes.SqsManagedSseEnabled, "true");
+    assert.deepEqual(JSON.parse(Attributes.RedrivePolicy ?? "{}"), {
+      deadLetterTargetArn:
+        `arn:aws:sqs:${REGION}:${MOTO_ACCOUNT}:${definition.deadLetterQueueName}`,
+      maxReceiveCount: definition.maxReceiveCount,
+    });
+  }
+}
+
+/** The function, from the uploaded package, and its event source mapping (AWS CLI). */
+async function assertFunctionDeployed(endpoint: string): Promise<void> {
+  const fn = RESOURCES.updateFunction;
+  const configuration = await awsCli(endpoint, [
+    "lambda",
+    "get-function-configuration",
+    "--function-name",
+    fn.name,
+  ]) as Record<string, unknown>;
+  assert.equal(configuration.Runtime, fn.runtime);
+  assert.equal(configuration.Handler, fn.handler);
+  assert.equal(configuration.Timeout, fn.timeoutSeconds);
+  assert.equal(configuration.MemorySize, fn.memoryMb);
+  assert.deepEqual(configuration.Environment, {
+    Variables: {
+      AWS_DYNAMODB_TABLE: RESOURCES.table.name,
+      AWS_SQS_UPDATE_QUEUE: RESOURCES.updateQueue.name,
+    },
+  });
+  const { EventSourceMappings: mappings } = await awsCli(endpoint, [
+    "lambda",
+    "list-event-source-mappings",
+    "--function-name",
+    fn.name,
+  ]) as { EventSourceMappings: Record<string, unknown>[] };
+  assert.equal(mappings.length, 1);
+  assert.deepEqual(mappings[0]?.FunctionResponseTypes, ["ReportBatchItemFailures"]);
+  assert.equal(mappings[0]?.BatchSize, fn.batchSize);
+  assert.equal(
+    mappings[0]?.EventSourceArn,
+    `arn:aws:sqs:${REGION}:${MOTO_ACCOUNT}:${RESOURCES.uploadQueue.name}`,
+  );
+}
+
+/** The package in the artifact bucket holds the bundle under the handler's file. */
+async function assertPackageDeployed(s3: S3Client, bundle: Uint8Array): Promise<void> {
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: ARTIFACT_BUCKET }));
+  assert.equal(listed.KeyCount, 1);
+  const key = listed.Contents?.[0]?.Key ?? "";
+  assert.match(key, /^update-item\/[0-9a-f]{64}\.zip$/);
+  const zip = await s3.send(new GetObjectCommand({ Bucket: ARTIFACT_BUCKET, Key: key }));
+  const files = unzipSync(await zip.Body!.transformToByteArray());
+  assert.deepEqual(files["update_item.mjs"], bundle);
+}
+
+/** The people's policies as deployed equal lib/policies.ts with concrete ARNs. */
+async function assertPoliciesDeployed(endpoint: string): Promise<void> {
+  const context = { region: REGION, accountId: MOTO_ACCOUNT, bucketName: DATA_BUCKET };
+  const { Policies: policies } = await awsCli(endpoint, [
+    "iam",
+    "list-policies",
+    "--scope",
+    "Local",
+  ]) as { Policies: { PolicyName: string; Arn: string; DefaultVersionId: string }[] };
+  const deployedPolicies: Record<string, unknown> = {};
+  for (const policy of policies) {
+    const { PolicyVersion } = await awsCli(endpoint, [
+      "iam",
+      "get-policy-version",
+      "--policy-arn",
+      policy.Arn,
+      "--version-id",
+      policy.DefaultVersionId,
+    ]) as { PolicyVersion: { Document: unknown } };
+    deployedPolicies[policy.PolicyName.replace(/^e2e-(\w+)Policy-.*$/, "$1")] =
+      PolicyVersion.Document;
+  }
+  const expected = (principal: PrincipalName) =>
+    JSON.parse(JSON.stringify(policyDocument(principal, (r) => resourceArn(r, context))));
+  assert.deepEqual(deployedPolicies, {
+    Generator: expected("generator"),
+    Service: expected("service"),
+  });
+}
+
+/** Data in the bucket, in several versions and a delete marker. */
+async function putVersionedData(s3: S3Client): Promise<void> {
+  await s3.send(
+    new PutBucketVersioningCommand({
+      Bucket: DATA_BUCKET,
+      VersioningConfiguration: { Status: "Enabled" },
+    }),
+  );
+  for (const body of ["{}", '{"v":2}']) {
+    await s3.send(new PutObjectCommand({ Bucket: DATA_BUCKET, Key: "a.json", Body: body }));
+  }
+  await s3.send(new PutObjectCommand({ Bucket: DATA_BUCKET, Key: "b.json", Body: "{}" }));
+  await s3.send(new DeleteObjectCommand({ Bucket: DATA_BUCKET, Key: "b.json" }));
+}
+
 Deno.test({
   name: "deno task deploy and destroy create and remove the whole stack on moto",
   ignore: !MOTO,
@@ -142,104 +262,16 @@ Deno.test({
       assert.match(deployed.stdout, /Stack e2e: CREATE_COMPLETE in \d+ s/);
       assert.match(deployed.stdout, new RegExp(`Wrote ${envFile}`));
 
-      // The .env: every variable, pointing at moto.
-      const env = parseEnv(await Deno.readTextFile(envFile));
-      assert.deepEqual(env, {
-        AWS_ENDPOINT_URL: moto.endpoint,
-        AWS_REGION: REGION,
-        AWS_DYNAMODB_TABLE: RESOURCES.table.name,
-        AWS_S3_BUCKET: DATA_BUCKET,
-        AWS_SQS_UPLOAD_QUEUE: RESOURCES.uploadQueue.name,
-        AWS_SQS_UPDATE_QUEUE: RESOURCES.updateQueue.name,
-      });
+      await assertEnvFile(envFile, moto.endpoint);
       const described = await infra.cloudformation.send(
         new DescribeStacksCommand({ StackName: "e2e" }),
       );
       assert.equal(described.Stacks?.[0]?.StackStatus, "CREATE_COMPLETE");
 
-      // The queues as the definition says, each with its DLQ and SSE.
-      for (const definition of [RESOURCES.uploadQueue, RESOURCES.updateQueue]) {
-        const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: definition.name }));
-        const { Attributes = {} } = await sqs.send(
-          new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["All"] }),
-        );
-        assert.equal(Attributes.VisibilityTimeout, String(definition.visibilityTimeoutSeconds));
-        assert.equal(Attributes.SqsManagedSseEnabled, "true");
-        assert.deepEqual(JSON.parse(Attributes.RedrivePolicy ?? "{}"), {
-          deadLetterTargetArn:
-            `arn:aws:sqs:${REGION}:${MOTO_ACCOUNT}:${definition.deadLetterQueueName}`,
-          maxReceiveCount: definition.maxReceiveCount,
-        });
-      }
-
-      // The function, from the uploaded package, and its event source mapping (AWS CLI).
-      const fn = RESOURCES.updateFunction;
-      const configuration = await awsCli(moto.endpoint, [
-        "lambda",
-        "get-function-configuration",
-        "--function-name",
-        fn.name,
-      ]) as Record<string, unknown>;
-      assert.equal(configuration.Runtime, fn.runtime);
-      assert.equal(configuration.Handler, fn.handler);
-      assert.equal(configuration.Timeout, fn.timeoutSeconds);
-      assert.equal(configuration.MemorySize, fn.memoryMb);
-      assert.deepEqual(configuration.Environment, {
-        Variables: {
-          AWS_DYNAMODB_TABLE: RESOURCES.table.name,
-          AWS_SQS_UPDATE_QUEUE: RESOURCES.updateQueue.name,
-        },
-      });
-      const { EventSourceMappings: mappings } = await awsCli(moto.endpoint, [
-        "lambda",
-        "list-event-source-mappings",
-        "--function-name",
-        fn.name,
-      ]) as { EventSourceMappings: Record<string, unknown>[] };
-      assert.equal(mappings.length, 1);
-      assert.deepEqual(mappings[0]?.FunctionResponseTypes, ["ReportBatchItemFailures"]);
-      assert.equal(mappings[0]?.BatchSize, fn.batchSize);
-      assert.equal(
-        mappings[0]?.EventSourceArn,
-        `arn:aws:sqs:${REGION}:${MOTO_ACCOUNT}:${RESOURCES.uploadQueue.name}`,
-      );
-
-      // The package in the artifact bucket holds the bundle under the handler's file.
-      const listed = await s3.send(new ListObjectsV2Command({ Bucket: ARTIFACT_BUCKET }));
-      assert.equal(listed.KeyCount, 1);
-      const key = listed.Contents?.[0]?.Key ?? "";
-      assert.match(key, /^update-item\/[0-9a-f]{64}\.zip$/);
-      const zip = await s3.send(new GetObjectCommand({ Bucket: ARTIFACT_BUCKET, Key: key }));
-      const files = unzipSync(await zip.Body!.transformToByteArray());
-      assert.deepEqual(files["update_item.mjs"], bundle);
-
-      // The people's policies as deployed equal lib/policies.ts with concrete ARNs.
-      const context = { region: REGION, accountId: MOTO_ACCOUNT, bucketName: DATA_BUCKET };
-      const { Policies: policies } = await awsCli(moto.endpoint, [
-        "iam",
-        "list-policies",
-        "--scope",
-        "Local",
-      ]) as { Policies: { PolicyName: string; Arn: string; DefaultVersionId: string }[] };
-      const deployedPolicies: Record<string, unknown> = {};
-      for (const policy of policies) {
-        const { PolicyVersion } = await awsCli(moto.endpoint, [
-          "iam",
-          "get-policy-version",
-          "--policy-arn",
-          policy.Arn,
-          "--version-id",
-          policy.DefaultVersionId,
-        ]) as { PolicyVersion: { Document: unknown } };
-        deployedPolicies[policy.PolicyName.replace(/^e2e-(\w+)Policy-.*$/, "$1")] =
-          PolicyVersion.Document;
-      }
-      const expected = (principal: PrincipalName) =>
-        JSON.parse(JSON.stringify(policyDocument(principal, (r) => resourceArn(r, context))));
-      assert.deepEqual(deployedPolicies, {
-        Generator: expected("generator"),
-        Service: expected("service"),
-      });
+      await assertQueuesDeployed(sqs);
+      await assertFunctionDeployed(moto.endpoint);
+      await assertPackageDeployed(s3, bundle);
+      await assertPoliciesDeployed(moto.endpoint);
 
       // Deploying the same package again changes nothing.
       const again = await runTask("deploy", [
@@ -256,18 +288,7 @@ Deno.test({
       assert.match(again.stdout, /Stack e2e is up to date/);
       assert.match(again.stdout, /AWS_S3_BUCKET=laptops-123456789012-us-east-1/);
 
-      // Data in the bucket, in several versions and a delete marker.
-      await s3.send(
-        new PutBucketVersioningCommand({
-          Bucket: DATA_BUCKET,
-          VersioningConfiguration: { Status: "Enabled" },
-        }),
-      );
-      for (const body of ["{}", '{"v":2}']) {
-        await s3.send(new PutObjectCommand({ Bucket: DATA_BUCKET, Key: "a.json", Body: body }));
-      }
-      await s3.send(new PutObjectCommand({ Bucket: DATA_BUCKET, Key: "b.json", Body: "{}" }));
-      await s3.send(new DeleteObjectCommand({ Bucket: DATA_BUCKET, Key: "b.json" }));
+      await putVersionedData(s3);
 
       started = performance.now();
       const destroyed = await runTask("destroy", ["--stack", "e2e"], { endpoint: moto.endpoint });

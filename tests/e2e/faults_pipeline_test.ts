@@ -10,18 +10,20 @@
 import assert from "node:assert/strict";
 import { BatchGetItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { GetQueueAttributesCommand, GetQueueUrlCommand } from "@aws-sdk/client-sqs";
-import { createClients, destroyClients } from "../../lib/clients.ts";
-import { readConfig } from "../../lib/config.ts";
+import { GetQueueUrlCommand } from "@aws-sdk/client-sqs";
+import { type AwsClients, createClients, destroyClients } from "../../lib/clients.ts";
+import { type PipelineConfig, readConfig } from "../../lib/config.ts";
 import { denoFiles } from "../../lib/deno_files.ts";
 import { fileNamesFor } from "../../lib/file_name.ts";
-import { generateLaptops } from "../../lib/generate_laptops.ts";
+import { type GeneratedLaptop, generateLaptops } from "../../lib/generate_laptops.ts";
 import { pollUpdates } from "../../lib/poll_updates.ts";
 import { retryTransient } from "../../lib/retry.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, tempDir, testClients } from "../_helpers/e2e.ts";
+import { buildBundle, tempDir, type TestClients, testClients } from "../_helpers/e2e.ts";
+import { PIPELINE_QUEUES, queueDepth, queueUrl } from "../_helpers/sqs.ts";
+import { delay } from "../_helpers/wait.ts";
 
 const ITEMS = 1_000;
 const SEED = Number(Deno.env.get("AWS_DISCOVERY_FAULT_SEED") ?? 20261125);
@@ -29,12 +31,100 @@ function seconds(ms: number): string {
   return (ms / 1000).toFixed(1);
 }
 
-const QUEUES = [
-  RESOURCES.uploadQueue.name,
-  RESOURCES.uploadQueue.deadLetterQueueName,
-  RESOURCES.updateQueue.name,
-  RESOURCES.updateQueue.deadLetterQueueName,
-];
+const QUEUES = PIPELINE_QUEUES;
+
+/** The service's wait after a failed receive: 200 ms, cut short by its signal. */
+function shortBackoff(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 200);
+    signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()));
+  });
+}
+
+/** Waits (2 minutes at most) until the service has handled every generated record. */
+async function waitUntilHandled(
+  generated: readonly GeneratedLaptop[],
+  handled: ReadonlyMap<string, number>,
+): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (generated.some((g) => !handled.has(g.laptop.uuid))) {
+    if (Date.now() > deadline) {
+      const missing = generated.filter((g) => !handled.has(g.laptop.uuid)).length;
+      throw new Error(`Timed out: ${missing} items not handled by the service`);
+    }
+    await delay(100);
+  }
+}
+
+/**
+ * Drains the update queue with the service (duplicates forwarded late reach
+ * it) until every queue is empty, and asserts that they are after 100 checks
+ * at most.
+ */
+async function drainUntilEmpty(
+  clients: AwsClients,
+  config: PipelineConfig,
+  check: TestClients,
+  handled: Map<string, number>,
+): Promise<void> {
+  const drain = new AbortController();
+  const draining = pollUpdates(clients, {
+    queueUrl: await queueUrl(check.sqs, RESOURCES.updateQueue.name),
+    tableName: config.tableName,
+    bucketName: config.bucketName,
+    signal: drain.signal,
+    waitTimeSeconds: 1,
+    onHandled: ({ comparison }) =>
+      handled.set(comparison.uuid, (handled.get(comparison.uuid) ?? 0) + 1),
+  });
+  let depths: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    depths = await Promise.all(QUEUES.map((name) => queueDepth(check.sqs, name)));
+    if (depths.every((n) => n === 0)) break;
+    await delay(200);
+  }
+  drain.abort();
+  await draining;
+  assert.deepEqual(
+    Object.fromEntries(QUEUES.map((q, i) => [q, depths[i]])),
+    Object.fromEntries(QUEUES.map((q) => [q, 0])),
+    "every queue and dead-letter queue is empty",
+  );
+}
+
+/** Every file in S3 (one in ten) is the generated one; every item changed after it. */
+async function assertStoredAsGenerated(
+  check: TestClients,
+  config: PipelineConfig,
+  generated: readonly GeneratedLaptop[],
+): Promise<void> {
+  const sample = generated.filter((_, i) => i % 10 === 0);
+  for (const g of sample) {
+    const object = await check.s3.send(
+      new GetObjectCommand({ Bucket: config.bucketName, Key: g.fileName }),
+    );
+    assert.equal(await object.Body?.transformToString(), await Deno.readTextFile(g.path));
+  }
+  for (let i = 0; i < generated.length; i += 100) {
+    const batch = generated.slice(i, i + 100);
+    const output = await check.dynamodb.send(
+      new BatchGetItemCommand({
+        RequestItems: {
+          [config.tableName]: {
+            Keys: batch.map((g) => ({ uuid: { S: g.laptop.uuid } })),
+            ConsistentRead: true,
+          },
+        },
+      }),
+    );
+    const items = output.Responses?.[config.tableName] ?? [];
+    assert.equal(items.length, batch.length);
+    for (const item of items) {
+      const g = batch.find((b) => b.laptop.uuid === item.uuid?.S);
+      assert.ok(g && (item.timestamp?.S ?? "") > g.laptop.timestamp);
+    }
+  }
+}
 
 Deno.test("pipeline: 1,000 items with 10% of calls failing all come through, no DLQ holds anything", async () => {
   const dir = await tempDir("faults-pipeline-");
@@ -67,7 +157,7 @@ Deno.test("pipeline: 1,000 items with 10% of calls failing all come through, no 
     // As deno task generate runs it: the steps retry, the clients make one attempt per call.
     const generatorClients = createClients(config, { maxAttempts: 1 });
     try {
-      const queueUrl = (name: string) =>
+      const urlOf = (name: string) =>
         retryTransient(async () =>
           (await clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!
         );
@@ -77,7 +167,7 @@ Deno.test("pipeline: 1,000 items with 10% of calls failing all come through, no 
       let serviceFailures = 0;
       const stop = new AbortController();
       const service = pollUpdates(clients, {
-        queueUrl: await queueUrl(RESOURCES.updateQueue.name),
+        queueUrl: await urlOf(RESOURCES.updateQueue.name),
         tableName: config.tableName,
         bucketName: config.bucketName,
         signal: stop.signal,
@@ -88,11 +178,7 @@ Deno.test("pipeline: 1,000 items with 10% of calls failing all come through, no 
           handled.set(comparison.uuid, (handled.get(comparison.uuid) ?? 0) + 1);
         },
         onFailed: () => serviceFailures++,
-        backoff: (signal) =>
-          new Promise((resolve) => {
-            const timer = setTimeout(resolve, 200);
-            signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()));
-          }),
+        backoff: shortBackoff,
       });
 
       const result = await generateLaptops({ ...generatorClients, files: denoFiles() }, {
@@ -100,7 +186,7 @@ Deno.test("pipeline: 1,000 items with 10% of calls failing all come through, no 
         outDir: dir,
         tableName: config.tableName,
         bucketName: config.bucketName,
-        queueUrl: await queueUrl(RESOURCES.uploadQueue.name),
+        queueUrl: await urlOf(RESOURCES.uploadQueue.name),
         concurrency: 16,
         itemBatchSize: 25,
       });
@@ -112,14 +198,7 @@ Deno.test("pipeline: 1,000 items with 10% of calls failing all come through, no 
       );
       assert.equal(result.generated.length, ITEMS);
 
-      const deadline = Date.now() + 120_000;
-      while (result.generated.some((g) => !handled.has(g.laptop.uuid))) {
-        if (Date.now() > deadline) {
-          const missing = result.generated.filter((g) => !handled.has(g.laptop.uuid)).length;
-          throw new Error(`Timed out: ${missing} items not handled by the service`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await waitUntilHandled(result.generated, handled);
       const handledMs = performance.now() - started;
       stop.abort();
       await service;
@@ -128,73 +207,11 @@ Deno.test("pipeline: 1,000 items with 10% of calls failing all come through, no 
 
       // Nothing left anywhere once the redeliveries in flight are done.
       using check = testClients(aws.endpoint);
-      const depth = async (name: string) => {
-        const url = (await check.sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
-        const { Attributes = {} } = await check.sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: url,
-            AttributeNames: [
-              "ApproximateNumberOfMessages",
-              "ApproximateNumberOfMessagesNotVisible",
-            ],
-          }),
-        );
-        return Number(Attributes.ApproximateNumberOfMessages) +
-          Number(Attributes.ApproximateNumberOfMessagesNotVisible);
-      };
-      // Duplicates forwarded late reach the update queue: drain it with the service.
-      const drain = new AbortController();
-      const draining = pollUpdates(clients, {
-        queueUrl: await queueUrl(RESOURCES.updateQueue.name),
-        tableName: config.tableName,
-        bucketName: config.bucketName,
-        signal: drain.signal,
-        waitTimeSeconds: 1,
-        onHandled: ({ comparison }) =>
-          handled.set(comparison.uuid, (handled.get(comparison.uuid) ?? 0) + 1),
-      });
-      let depths: number[] = [];
-      for (let i = 0; i < 100; i++) {
-        depths = await Promise.all(QUEUES.map(depth));
-        if (depths.every((n) => n === 0)) break;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-      drain.abort();
-      await draining;
+      await drainUntilEmpty(clients, config, check, handled);
       const drainedMs = performance.now() - started;
-      assert.deepEqual(
-        Object.fromEntries(QUEUES.map((q, i) => [q, depths[i]])),
-        Object.fromEntries(QUEUES.map((q) => [q, 0])),
-        "every queue and dead-letter queue is empty",
-      );
 
       // Every file in S3 is the generated one; every item changed after it.
-      const sample = result.generated.filter((_, i) => i % 10 === 0);
-      for (const g of sample) {
-        const object = await check.s3.send(
-          new GetObjectCommand({ Bucket: config.bucketName, Key: g.fileName }),
-        );
-        assert.equal(await object.Body?.transformToString(), await Deno.readTextFile(g.path));
-      }
-      for (let i = 0; i < result.generated.length; i += 100) {
-        const batch = result.generated.slice(i, i + 100);
-        const output = await check.dynamodb.send(
-          new BatchGetItemCommand({
-            RequestItems: {
-              [config.tableName]: {
-                Keys: batch.map((g) => ({ uuid: { S: g.laptop.uuid } })),
-                ConsistentRead: true,
-              },
-            },
-          }),
-        );
-        const items = output.Responses?.[config.tableName] ?? [];
-        assert.equal(items.length, batch.length);
-        for (const item of items) {
-          const g = batch.find((b) => b.laptop.uuid === item.uuid?.S);
-          assert.ok(g && (item.timestamp?.S ?? "") > g.laptop.timestamp);
-        }
-      }
+      await assertStoredAsGenerated(check, config, result.generated);
 
       const duplicates = [...handled.values()].reduce((sum, n) => sum + n - 1, 0);
       console.log(

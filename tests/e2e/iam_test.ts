@@ -7,29 +7,28 @@
 import assert from "node:assert/strict";
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import {
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
-  SendMessageCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import { GetQueueUrlCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { laptopToItem } from "../../lib/item_codec.ts";
 import { makeLaptop } from "../../lib/laptop.ts";
 import { LOCAL_IDENTITIES } from "../../lib/local_identities.ts";
 import { POLICIES, type PrincipalName } from "../../lib/policies.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import { excessPermissions, type PermissionUse } from "../../local/iam/mod.ts";
-import { type LambdaLogEntry, startLambdaRunner } from "../../local/lambda/mod.ts";
+import { type LambdaLogEntry } from "../../local/lambda/mod.ts";
 import { type LocalAwsRequest, type PolicySet, startLocalAws } from "../../local/local_aws.ts";
 import {
-  buildBundle,
   ownIdentityEnv,
   pythonHas,
   run,
+  runTask,
   serviceLines,
+  startBundleRunner,
   tempDir,
   testClients,
 } from "../_helpers/e2e.ts";
+import { startTask } from "../_helpers/processes.ts";
+import { queueDepth, queueUrl } from "../_helpers/sqs.ts";
+import { waitFor } from "../_helpers/wait.ts";
 
 /** A copy of POLICIES without one action of one principal. */
 function without(principal: PrincipalName, action: string): PolicySet {
@@ -64,31 +63,6 @@ async function failure(
   const outcome = await promise.then(() => undefined, (error: unknown) => error);
   assert.ok(outcome instanceof Error, "the call should have failed");
   return outcome;
-}
-
-async function queueUrl(sqs: SQSClient, name: string): Promise<string> {
-  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-  assert.ok(QueueUrl);
-  return QueueUrl;
-}
-
-async function depth(sqs: SQSClient, name: string): Promise<number> {
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: await queueUrl(sqs, name),
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    }),
-  );
-  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
-    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
-}
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, seconds = 20) {
-  const deadline = Date.now() + seconds * 1000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 Deno.test("startLocalAws() refuses a bad signature, an unknown key and an expired-looking date, and writes nothing", async () => {
@@ -154,7 +128,7 @@ Deno.test("startLocalAws() refuses a bad signature, an unknown key and an expire
       }),
     );
     assert.equal(Item, undefined, what);
-    assert.equal(await depth(admin.sqs, RESOURCES.uploadQueue.name), 0, what);
+    assert.equal(await queueDepth(admin.sqs, RESOURCES.uploadQueue.name), 0, what);
   }
   assert.equal(denied.length, 9);
   assert.ok(denied.every((r) => r.principal === undefined && r.denied !== undefined));
@@ -267,9 +241,7 @@ Deno.test("deno task generate fails with AccessDenied naming the permission remo
   });
   const stem = `iam-${crypto.randomUUID().slice(0, 8)}`;
   try {
-    const result = await run("deno", ["task", "--quiet", "generate", `${stem}.json`], {
-      env: ownIdentityEnv(aws.endpoint),
-    });
+    const result = await runTask("generate", [`${stem}.json`], ownIdentityEnv(aws.endpoint));
     assert.equal(result.code, 1, result.stdout);
     assert.match(
       result.stderr,
@@ -300,10 +272,8 @@ Deno.test("deno task service and the Lambda fail with AccessDenied naming the pe
   using admin = testClients(aws.endpoint);
   const logs: LambdaLogEntry[] = [];
   try {
-    const code = await buildBundle(dir);
-    await using _runner = await startLambdaRunner({
+    await using _runner = await startBundleRunner(dir, {
       endpoint: aws.endpoint,
-      code,
       timeoutSeconds: 1,
       logger: (entry) => logs.push(entry),
     });
@@ -340,9 +310,11 @@ Deno.test("deno task service and the Lambda fail with AccessDenied naming the pe
     const line = logs.find((e) => e.line.includes(denied))?.line ?? "";
     assert.match(line, /"message":"Access denied \(AccessDeniedException\): User: arn:aws:sts::/);
 
-    const result = await run("deno", ["task", "--quiet", "service", "--once", "--wait", "1"], {
-      env: ownIdentityEnv(aws.endpoint),
-    });
+    const result = await runTask(
+      "service",
+      ["--once", "--wait", "1"],
+      ownIdentityEnv(aws.endpoint),
+    );
     assert.equal(result.code, 1, result.stdout);
     assert.match(
       result.stderr,
@@ -389,24 +361,19 @@ Deno.test("pipeline under least privilege: each component signs as itself, nothi
     }
   });
   try {
-    const code = await buildBundle(dir);
-    await using runner = await startLambdaRunner({
+    await using runner = await startBundleRunner(dir, {
       endpoint: aws.endpoint,
-      code,
       timeoutSeconds: 1,
     });
     const env = ownIdentityEnv(aws.endpoint);
     // One record (PutItem), then several (BatchWriteItem).
-    const one = await run("deno", ["task", "--quiet", "generate", `${stem}.json`], { env });
+    const one = await runTask("generate", [`${stem}.json`], env);
     assert.equal(one.code, 0, one.stderr);
-    const many = await run("deno", [
-      "task",
-      "--quiet",
-      "generate",
+    const many = await runTask("generate", [
       `${stem}-n.json`,
       "--count",
       "3",
-    ], { env });
+    ], env);
     assert.equal(many.code, 0, many.stderr);
     const lines = await serviceLines(env, 4);
     assert.equal(lines.length, 4);
@@ -520,36 +487,27 @@ Deno.test({
 });
 
 Deno.test("deno task local takes --iam on|off and refuses anything else", async () => {
-  const bad = await run("deno", ["task", "--quiet", "local", "--iam", "maybe"]);
+  const bad = await runTask("local", ["--iam", "maybe"]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /Invalid --iam: expected on or off, got "maybe"/);
 
-  const child = new Deno.Command("deno", {
-    args: ["task", "--quiet", "local", "--port", "0", "--in-memory", "--no-lambda", "--iam", "off"],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  try {
-    while (!/IAM (on|off)/.test(text)) {
-      const { value, done } = await lines.read();
-      if (done) break;
-      text += value;
-    }
-    const endpoint = /ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
-    assert.ok(endpoint, text);
-    assert.match(text, /IAM off: any request is accepted, signed or not/);
-    const unsigned = await fetch(`${endpoint}/${RESOURCES.bucket.name}/unsigned.json`, {
-      method: "PUT",
-      body: "{}",
-    });
-    await unsigned.body?.cancel();
-    assert.equal(unsigned.status, 200);
-  } finally {
-    child.kill("SIGTERM");
-    while (!(await lines.read()).done) { /* drain */ }
-    await child.status;
-  }
+  await using local = startTask("local", [
+    "--port",
+    "0",
+    "--in-memory",
+    "--no-lambda",
+    "--iam",
+    "off",
+  ]);
+  await local.waitFor(/IAM (on|off)/);
+  const text = local.stdout.join("\n");
+  const endpoint = /ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
+  assert.ok(endpoint, text);
+  assert.match(text, /IAM off: any request is accepted, signed or not/);
+  const unsigned = await fetch(`${endpoint}/${RESOURCES.bucket.name}/unsigned.json`, {
+    method: "PUT",
+    body: "{}",
+  });
+  await unsigned.body?.cancel();
+  assert.equal(unsigned.status, 200);
 });

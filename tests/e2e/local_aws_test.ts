@@ -8,7 +8,6 @@ import {
   CreateQueueCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
-  GetQueueUrlCommand,
   ListQueuesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -31,18 +30,14 @@ import config from "../../deno.json" with { type: "json" };
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { pythonHas, type TestClients, testClients } from "../_helpers/e2e.ts";
+import { queueUrl } from "../_helpers/sqs.ts";
+import { delay } from "../_helpers/wait.ts";
 
 const TMP_ROOT = ".local/tmp";
 
 async function tempDir(): Promise<string> {
   await Deno.mkdir(TMP_ROOT, { recursive: true });
   return await Deno.makeTempDir({ dir: TMP_ROOT, prefix: "local_aws_" });
-}
-
-async function queueUrl(sqs: SQSClient, name: string): Promise<string> {
-  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-  assert.ok(QueueUrl);
-  return QueueUrl;
 }
 
 async function queueAttributes(sqs: SQSClient, name: string): Promise<Record<string, string>> {
@@ -293,7 +288,7 @@ Deno.test("LocalAws.close() ends a pending long poll at once", async () => {
   const QueueUrl = await queueUrl(c.sqs, RESOURCES.updateQueue.name);
   const polling = c.sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }))
     .then((answer) => answer.Messages ?? [], (error: unknown) => error);
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await delay(200);
   const started = performance.now();
   await aws.close();
   const closeMs = performance.now() - started;

@@ -9,8 +9,6 @@ import assert from "node:assert/strict";
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import {
-  GetQueueAttributesCommand,
-  GetQueueUrlCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
@@ -23,49 +21,24 @@ import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import {
   buildBundle,
+  generateLines,
   ownIdentityEnv,
   readItem,
-  run,
+  runTask,
   serviceLines,
   tempDir,
   testClients,
 } from "../_helpers/e2e.ts";
+import { PIPELINE_QUEUES, queueDepth, queueUrl } from "../_helpers/sqs.ts";
+import { waitFor } from "../_helpers/wait.ts";
 
-const QUEUES = [
-  RESOURCES.uploadQueue.name,
-  RESOURCES.uploadQueue.deadLetterQueueName,
-  RESOURCES.updateQueue.name,
-  RESOURCES.updateQueue.deadLetterQueueName,
-];
-
-async function queueUrl(sqs: SQSClient, name: string): Promise<string> {
-  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-  assert.ok(QueueUrl);
-  return QueueUrl;
-}
+const QUEUES = PIPELINE_QUEUES;
 
 /** Messages visible plus in flight, per queue name. */
 async function depths(sqs: SQSClient): Promise<Record<string, number>> {
   const result: Record<string, number> = {};
-  for (const name of QUEUES) {
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: await queueUrl(sqs, name),
-        AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-      }),
-    );
-    result[name] = Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
-      Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
-  }
+  for (const name of QUEUES) result[name] = await queueDepth(sqs, name);
   return result;
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, seconds = 20): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** A local AWS with short visibility timeouts and the runner on the bundle. */
@@ -96,21 +69,7 @@ Deno.test("pipeline: the file stays the original while the item's state changes"
     using clients = testClients(pipeline.aws.endpoint);
     const env = ownIdentityEnv(pipeline.aws.endpoint);
 
-    const generated = await run("deno", [
-      "task",
-      "--quiet",
-      "generate",
-      `${stem}.json`,
-      "--count",
-      "3",
-      "--json",
-    ], {
-      env,
-    });
-    assert.equal(generated.code, 0, generated.stderr);
-    const report = JSON.parse(generated.stdout) as {
-      generated: { file: string; s3_key: string; uuid: string }[];
-    };
+    const report = { generated: await generateLines(env, stem, 3) };
     assert.equal(report.generated.length, 3);
 
     const lines = await serviceLines(env, 3);
@@ -177,7 +136,7 @@ Deno.test("pipeline: a partial batch failure forwards the good records and sends
     await waitFor("the bad record in the upload DLQ", async () =>
       (await depths(clients.sqs))[
         RESOURCES.uploadQueue.deadLetterQueueName
-      ] === 1, 30);
+      ] === 1, { timeoutMs: 30_000 });
     const dead = await clients.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: dlq,
@@ -216,14 +175,11 @@ Deno.test("pipeline: a poison message on the update queue ends in its DLQ after 
       }),
     );
     const max = RESOURCES.updateQueue.maxReceiveCount;
-    const service = await run("deno", [
-      "task",
-      "--quiet",
-      "service",
+    const service = await runTask("service", [
       "--json",
       "--max-messages",
       String(max),
-    ], { env: ownIdentityEnv(pipeline.aws.endpoint) });
+    ], ownIdentityEnv(pipeline.aws.endpoint));
     assert.equal(service.code, 1, "the service reports failures");
     const failures = service.stderr.trim().split("\n").filter((l) => l.startsWith("{")).map((l) =>
       JSON.parse(l)

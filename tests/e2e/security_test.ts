@@ -6,12 +6,14 @@
  */
 
 import assert from "node:assert/strict";
-import { GetQueueUrlCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { buildBundle, run, tempDir, testClients } from "../_helpers/e2e.ts";
+import { buildBundle, closedPort, run, tempDir, testClients } from "../_helpers/e2e.ts";
 import { startTask, type TaskProcess } from "../_helpers/processes.ts";
+import { waitFor } from "../_helpers/wait.ts";
+import { queueUrl } from "../_helpers/sqs.ts";
 
 const SECRET = "SECRETxyzNeverPrintThis0123456789abcdefgh";
 const TOKEN = "SECRETtokenNeverPrintThisEither0123456789";
@@ -28,6 +30,73 @@ function assertNoCredential(what: string, text: string): void {
 
 function output(process: TaskProcess): string {
   return [...process.stdout, ...process.stderr].join("\n");
+}
+
+/** The runs: what, the task, its arguments, and the endpoint it talks to. */
+function programRuns(
+  outDir: string,
+  openEndpoint: string,
+  strictEndpoint: string,
+): [string, string, string[], string][] {
+  return [
+    [
+      "generate, success",
+      "generate",
+      ["ok.json", "--count", "3", "--out-dir", outDir],
+      openEndpoint,
+    ],
+    [
+      "generate, rejected credentials",
+      "generate",
+      ["no.json", "--out-dir", outDir],
+      strictEndpoint,
+    ],
+    [
+      "generate, unreachable endpoint",
+      "generate",
+      ["no.json", "--out-dir", outDir],
+      `http://127.0.0.1:${closedPort()}`,
+    ],
+    [
+      "service, success",
+      "service",
+      ["--json", "--max-messages", "4", "--wait", "2"],
+      openEndpoint,
+    ],
+    ["service, rejected credentials", "service", ["--once", "--wait", "1"], strictEndpoint],
+  ];
+}
+
+/** Queues a poison message on each queue, for the Lambda and the service to fail on. */
+async function sendPoisonMessages(endpoint: string): Promise<void> {
+  using admin = testClients(endpoint);
+  await admin.sqs.send(
+    new SendMessageCommand({
+      QueueUrl: await queueUrl(admin.sqs, RESOURCES.updateQueue.name),
+      MessageBody: '{"dynamodb_key": 1}',
+    }),
+  );
+  await admin.sqs.send(
+    new SendMessageCommand({
+      QueueUrl: await queueUrl(admin.sqs, RESOURCES.uploadQueue.name),
+      MessageBody: "not json",
+    }),
+  );
+}
+
+/** The paths ran: the success paths worked, the failure paths said why. */
+function assertPathsRan(text: Record<string, string>): void {
+  assert.match(text["generate, success"] ?? "", /generated 3 of 3 laptops/);
+  assert.match(text["generate, rejected credentials"] ?? "", /AWS rejected the credentials/);
+  assert.match(text["generate, unreachable endpoint"] ?? "", /connection refused/);
+  assert.match(text["service, success"] ?? "", /"same_record":true/);
+  assert.match(text["service, success"] ?? "", /Cannot parse message body/);
+  assert.match(text["service, rejected credentials"] ?? "", /AWS rejected the credentials/);
+  assert.match(
+    text["Lambda runner and function"] ?? "",
+    /Cannot parse message body: it is not JSON/,
+  );
+  assert.match(text["local AWS (IAM on)"] ?? "", /\[iam\] InvalidClientTokenId/);
 }
 
 Deno.test("no program prints a credential, on success or failure", async () => {
@@ -68,47 +137,9 @@ Deno.test("no program prints a credential, on success or failure", async () => {
       logger: (entry) => lambdaLines.push(entry.line),
     });
     try {
-      const programs: [string, string, string[], string][] = [
-        [
-          "generate, success",
-          "generate",
-          ["ok.json", "--count", "3", "--out-dir", outDir],
-          openEndpoint,
-        ],
-        [
-          "generate, rejected credentials",
-          "generate",
-          ["no.json", "--out-dir", outDir],
-          strictEndpoint,
-        ],
-        [
-          "generate, unreachable endpoint",
-          "generate",
-          ["no.json", "--out-dir", outDir],
-          `http://127.0.0.1:${closedPort()}`,
-        ],
-        [
-          "service, success",
-          "service",
-          ["--json", "--max-messages", "4", "--wait", "2"],
-          openEndpoint,
-        ],
-        ["service, rejected credentials", "service", ["--once", "--wait", "1"], strictEndpoint],
-      ];
+      const programs = programRuns(outDir, openEndpoint, strictEndpoint);
       // A poison message: the Lambda and the service each report a failure.
-      using admin = testClients(openEndpoint);
-      const { QueueUrl } = await admin.sqs.send(
-        new GetQueueUrlCommand({ QueueName: RESOURCES.updateQueue.name }),
-      );
-      await admin.sqs.send(
-        new SendMessageCommand({ QueueUrl, MessageBody: '{"dynamodb_key": 1}' }),
-      );
-      const { QueueUrl: uploadUrl } = await admin.sqs.send(
-        new GetQueueUrlCommand({ QueueName: RESOURCES.uploadQueue.name }),
-      );
-      await admin.sqs.send(
-        new SendMessageCommand({ QueueUrl: uploadUrl, MessageBody: "not json" }),
-      );
+      await sendPoisonMessages(openEndpoint);
       for (const [what, task, args, endpoint] of programs) {
         const process = startTask(task, args, {
           env: { ...CREDENTIALS, AWS_ENDPOINT_URL: endpoint },
@@ -118,7 +149,11 @@ Deno.test("no program prints a credential, on success or failure", async () => {
         if (what.endsWith("success")) assert.ok(status.code <= 1, output(process));
         else assert.equal(status.code, 1, output(process));
       }
-      await waitFor(() => lambdaLines.some((l) => l.includes("Cannot parse message body")));
+      await waitFor(
+        "the Lambda's parse error",
+        () => lambdaLines.some((l) => l.includes("Cannot parse message body")),
+        { timeoutMs: 30_000 },
+      );
     } finally {
       await runner.close();
     }
@@ -132,36 +167,9 @@ Deno.test("no program prints a credential, on success or failure", async () => {
     await Deno.remove(outDir, { recursive: true }).catch(() => {});
   }
 
-  // The paths ran: the success paths worked, the failure paths said why.
-  const text = Object.fromEntries(seen);
-  assert.match(text["generate, success"] ?? "", /generated 3 of 3 laptops/);
-  assert.match(text["generate, rejected credentials"] ?? "", /AWS rejected the credentials/);
-  assert.match(text["generate, unreachable endpoint"] ?? "", /connection refused/);
-  assert.match(text["service, success"] ?? "", /"same_record":true/);
-  assert.match(text["service, success"] ?? "", /Cannot parse message body/);
-  assert.match(text["service, rejected credentials"] ?? "", /AWS rejected the credentials/);
-  assert.match(
-    text["Lambda runner and function"] ?? "",
-    /Cannot parse message body: it is not JSON/,
-  );
-  assert.match(text["local AWS (IAM on)"] ?? "", /\[iam\] InvalidClientTokenId/);
+  assertPathsRan(Object.fromEntries(seen));
   for (const [what, printed] of seen) assertNoCredential(what, printed);
 });
-
-function closedPort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-async function waitFor(check: () => boolean, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("Timed out");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const PROBE = `
 import json, socket, sys

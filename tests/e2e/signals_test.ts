@@ -7,12 +7,7 @@
 import assert from "node:assert/strict";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
-import {
-  GetQueueUrlCommand,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { createClients } from "../../lib/clients.ts";
 import { readConfig } from "../../lib/config.ts";
 import { denoFiles } from "../../lib/deno_files.ts";
@@ -23,38 +18,11 @@ import { RESOURCES } from "../../lib/resources.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { tempDir, testClients } from "../_helpers/e2e.ts";
 import { startTask } from "../_helpers/processes.ts";
+import { queueUrl, receiveAll } from "../_helpers/sqs.ts";
+import { delay, pacedWaitFor } from "../_helpers/wait.ts";
 
-async function queueUrl(sqs: SQSClient, name: string): Promise<string> {
-  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-  assert.ok(QueueUrl);
-  return QueueUrl;
-}
-
-/** Receives every message of a queue (each once: they stay invisible for a while). */
-async function drain(sqs: SQSClient, name: string): Promise<string[]> {
-  const url = await queueUrl(sqs, name);
-  const bodies: string[] = [];
-  for (;;) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: url,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 0,
-        VisibilityTimeout: 60,
-      }),
-    );
-    if (Messages.length === 0) return bodies;
-    bodies.push(...Messages.map((m) => m.Body ?? ""));
-  }
-}
-
-async function waitUntil(what: string, check: () => Promise<boolean> | boolean, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Polls every 50 ms, for 30 s unless told otherwise (this file's pace). */
+const waitFor = pacedWaitFor({ intervalMs: 50, timeoutMs: 30_000 });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.test(`generate: ${signal} mid-run finishes the records in flight, starts no other, leaves nothing half-written`, async () => {
@@ -73,7 +41,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
         outDir,
         "--json",
       ], { env: { AWS_ENDPOINT_URL: aws.endpoint } });
-      await waitUntil("20 files written", async () => {
+      await waitFor("20 files written", async () => {
         try {
           let n = 0;
           for await (const _ of Deno.readDir(outDir)) n++;
@@ -113,7 +81,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
         (items.Items ?? []).map((i) => i.uuid?.S).sort(),
         report.generated.map((g) => g.uuid).sort(),
       );
-      const messages = await drain(admin.sqs, RESOURCES.uploadQueue.name);
+      const messages = [
+        ...(await receiveAll(admin.sqs, RESOURCES.uploadQueue.name, { waitTimeSeconds: 0 }))
+          .values(),
+      ];
       assert.deepEqual(
         messages.map((body) => JSON.parse(body).s3_key).sort(),
         names,
@@ -150,7 +121,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
         itemBatchSize: 25,
       });
       assert.equal(generated.generated.length, 200);
-      const bodies = await drain(admin.sqs, RESOURCES.uploadQueue.name);
+      const bodies = [
+        ...(await receiveAll(admin.sqs, RESOURCES.uploadQueue.name, { waitTimeSeconds: 0 }))
+          .values(),
+      ];
       const updateUrl = await queueUrl(admin.sqs, RESOURCES.updateQueue.name);
       for (let i = 0; i < bodies.length; i += 10) {
         await admin.sqs.send(
@@ -167,7 +141,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
       const service = startTask("service", ["--json", "--wait", "1"], {
         env: { AWS_ENDPOINT_URL: aws.endpoint },
       });
-      await waitUntil("30 messages handled", () => service.stdout.length >= 30);
+      await waitFor("30 messages handled", () => service.stdout.length >= 30);
       service.kill(signal);
       const status = await service.status;
       assert.equal(status.code, 0, service.stderr.join("\n"));
@@ -176,10 +150,11 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
       assert.equal(new Set(handled).size, handled.length, "each handled once");
 
       // Handled ones are deleted; every other is still there, none is lost.
-      await new Promise((resolve) => setTimeout(resolve, 2_200)); // in-flight ones come back
-      const left = (await drain(admin.sqs, RESOURCES.updateQueue.name)).map((body) =>
-        JSON.parse(body).dynamodb_key as string
-      );
+      await delay(2_200); // in-flight ones come back
+      const left = [
+        ...(await receiveAll(admin.sqs, RESOURCES.updateQueue.name, { waitTimeSeconds: 0 }))
+          .values(),
+      ].map((body) => JSON.parse(body).dynamodb_key as string);
       assert.deepEqual(
         [...handled, ...left].sort(),
         generated.generated.map((g) => g.laptop.uuid).sort(),

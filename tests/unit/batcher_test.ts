@@ -3,7 +3,7 @@ import { createBatcher } from "../../lib/batcher.ts";
 import { writeItems } from "../../lib/write_items.ts";
 import { laptopToItem } from "../../lib/item_codec.ts";
 import { makeLaptop } from "../../lib/laptop.ts";
-import { awsError, fakeClient, uuid } from "./_fakes.ts";
+import { awsError, fakeClient, uuid } from "../_helpers/fakes.ts";
 
 Deno.test("createBatcher() sends a full batch at once and the rest after the linger", async () => {
   const calls: number[][] = [];

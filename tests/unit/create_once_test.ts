@@ -3,8 +3,8 @@ import { createHash } from "node:crypto";
 import { createItemOnce, createObjectOnce } from "../../lib/create_once.ts";
 import { laptopToItem } from "../../lib/item_codec.ts";
 import { makeLaptop } from "../../lib/laptop.ts";
-import { conditionalBucket, conditionalTable } from "./_conditional_fakes.ts";
-import { awsError, fakeClient, uuid } from "./_fakes.ts";
+import { conditionalBucket, conditionalTable } from "../_helpers/conditional_fakes.ts";
+import { awsError, fakeClient, uuid } from "../_helpers/fakes.ts";
 
 const OBJECT = {
   bucket: "laptops",

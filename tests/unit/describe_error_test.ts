@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describeError } from "../../lib/describe_error.ts";
 import { comparisonLine, formatComparison } from "../../lib/format_comparison.ts";
-import { awsError } from "./_fakes.ts";
+import { awsError } from "../_helpers/fakes.ts";
 
 const LOCAL = { endpoint: "http://127.0.0.1:4566", region: "us-east-1" };
 

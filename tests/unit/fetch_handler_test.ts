@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { createFetchHandler, markNetworkError } from "../../lib/fetch_handler.ts";
+import { useFakeTime } from "../_helpers/fake_time.ts";
 
 /** An SQS client on a fake fetch, with the SDK's standard retries and no backoff wait worth counting. */
 function client(fake: typeof fetch, requestTimeoutMs = 1_000) {
@@ -15,6 +16,16 @@ function client(fake: typeof fetch, requestTimeoutMs = 1_000) {
 }
 
 const QUEUE_URL = JSON.stringify({ QueueUrl: "http://127.0.0.1:4566/000000000000/q" });
+
+/** A fetch that never answers: it rejects only when its request is aborted. */
+function hang(input: RequestInfo | URL): Promise<Response> {
+  return new Promise((_, reject) =>
+    (input as Request).signal.addEventListener(
+      "abort",
+      () => reject(new DOMException("aborted", "AbortError")),
+    )
+  );
+}
 
 function ok(): Response {
   return new Response(QUEUE_URL, { headers: { "content-type": "application/x-amz-json-1.0" } });
@@ -91,22 +102,19 @@ Deno.test("createFetchHandler() aborts a request past its time limit and retries
     );
   };
   const sqs = client(hang, 50);
-  const started = performance.now();
-  const output = await sqs.send(new GetQueueUrlCommand({ QueueName: "q" }));
+  using time = useFakeTime();
+  const sent = sqs.send(new GetQueueUrlCommand({ QueueName: "q" }));
+  await time.tickAsync(49);
+  assert.deepEqual(signals.map((s) => s.aborted), [false], "the first attempt runs its 50 ms");
+  await time.runAllAsync();
+  const output = await sent;
   assert.equal(output.$metadata.attempts, 3);
   assert.ok(signals.slice(0, 2).every((s) => s.aborted), "the timed-out requests are aborted");
-  assert.ok(performance.now() - started < 2_000);
+  assert.ok(time.now < 2_000, `${time.now} ms of fake time: timeouts and backoff`);
   sqs.destroy();
 });
 
 Deno.test("createFetchHandler() fails with TimeoutError when no attempt answers in time", async () => {
-  const hang: typeof fetch = (input) =>
-    new Promise((_, reject) =>
-      (input as Request).signal.addEventListener(
-        "abort",
-        () => reject(new DOMException("aborted", "AbortError")),
-      )
-    );
   const sqs = client(hang, 20);
   await assert.rejects(sqs.send(new GetQueueUrlCommand({ QueueName: "q" })), {
     name: "TimeoutError",
@@ -116,13 +124,6 @@ Deno.test("createFetchHandler() fails with TimeoutError when no attempt answers 
 });
 
 Deno.test("createFetchHandler() takes a call's own time limit and its abort signal", async () => {
-  const hang: typeof fetch = (input) =>
-    new Promise((_, reject) =>
-      (input as Request).signal.addEventListener(
-        "abort",
-        () => reject(new DOMException("aborted", "AbortError")),
-      )
-    );
   const sqs = client(hang, 10_000);
   await assert.rejects(
     sqs.send(new GetQueueUrlCommand({ QueueName: "q" }), { requestTimeout: 10 }),

@@ -6,7 +6,7 @@ import {
   generateJson,
   progressBar,
 } from "../../lib/format_generate.ts";
-import { uuid } from "./_fakes.ts";
+import { uuid } from "../_helpers/fakes.ts";
 
 const LAPTOP = {
   uuid: uuid(1),

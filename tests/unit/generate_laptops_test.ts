@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { generateLaptops } from "../../lib/generate_laptops.ts";
 import { type Item, laptopToItem } from "../../lib/item_codec.ts";
 import { makeLaptop } from "../../lib/laptop.ts";
-import { conditionalPutItem, conditionalPutObject } from "./_conditional_fakes.ts";
+import { useFakeTime } from "../_helpers/fake_time.ts";
+import { conditionalPutItem, conditionalPutObject } from "../_helpers/conditional_fakes.ts";
 import {
   awsError,
   type Call,
@@ -11,7 +12,7 @@ import {
   recordingTracer,
   type Responder,
   uuid,
-} from "./_fakes.ts";
+} from "../_helpers/fakes.ts";
 
 const OPTIONS = {
   outDir: "out",
@@ -381,13 +382,17 @@ Deno.test("generateLaptops() fills a batch with every record whose upload is in 
     dynamodb: { BatchWriteItem: () => ({ UnprocessedItems: {} }) },
   });
   const fileNames = Array.from({ length: 8 }, (_, i) => `l-${i + 1}.json`);
-  const result = await generateLaptops(ports, {
+  using time = useFakeTime();
+  const run = generateLaptops(ports, {
     ...OPTIONS,
     fileNames,
     makeRecord,
     concurrency: 8,
     itemBatchSize: 25,
   });
+  await time.runAllAsync();
+  const result = await run;
+  assert.equal(time.now, 14, "the last upload ended 7 x 2 ms after the first");
   assert.equal(result.generated.length, 8);
   const writes = ports.dynamodb.callsOf("BatchWriteItem");
   assert.deepEqual(
@@ -404,20 +409,21 @@ Deno.test("generateLaptops() sends a lone record's batches at once, without wait
   const { ports, makeRecord } = setup({
     dynamodb: { BatchWriteItem: () => ({ UnprocessedItems: {} }) },
   });
-  const started = performance.now();
-  const result = await generateLaptops(ports, {
+  using time = useFakeTime();
+  const run = generateLaptops(ports, {
     ...OPTIONS,
     fileNames: ["a.json", "b.json", "c.json"],
     makeRecord,
     concurrency: 1,
     itemBatchSize: 25,
   });
-  const elapsed = performance.now() - started;
+  await time.runAllAsync();
+  const result = await run;
   assert.equal(result.generated.length, 3);
   assert.equal(ports.dynamodb.callsOf("BatchWriteItem").length, 3);
   assert.equal(ports.sqs.callsOf("SendMessageBatch").length, 3);
-  // Waiting out the 20 ms linger would take 3 records x 2 batches x 20 ms.
-  assert.ok(elapsed < 60, `${elapsed.toFixed(1)} ms`);
+  // Waiting out the 20 ms linger would move the clock 3 records x 2 batches x 20 ms.
+  assert.equal(time.now, 0, "no linger waited out");
 });
 
 Deno.test("generateLaptops() retries each step on a transient error and goes on", async () => {

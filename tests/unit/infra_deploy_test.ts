@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { deploy } from "../../infra/deploy.ts";
-import { StackOperationError } from "../../infra/stack_operation_error.ts";
 import { buildTemplate } from "../../infra/template.ts";
 import {
   ACCOUNT,
@@ -10,44 +8,21 @@ import {
   event,
   eventSnapshots,
   fakeInfra,
-  missingStack,
-  recordingProgress,
-  sequence,
   stack,
   STACK_ID,
-} from "./_infra_fakes.ts";
-
-const ZIP = new TextEncoder().encode("PK fake zip");
-const ZIP_KEY = `update-item/${await sha256(ZIP)}.zip`;
-const PARAMETERS = [
-  { ParameterKey: "ArtifactBucket", ParameterValue: ARTIFACT_BUCKET },
-  { ParameterKey: "ArtifactKey", ParameterValue: ZIP_KEY },
-];
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as BufferSource));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-/** S3 answers for an account with neither the artifact bucket nor the package. */
-function emptyS3() {
-  return {
-    HeadBucket: () => {
-      throw awsError("NotFound", 404);
-    },
-    CreateBucket: () => ({}),
-    PutPublicAccessBlock: () => ({}),
-    HeadObject: () => {
-      throw awsError("NotFound", 404);
-    },
-    PutObject: () => ({}),
-  };
-}
-
-/** S3 answers for an account that has both. */
-function readyS3() {
-  return { HeadBucket: () => ({}), HeadObject: () => ({ ContentLength: ZIP.byteLength }) };
-}
+  stacks,
+} from "../_helpers/infra_fakes.ts";
+import {
+  CHECKS,
+  deployed,
+  emptyS3,
+  PARAMETERS,
+  readyS3,
+  runDeploy,
+  stackUpToDate,
+  ZIP,
+  ZIP_KEY,
+} from "../_helpers/deploy_runs.ts";
 
 const CREATE_EVENTS = [
   event("1", "laptops", "AWS::CloudFormation::Stack", "CREATE_IN_PROGRESS", "User Initiated"),
@@ -60,10 +35,10 @@ Deno.test("deploy() uploads the package, then creates the stack and returns its 
   const fake = fakeInfra({
     s3: emptyS3(),
     cloudformation: {
-      DescribeStacks: sequence(
-        () => missingStack(),
-        () => ({ Stacks: [stack("CREATE_IN_PROGRESS")] }),
-        () => ({ Stacks: [stack("CREATE_COMPLETE", { outputs: true })] }),
+      DescribeStacks: stacks(
+        "missing",
+        stack("CREATE_IN_PROGRESS"),
+        stack("CREATE_COMPLETE", { outputs: true }),
       ),
       CreateStack: () => ({ StackId: STACK_ID }),
       DescribeStackEvents: eventSnapshots(
@@ -72,18 +47,10 @@ Deno.test("deploy() uploads the package, then creates the stack and returns its 
       ),
     },
   });
-  const progress = recordingProgress();
-  const result = await deploy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    deploymentPackage: ZIP,
-    ...progress.options,
-  });
+  const { result, progress } = await deployed(fake);
 
   assert.deepEqual(fake.operations(), [
-    "GetCallerIdentity",
-    "DescribeStacks",
-    "HeadBucket",
+    ...CHECKS,
     "CreateBucket",
     "PutPublicAccessBlock",
     "HeadObject",
@@ -136,11 +103,11 @@ Deno.test("deploy() prints each resource event once, oldest first", async () => 
   const fake = fakeInfra({
     s3: readyS3(),
     cloudformation: {
-      DescribeStacks: sequence(
-        () => missingStack(),
-        () => ({ Stacks: [stack("CREATE_IN_PROGRESS")] }),
-        () => ({ Stacks: [stack("CREATE_IN_PROGRESS")] }),
-        () => ({ Stacks: [stack("CREATE_COMPLETE", { outputs: true })] }),
+      DescribeStacks: stacks(
+        "missing",
+        stack("CREATE_IN_PROGRESS"),
+        stack("CREATE_IN_PROGRESS"),
+        stack("CREATE_COMPLETE", { outputs: true }),
       ),
       CreateStack: () => ({ StackId: STACK_ID }),
       DescribeStackEvents: eventSnapshots(
@@ -150,13 +117,8 @@ Deno.test("deploy() prints each resource event once, oldest first", async () => 
       ),
     },
   });
-  const progress = recordingProgress();
-  await deploy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    deploymentPackage: ZIP,
-    ...progress.options,
-  });
+  const { progress, done } = runDeploy(fake);
+  await done;
   const events = progress.lines.filter((line) => line.startsWith("  00:"));
   assert.deepEqual(events, [
     "  00:00:01  CREATE_IN_PROGRESS           AWS::CloudFormation::Stack         laptops",
@@ -191,9 +153,9 @@ Deno.test("deploy() reads event pages until one it has seen", async () => {
   const fake = fakeInfra({
     s3: readyS3(),
     cloudformation: {
-      DescribeStacks: sequence(
-        () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
-        () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
+      DescribeStacks: stacks(
+        stack("UPDATE_COMPLETE", { outputs: true }),
+        stack("UPDATE_COMPLETE", { outputs: true }),
       ),
       DescribeStackEvents: (input) => {
         if (baseline) {
@@ -205,13 +167,7 @@ Deno.test("deploy() reads event pages until one it has seen", async () => {
       UpdateStack: () => ({ StackId: STACK_ID }),
     },
   });
-  const progress = recordingProgress();
-  const result = await deploy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    deploymentPackage: ZIP,
-    ...progress.options,
-  });
+  const { result, progress } = await deployed(fake);
   assert.equal(result.outcome, "updated");
   const eventCalls = fake.cloudformation.callsOf("DescribeStackEvents").map((call) => call.input);
   assert.deepEqual(eventCalls, [
@@ -235,25 +191,17 @@ Deno.test("deploy() updates an existing stack and prints only the new events", a
   const fake = fakeInfra({
     s3: readyS3(),
     cloudformation: {
-      DescribeStacks: sequence(
-        () => ({ Stacks: [stack("CREATE_COMPLETE", { outputs: true })] }),
-        () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
+      DescribeStacks: stacks(
+        stack("CREATE_COMPLETE", { outputs: true }),
+        stack("UPDATE_COMPLETE", { outputs: true }),
       ),
       DescribeStackEvents: eventSnapshots(before, after),
       UpdateStack: () => ({ StackId: STACK_ID }),
     },
   });
-  const progress = recordingProgress();
-  const result = await deploy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    deploymentPackage: ZIP,
-    ...progress.options,
-  });
+  const { result, progress } = await deployed(fake);
   assert.deepEqual(fake.operations(), [
-    "GetCallerIdentity",
-    "DescribeStacks",
-    "HeadBucket",
+    ...CHECKS,
     "HeadObject",
     "DescribeStackEvents",
     "UpdateStack",
@@ -275,144 +223,14 @@ Deno.test("deploy() updates an existing stack and prints only the new events", a
 });
 
 Deno.test("deploy() takes 'No updates are to be performed' as up to date", async () => {
-  const fake = fakeInfra({
-    s3: readyS3(),
-    cloudformation: {
-      DescribeStacks: () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
-      DescribeStackEvents: () => ({ StackEvents: [] }),
-      UpdateStack: () => {
-        throw awsError("ValidationError", 400, "No updates are to be performed.");
-      },
-    },
+  const fake = stackUpToDate(() => {
+    throw awsError("ValidationError", 400, "No updates are to be performed.");
   });
-  const progress = recordingProgress();
-  const result = await deploy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    deploymentPackage: ZIP,
-    ...progress.options,
-  });
+  const { result, progress } = await deployed(fake);
   assert.equal(result.outcome, "unchanged");
   assert.equal(result.outputs.AwsS3Bucket, DATA_BUCKET);
   assert.equal(fake.operations().at(-1), "UpdateStack");
   assert.ok(progress.lines.includes("Stack laptops is up to date: UPDATE_COMPLETE"));
-});
-
-Deno.test("deploy() passes on any other UpdateStack error", async () => {
-  const fake = fakeInfra({
-    s3: readyS3(),
-    cloudformation: {
-      DescribeStacks: () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
-      DescribeStackEvents: () => ({ StackEvents: [] }),
-      UpdateStack: () => {
-        throw awsError("InsufficientCapabilitiesException", 400, "Requires capabilities");
-      },
-    },
-  });
-  await assert.rejects(
-    deploy(fake.clients, {
-      stackName: "laptops",
-      region: "us-east-1",
-      deploymentPackage: ZIP,
-      ...recordingProgress().options,
-    }),
-    { name: "InsufficientCapabilitiesException" },
-  );
-});
-
-Deno.test("deploy() throws the rollback reasons when the create fails", async () => {
-  const events = [
-    event("1", "laptops", "AWS::CloudFormation::Stack", "CREATE_IN_PROGRESS", "User Initiated"),
-    event(
-      "2",
-      "UpdateFunction",
-      "AWS::Lambda::Function",
-      "CREATE_FAILED",
-      'Resource handler returned message: "Error occurred while GetObject. S3 Error Code: NoSuchKey"',
-    ),
-    event("3", "UploadQueue", "AWS::SQS::Queue", "CREATE_FAILED", "Resource creation cancelled"),
-    event(
-      "4",
-      "laptops",
-      "AWS::CloudFormation::Stack",
-      "ROLLBACK_IN_PROGRESS",
-      "The following resource(s) failed to create: [UpdateFunction, UploadQueue]. Rollback requested by user.",
-    ),
-    event("5", "laptops", "AWS::CloudFormation::Stack", "ROLLBACK_COMPLETE"),
-  ];
-  const fake = fakeInfra({
-    s3: readyS3(),
-    cloudformation: {
-      DescribeStacks: sequence(
-        () => missingStack(),
-        () => ({ Stacks: [stack("ROLLBACK_IN_PROGRESS")] }),
-        () => ({ Stacks: [stack("ROLLBACK_COMPLETE")] }),
-      ),
-      CreateStack: () => ({ StackId: STACK_ID }),
-      DescribeStackEvents: eventSnapshots(
-        events.slice(0, 4).reverse(),
-        events.slice().reverse(),
-      ),
-    },
-  });
-  const progress = recordingProgress();
-  const error = await deploy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    deploymentPackage: ZIP,
-    ...progress.options,
-  }).then(() => assert.fail("deploy() resolved"), (error: unknown) => error);
-
-  assert.ok(error instanceof StackOperationError);
-  assert.equal(error.status, "ROLLBACK_COMPLETE");
-  assert.equal(
-    error.message,
-    [
-      "Cannot deploy stack laptops: it ended in ROLLBACK_COMPLETE",
-      '  UpdateFunction (AWS::Lambda::Function) CREATE_FAILED: Resource handler returned message: "Error occurred while GetObject. S3 Error Code: NoSuchKey"',
-      "  UploadQueue (AWS::SQS::Queue) CREATE_FAILED: Resource creation cancelled",
-    ].join("\n"),
-  );
-  assert.deepEqual(error.failures.map((failure) => failure.logicalId), [
-    "UpdateFunction",
-    "UploadQueue",
-  ]);
-  assert.equal(fake.operations().at(-1), "DescribeStacks", "nothing after the rollback");
-  assert.ok(
-    progress.lines.some((line) =>
-      line.includes("ROLLBACK_IN_PROGRESS") && line.includes("failed to create: [UpdateFunction")
-    ),
-    "the stack's rollback reason is printed with its event",
-  );
-});
-
-Deno.test("deploy() throws the reasons when an update rolls back", async () => {
-  const fake = fakeInfra({
-    s3: readyS3(),
-    cloudformation: {
-      DescribeStacks: sequence(
-        () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
-        () => ({ Stacks: [stack("UPDATE_ROLLBACK_COMPLETE", { outputs: true })] }),
-      ),
-      DescribeStackEvents: eventSnapshots([], [
-        event("3", "laptops", "AWS::CloudFormation::Stack", "UPDATE_ROLLBACK_COMPLETE"),
-        event("2", "Table", "AWS::DynamoDB::Table", "UPDATE_FAILED", "Access denied"),
-      ]),
-      UpdateStack: () => ({ StackId: STACK_ID }),
-    },
-  });
-  await assert.rejects(
-    deploy(fake.clients, {
-      stackName: "laptops",
-      region: "us-east-1",
-      deploymentPackage: ZIP,
-      ...recordingProgress().options,
-    }),
-    (error: unknown) =>
-      error instanceof StackOperationError && error.status === "UPDATE_ROLLBACK_COMPLETE" &&
-      error.message ===
-        "Cannot deploy stack laptops: it ended in UPDATE_ROLLBACK_COMPLETE\n  Table (AWS::DynamoDB::Table) UPDATE_FAILED: Access denied",
-  );
 });
 
 Deno.test("deploy() deletes a stack left in ROLLBACK_COMPLETE, then creates it again", async () => {
@@ -420,28 +238,20 @@ Deno.test("deploy() deletes a stack left in ROLLBACK_COMPLETE, then creates it a
   const fake = fakeInfra({
     s3: readyS3(),
     cloudformation: {
-      DescribeStacks: sequence(
-        () => ({ Stacks: [stack("ROLLBACK_COMPLETE")] }),
-        () => ({ Stacks: [stack("DELETE_COMPLETE")] }),
-        () => ({ Stacks: [stack("CREATE_COMPLETE", { id: newId, outputs: true })] }),
+      DescribeStacks: stacks(
+        stack("ROLLBACK_COMPLETE"),
+        stack("DELETE_COMPLETE"),
+        stack("CREATE_COMPLETE", { id: newId, outputs: true }),
       ),
       DescribeStackEvents: () => ({ StackEvents: [] }),
       DeleteStack: () => ({}),
       CreateStack: () => ({ StackId: newId }),
     },
   });
-  const progress = recordingProgress();
-  const result = await deploy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    deploymentPackage: ZIP,
-    ...progress.options,
-  });
+  const { result, progress } = await deployed(fake);
   assert.equal(result.outcome, "created");
   assert.deepEqual(fake.operations(), [
-    "GetCallerIdentity",
-    "DescribeStacks",
-    "HeadBucket",
+    ...CHECKS,
     "HeadObject",
     "DescribeStackEvents",
     "DeleteStack",
@@ -458,158 +268,31 @@ Deno.test("deploy() deletes a stack left in ROLLBACK_COMPLETE, then creates it a
   ));
 });
 
-Deno.test("deploy() refuses a busy stack before uploading anything", async () => {
-  for (const status of ["UPDATE_IN_PROGRESS", "DELETE_IN_PROGRESS", "CREATE_IN_PROGRESS"]) {
-    const fake = fakeInfra({
-      cloudformation: { DescribeStacks: () => ({ Stacks: [stack(status)] }) },
-    });
-    await assert.rejects(
-      deploy(fake.clients, {
-        stackName: "laptops",
-        region: "us-east-1",
-        deploymentPackage: ZIP,
-        ...recordingProgress().options,
-      }),
-      new Error(
-        `Cannot deploy stack laptops: it is ${status}; wait until CloudFormation finishes, then run the command again`,
-      ),
-    );
-    assert.deepEqual(fake.operations(), ["GetCallerIdentity", "DescribeStacks"]);
-  }
-});
-
-Deno.test("deploy() sends a stuck stack to destroy before uploading anything", async () => {
-  for (const status of ["ROLLBACK_FAILED", "DELETE_FAILED", "UPDATE_ROLLBACK_FAILED"]) {
-    const fake = fakeInfra({
-      cloudformation: { DescribeStacks: () => ({ Stacks: [stack(status)] }) },
-    });
-    await assert.rejects(
-      deploy(fake.clients, {
-        stackName: "laptops",
-        region: "us-east-1",
-        deploymentPackage: ZIP,
-        ...recordingProgress().options,
-      }),
-      (error: Error) => error.message.includes(`it is ${status}; run \`deno task destroy`),
-    );
-    assert.deepEqual(fake.operations(), ["GetCallerIdentity", "DescribeStacks"]);
-  }
-});
-
 Deno.test("deploy() creates the artifact bucket in its region outside us-east-1", async () => {
   const fake = fakeInfra({
     s3: emptyS3(),
     cloudformation: {
-      DescribeStacks: sequence(
-        () => missingStack(),
-        () => ({ Stacks: [stack("CREATE_COMPLETE", { outputs: true })] }),
-      ),
+      DescribeStacks: stacks("missing", stack("CREATE_COMPLETE", { outputs: true })),
       CreateStack: () => ({ StackId: STACK_ID }),
       DescribeStackEvents: () => ({ StackEvents: [] }),
     },
   });
-  await deploy(fake.clients, {
-    stackName: "laptops",
-    region: "eu-west-1",
-    deploymentPackage: ZIP,
-    ...recordingProgress().options,
-  });
+  await runDeploy(fake, { region: "eu-west-1" }).done;
   assert.deepEqual(fake.s3.callsOf("CreateBucket")[0]?.input, {
     Bucket: `laptops-artifacts-${ACCOUNT}-eu-west-1`,
     CreateBucketConfiguration: { LocationConstraint: "eu-west-1" },
   });
 });
 
-Deno.test("deploy() explains an artifact bucket these credentials may not use", async () => {
-  const fake = fakeInfra({
-    s3: {
-      HeadBucket: () => {
-        throw awsError("Forbidden", 403);
-      },
-    },
-    cloudformation: { DescribeStacks: () => missingStack() },
-  });
-  await assert.rejects(
-    deploy(fake.clients, {
-      stackName: "laptops",
-      region: "us-east-1",
-      deploymentPackage: ZIP,
-      ...recordingProgress().options,
-    }),
-    new Error(
-      `Cannot use artifact bucket ${ARTIFACT_BUCKET}: it exists but these credentials may not use it`,
-    ),
-  );
-  assert.equal(fake.cloudformation.callsOf("CreateStack").length, 0);
-});
-
-Deno.test("deploy() gives up waiting after the timeout", async () => {
-  const fake = fakeInfra({
-    s3: readyS3(),
-    cloudformation: {
-      DescribeStacks: sequence(
-        () => missingStack(),
-        () => ({ Stacks: [stack("CREATE_IN_PROGRESS")] }),
-      ),
-      CreateStack: () => ({ StackId: STACK_ID }),
-      DescribeStackEvents: () => ({ StackEvents: [] }),
-    },
-  });
-  const progress = recordingProgress();
-  await assert.rejects(
-    deploy(fake.clients, {
-      stackName: "laptops",
-      region: "us-east-1",
-      deploymentPackage: ZIP,
-      ...progress.options,
-      timeoutMs: 12_000,
-    }),
-    new Error(
-      "Cannot wait for stack laptops: still CREATE_IN_PROGRESS after 12 s (CloudFormation goes on; see its console or run the command again)",
-    ),
-  );
-  assert.equal(progress.sleeps(), 3);
-});
-
-Deno.test("deploy() stops waiting when its signal aborts", async () => {
-  const controller = new AbortController();
-  const fake = fakeInfra({
-    s3: readyS3(),
-    cloudformation: {
-      DescribeStacks: sequence(
-        () => missingStack(),
-        () => {
-          controller.abort(new Error("Interrupted"));
-          return { Stacks: [stack("CREATE_IN_PROGRESS")] };
-        },
-      ),
-      CreateStack: () => ({ StackId: STACK_ID }),
-      DescribeStackEvents: () => ({ StackEvents: [] }),
-    },
-  });
-  await assert.rejects(
-    deploy(fake.clients, {
-      stackName: "laptops",
-      region: "us-east-1",
-      deploymentPackage: ZIP,
-      log: () => {},
-      signal: controller.signal,
-    }),
-    new Error("Interrupted"),
-  );
-});
-
 Deno.test("deploy() with dryRun prints the plan and calls nothing", async () => {
   const fake = fakeInfra({ sts: {} });
-  const progress = recordingProgress();
-  const result = await deploy(fake.clients, {
+  const { progress, done } = runDeploy(fake, {
     stackName: "demo",
     region: "eu-west-1",
     endpoint: "http://127.0.0.1:5000",
-    deploymentPackage: ZIP,
     dryRun: true,
-    ...progress.options,
   });
+  const result = await done;
   assert.deepEqual(result, { outcome: "planned", outputs: {} });
   assert.deepEqual(fake.operations(), []);
   const text = progress.lines.join("\n");
@@ -623,31 +306,14 @@ Deno.test("deploy() with dryRun prints the plan and calls nothing", async () => 
 });
 
 Deno.test("deploy() with dryRun and no package says to build it", async () => {
-  const progress = recordingProgress();
-  await deploy(fakeInfra({}).clients, {
-    stackName: "laptops",
-    region: "us-east-1",
+  const { progress, done } = runDeploy(fakeInfra({}), {
     deploymentPackage: undefined,
     dryRun: true,
-    ...progress.options,
   });
+  await done;
   assert.ok(
     progress.lines.some((line) =>
       line.includes("dist/update_item.zip (not built yet: run `deno task build`)")
     ),
   );
-});
-
-Deno.test("deploy() without a package calls nothing", async () => {
-  const fake = fakeInfra({});
-  await assert.rejects(
-    deploy(fake.clients, {
-      stackName: "laptops",
-      region: "us-east-1",
-      deploymentPackage: undefined,
-      ...recordingProgress().options,
-    }),
-    new TypeError("Cannot deploy stack laptops: no deployment package (run `deno task build`)"),
-  );
-  assert.deepEqual(fake.operations(), []);
 });

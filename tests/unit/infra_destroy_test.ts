@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { destroy } from "../../infra/destroy.ts";
+import { destroy, type DestroyOptions } from "../../infra/destroy.ts";
 import { StackOperationError } from "../../infra/stack_operation_error.ts";
 import {
   ARTIFACT_BUCKET,
@@ -7,13 +7,30 @@ import {
   DATA_BUCKET,
   event,
   eventSnapshots,
+  type FakeInfra,
   fakeInfra,
   missingStack,
   recordingProgress,
   sequence,
   stack,
   STACK_ID,
-} from "./_infra_fakes.ts";
+  stacks,
+} from "../_helpers/infra_fakes.ts";
+
+/**
+ * Destroys stack `laptops` in us-east-1 on `fake`, with progress that records
+ * lines and never sleeps; `options` override.
+ */
+function runDestroy(fake: FakeInfra, options: Partial<DestroyOptions> = {}) {
+  const progress = recordingProgress();
+  const done = destroy(fake.clients, {
+    stackName: "laptops",
+    region: "us-east-1",
+    ...progress.options,
+    ...options,
+  });
+  return { progress, done };
+}
 
 /** A bucket's versions in two list pages: versions and delete markers. */
 function versionedBucket() {
@@ -32,10 +49,10 @@ function versionedBucket() {
 Deno.test("destroy() empties every version of the data bucket, deletes the stack, then the artifacts", async () => {
   const fake = fakeInfra({
     cloudformation: {
-      DescribeStacks: sequence(
-        () => ({ Stacks: [stack("UPDATE_COMPLETE", { outputs: true })] }),
-        () => ({ Stacks: [stack("DELETE_IN_PROGRESS")] }),
-        () => ({ Stacks: [stack("DELETE_COMPLETE")] }),
+      DescribeStacks: stacks(
+        stack("UPDATE_COMPLETE", { outputs: true }),
+        stack("DELETE_IN_PROGRESS"),
+        stack("DELETE_COMPLETE"),
       ),
       DescribeStackEvents: eventSnapshots(
         [event("1", "laptops", "AWS::CloudFormation::Stack", "UPDATE_COMPLETE")],
@@ -60,12 +77,8 @@ Deno.test("destroy() empties every version of the data bucket, deletes the stack
       DeleteBucket: () => ({}),
     },
   });
-  const progress = recordingProgress();
-  const result = await destroy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    ...progress.options,
-  });
+  const { progress, done } = runDestroy(fake);
+  const result = await done;
   assert.deepEqual(result, { outcome: "deleted", dataObjectsDeleted: 4 });
   assert.deepEqual(fake.operations(), [
     "DescribeStacks",
@@ -118,10 +131,7 @@ Deno.test("destroy() deletes at most 1,000 objects a call", async () => {
   const versions = Array.from({ length: 1500 }, (_, i) => ({ Key: `k${i}`, VersionId: "null" }));
   const fake = fakeInfra({
     cloudformation: {
-      DescribeStacks: sequence(
-        () => ({ Stacks: [stack("CREATE_COMPLETE", { outputs: true })] }),
-        () => ({ Stacks: [stack("DELETE_COMPLETE")] }),
-      ),
+      DescribeStacks: stacks(stack("CREATE_COMPLETE", { outputs: true }), stack("DELETE_COMPLETE")),
       DescribeStackEvents: () => ({ StackEvents: [] }),
       DeleteStack: () => ({}),
     },
@@ -130,12 +140,7 @@ Deno.test("destroy() deletes at most 1,000 objects a call", async () => {
       DeleteObjects: () => ({}),
     },
   });
-  await destroy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    keepArtifacts: true,
-    ...recordingProgress().options,
-  });
+  await runDestroy(fake, { keepArtifacts: true }).done;
   const sizes = fake.s3.callsOf("DeleteObjects").map((call) =>
     (call.input.Delete as { Objects: unknown[] }).Objects.length
   );
@@ -146,7 +151,7 @@ Deno.test("destroy() deletes at most 1,000 objects a call", async () => {
 Deno.test("destroy() fails when an object cannot be deleted, before deleting the stack", async () => {
   const fake = fakeInfra({
     cloudformation: {
-      DescribeStacks: () => ({ Stacks: [stack("CREATE_COMPLETE", { outputs: true })] }),
+      DescribeStacks: stacks(stack("CREATE_COMPLETE", { outputs: true })),
     },
     s3: {
       ListObjectVersions: () => ({ Versions: [{ Key: "a.json", VersionId: "v1" }] }),
@@ -156,11 +161,7 @@ Deno.test("destroy() fails when an object cannot be deleted, before deleting the
     },
   });
   await assert.rejects(
-    destroy(fake.clients, {
-      stackName: "laptops",
-      region: "us-east-1",
-      ...recordingProgress().options,
-    }),
+    runDestroy(fake).done,
     new Error(
       `Cannot empty bucket ${DATA_BUCKET}: 1 objects were not deleted, e.g. a.json: AccessDenied Access Denied`,
     ),
@@ -171,10 +172,7 @@ Deno.test("destroy() fails when an object cannot be deleted, before deleting the
 Deno.test("destroy() throws the reasons when the deletion fails", async () => {
   const fake = fakeInfra({
     cloudformation: {
-      DescribeStacks: sequence(
-        () => ({ Stacks: [stack("CREATE_COMPLETE", { outputs: true })] }),
-        () => ({ Stacks: [stack("DELETE_FAILED")] }),
-      ),
+      DescribeStacks: stacks(stack("CREATE_COMPLETE", { outputs: true }), stack("DELETE_FAILED")),
       DescribeStackEvents: eventSnapshots([], [
         event("2", "laptops", "AWS::CloudFormation::Stack", "DELETE_FAILED", "Resources failed"),
         event(
@@ -189,11 +187,10 @@ Deno.test("destroy() throws the reasons when the deletion fails", async () => {
     },
     s3: { ListObjectVersions: () => ({ Versions: [] }) },
   });
-  const error = await destroy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    ...recordingProgress().options,
-  }).then(() => assert.fail("destroy() resolved"), (error: unknown) => error);
+  const error = await runDestroy(fake).done.then(
+    () => assert.fail("destroy() resolved"),
+    (error: unknown) => error,
+  );
   assert.ok(error instanceof StackOperationError);
   assert.equal(
     error.message,
@@ -217,31 +214,22 @@ Deno.test("destroy() takes a stack that vanished while waiting as deleted", asyn
       DeleteStack: () => ({}),
     },
   });
-  const result = await destroy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    keepArtifacts: true,
-    ...recordingProgress().options,
-  });
+  const result = await runDestroy(fake, { keepArtifacts: true }).done;
   assert.equal(result.outcome, "deleted");
   assert.equal(fake.s3.calls.length, 0, "a stack with no outputs has no data bucket to empty");
 });
 
 Deno.test("destroy() with no stack still removes the artifact bucket", async () => {
   const fake = fakeInfra({
-    cloudformation: { DescribeStacks: () => missingStack() },
+    cloudformation: { DescribeStacks: stacks("missing") },
     s3: {
       ListObjectVersions: () => {
         throw awsError("NoSuchBucket", 404);
       },
     },
   });
-  const progress = recordingProgress();
-  const result = await destroy(fake.clients, {
-    stackName: "laptops",
-    region: "us-east-1",
-    ...progress.options,
-  });
+  const { progress, done } = runDestroy(fake);
+  const result = await done;
   assert.deepEqual(result, { outcome: "absent", dataObjectsDeleted: 0 });
   assert.deepEqual(fake.operations(), [
     "DescribeStacks",
@@ -256,14 +244,10 @@ Deno.test("destroy() with no stack still removes the artifact bucket", async () 
 
 Deno.test("destroy() refuses a busy stack and changes nothing", async () => {
   const fake = fakeInfra({
-    cloudformation: { DescribeStacks: () => ({ Stacks: [stack("UPDATE_IN_PROGRESS")] }) },
+    cloudformation: { DescribeStacks: stacks(stack("UPDATE_IN_PROGRESS")) },
   });
   await assert.rejects(
-    destroy(fake.clients, {
-      stackName: "laptops",
-      region: "us-east-1",
-      ...recordingProgress().options,
-    }),
+    runDestroy(fake).done,
     new Error(
       "Cannot destroy stack laptops: it is UPDATE_IN_PROGRESS; wait until CloudFormation finishes, then run the command again",
     ),
@@ -273,13 +257,8 @@ Deno.test("destroy() refuses a busy stack and changes nothing", async () => {
 
 Deno.test("destroy() with dryRun prints the plan and calls nothing", async () => {
   const fake = fakeInfra({ sts: {} });
-  const progress = recordingProgress();
-  const result = await destroy(fake.clients, {
-    stackName: "demo",
-    region: "us-east-1",
-    dryRun: true,
-    ...progress.options,
-  });
+  const { progress, done } = runDestroy(fake, { stackName: "demo", dryRun: true });
+  const result = await done;
   assert.equal(result.outcome, "planned");
   assert.deepEqual(fake.operations(), []);
   assert.deepEqual(progress.lines, [

@@ -10,6 +10,7 @@ import {
   toRecordMessageAttributes,
   toSqsRecord,
 } from "../../local/lambda/_event.ts";
+import { SQS_RECORD_ATTRIBUTE_KEYS, SQS_RECORD_KEYS } from "../_helpers/sqs_events.ts";
 
 const SOURCE = {
   queueArn: "arn:aws:sqs:eu-west-1:000000000000:uploaded-laptops",
@@ -51,23 +52,8 @@ Deno.test("toSqsRecord() builds AWS's record shape, keys in AWS's order", () => 
     eventSourceARN: "arn:aws:sqs:eu-west-1:000000000000:uploaded-laptops",
     awsRegion: "eu-west-1",
   });
-  assert.deepEqual(Object.keys(record), [
-    "messageId",
-    "receiptHandle",
-    "body",
-    "attributes",
-    "messageAttributes",
-    "md5OfBody",
-    "eventSource",
-    "eventSourceARN",
-    "awsRegion",
-  ]);
-  assert.deepEqual(Object.keys(record.attributes), [
-    "ApproximateReceiveCount",
-    "SentTimestamp",
-    "SenderId",
-    "ApproximateFirstReceiveTimestamp",
-  ]);
+  assert.deepEqual(Object.keys(record), SQS_RECORD_KEYS);
+  assert.deepEqual(Object.keys(record.attributes), SQS_RECORD_ATTRIBUTE_KEYS);
 });
 
 Deno.test("toSqsRecord() output type-checks as @types/aws-lambda's SQSRecord and SQSEvent", () => {

@@ -19,18 +19,23 @@ Deno.test("faultError() gives each service AWS's own codes and statuses", () => 
     const { status, code } = faultError(s, k, a);
     return `${status} ${code}`;
   };
-  assert.equal(pick("dynamodb", "error", false), "500 InternalServerError");
-  assert.equal(pick("dynamodb", "error", true), "503 ServiceUnavailable");
-  assert.equal(pick("dynamodb", "throttle", false), "400 ProvisionedThroughputExceededException");
-  assert.equal(pick("dynamodb", "throttle", true), "400 ThrottlingException");
-  assert.equal(pick("sqs", "error", false), "500 InternalFailure");
-  assert.equal(pick("sqs", "error", true), "503 ServiceUnavailable");
-  assert.equal(pick("sqs", "throttle", false), "403 RequestThrottled");
-  assert.equal(pick("sqs", "throttle", true), "400 ThrottlingException");
-  assert.equal(pick("s3", "error", false), "500 InternalError");
-  assert.equal(pick("s3", "error", true), "503 ServiceUnavailable");
-  assert.equal(pick("s3", "throttle", false), "503 SlowDown");
-  assert.equal(pick("s3", "throttle", true), "503 SlowDown");
+  // "service kind": [the common answer, the alternative], as AWS documents them
+  const expected: Record<string, [string, string]> = {
+    "dynamodb error": ["500 InternalServerError", "503 ServiceUnavailable"],
+    "dynamodb throttle": ["400 ProvisionedThroughputExceededException", "400 ThrottlingException"],
+    "sqs error": ["500 InternalFailure", "503 ServiceUnavailable"],
+    "sqs throttle": ["403 RequestThrottled", "400 ThrottlingException"],
+    "s3 error": ["500 InternalError", "503 ServiceUnavailable"],
+    "s3 throttle": ["503 SlowDown", "503 SlowDown"],
+  };
+  for (const [key, [common, alternative]] of Object.entries(expected)) {
+    const [service, kind] = key.split(" ") as [
+      Parameters<typeof faultError>[0],
+      "error" | "throttle",
+    ];
+    assert.equal(pick(service, kind, false), common, key);
+    assert.equal(pick(service, kind, true), alternative, `${key}, alternative`);
+  }
 });
 
 Deno.test("wireProtocol() tells JSON, query and REST-XML requests apart", () => {

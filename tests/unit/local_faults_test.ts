@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { InterceptedRequest } from "../../local/core/_request.ts";
 import { createFaultInjector, type FaultNote, FAULTS_PATH } from "../../local/faults/_faults.ts";
+import { useFakeTime } from "../_helpers/fake_time.ts";
 
 function intercepted(
   service: InterceptedRequest["service"] = "sqs",
@@ -133,10 +134,18 @@ Deno.test("createFaultInjector() makes the same decisions again after the same s
 });
 
 Deno.test("createFaultInjector() delays requests by the configured latency", async () => {
+  using time = useFakeTime();
   const faults = createFaultInjector({ latencyMs: 30 });
-  const started = performance.now();
-  assert.equal(await faults.intercept(intercepted()), undefined);
-  assert.ok(performance.now() - started >= 25);
+  let answered = false;
+  const answer = Promise.resolve(faults.intercept(intercepted())).then((response) => {
+    answered = true;
+    return response;
+  });
+  await time.tickAsync(29);
+  assert.equal(answered, false, "still held at 29 ms");
+  await time.tickAsync(1);
+  assert.equal(await answer, undefined);
+  assert.equal(answered, true);
   assert.equal(faults.stats().delayed, 1);
 });
 

@@ -39,28 +39,25 @@ function s3(method: string, key: string, body?: string): Call {
   return { method, path: `/laptops/${key}`, ...(body === undefined ? {} : { body }) };
 }
 
-function dynamodb(operation: string, body: unknown): Call {
+/** A JSON-protocol call: `target` is the service's prefix of X-Amz-Target. */
+function jsonCall(target: string, operation: string, body: unknown): Call {
   return {
     method: "POST",
     path: "/",
     headers: {
       "content-type": "application/x-amz-json-1.0",
-      "x-amz-target": `DynamoDB_20120810.${operation}`,
+      "x-amz-target": `${target}.${operation}`,
     },
     body: JSON.stringify(body),
   };
 }
 
+function dynamodb(operation: string, body: unknown): Call {
+  return jsonCall("DynamoDB_20120810", operation, body);
+}
+
 function sqs(operation: string, body: unknown): Call {
-  return {
-    method: "POST",
-    path: "/",
-    headers: {
-      "content-type": "application/x-amz-json-1.0",
-      "x-amz-target": `AmazonSQS.${operation}`,
-    },
-    body: JSON.stringify(body),
-  };
+  return jsonCall("AmazonSQS", operation, body);
 }
 
 const ITEM = { uuid: { S: "6f1c2a9e" } };

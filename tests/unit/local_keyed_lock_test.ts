@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { KeyedLock } from "../../local/core/_keyed_lock.ts";
+import { useFakeTime } from "../_helpers/fake_time.ts";
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   const { promise, resolve } = Promise.withResolvers<void>();
@@ -47,26 +48,30 @@ Deno.test("KeyedLock.run() runs tasks of different keys concurrently", async () 
 });
 
 Deno.test("KeyedLock.run() goes on after a failed task and forgets idle keys", async () => {
+  using time = useFakeTime();
   const lock = new KeyedLock();
   const failed = lock.run("k", () => Promise.reject(new Error("boom")));
   const next = lock.run("k", () => Promise.resolve("next"));
   await assert.rejects(failed, /boom/);
   assert.equal(await next, "next");
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await time.runAllAsync(); // lets the lock's clean-up run
   assert.equal(lock.size, 0);
 });
 
 Deno.test("KeyedLock.run() lets exactly one of concurrent check-then-create tasks create", async () => {
+  using time = useFakeTime();
   const lock = new KeyedLock();
   const store = new Set<string>();
-  const outcomes = await Promise.all(
+  const all = Promise.all(
     Array.from({ length: 10 }, () =>
       lock.run("key", async () => {
         if (store.has("key")) return "refused";
-        await new Promise((resolve) => setTimeout(resolve, 1));
+        await new Promise((resolve) => setTimeout(resolve, 1)); // the gap a race would use
         store.add("key");
         return "created";
       })),
   );
+  await time.runAllAsync();
+  const outcomes = await all;
   assert.equal(outcomes.filter((outcome) => outcome === "created").length, 1);
 });

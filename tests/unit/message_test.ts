@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { formatPipelineMessage, parsePipelineMessage } from "../../lib/message.ts";
-import { uuid } from "./_fakes.ts";
+import { uuid } from "../_helpers/fakes.ts";
 
 Deno.test("formatPipelineMessage() and parsePipelineMessage() round-trip the keys", () => {
   const message = { dynamodb_key: uuid(1), s3_key: "laptop.json" };

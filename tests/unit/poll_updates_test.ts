@@ -4,7 +4,7 @@ import { InvalidRecordError, MissingRecordError } from "../../lib/errors.ts";
 import { laptopToItem } from "../../lib/item_codec.ts";
 import { type Laptop, makeLaptop } from "../../lib/laptop.ts";
 import { pollUpdates } from "../../lib/poll_updates.ts";
-import { awsError, fakeClient, recordingTracer, uuid } from "./_fakes.ts";
+import { awsError, fakeClient, recordingTracer, uuid } from "../_helpers/fakes.ts";
 
 const QUEUE = "http://127.0.0.1:4566/000000000000/updated-laptops";
 const T0 = new Date("2026-11-25T12:00:00.000Z");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { UnprocessedKeysError } from "../../lib/errors.ts";
 import { readItems } from "../../lib/read_items.ts";
-import { fakeClient, uuid } from "./_fakes.ts";
+import { fakeClient, uuid } from "../_helpers/fakes.ts";
 
 type Keys = { uuid: { S: string } }[];
 

@@ -9,7 +9,7 @@ import {
   retryTransient,
   SDK_ATTEMPTS,
 } from "../../lib/retry.ts";
-import { awsError } from "./_fakes.ts";
+import { awsError } from "../_helpers/fakes.ts";
 
 Deno.test("isTransient() retries network failures, time-outs, 5xx and throttling", () => {
   const network = Object.assign(new TypeError("fetch failed"), { code: "ECONNREFUSED" });

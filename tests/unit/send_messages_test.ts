@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { sendMessages } from "../../lib/send_messages.ts";
 import { createQueueUrlResolver } from "../../lib/queue_urls.ts";
-import { awsError, fakeClient } from "./_fakes.ts";
+import { awsError, fakeClient } from "../_helpers/fakes.ts";
 
 const noSleep = { sleep: () => Promise.resolve() };
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { NOOP_TRACER, type SpanRecord, traced } from "../../lib/tracer.ts";
-import { recordingTracer as recording } from "./_fakes.ts";
+import { recordingTracer as recording } from "../_helpers/fakes.ts";
 
 Deno.test("createTracer() records a child under its parent, in the parent's trace", () => {
   const { tracer, spans, tick } = recording(1_480_615_200_000);

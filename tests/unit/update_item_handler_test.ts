@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { handler } from "../../lambda/update_item.ts";
-import { sqsRecord } from "./_fakes.ts";
+import { sqsEvent, sqsRecord } from "../_helpers/sqs_events.ts";
 
 Deno.test("handler() refuses to run without its table and queue, naming the variable", async () => {
   const saved = Deno.env.get("AWS_DYNAMODB_TABLE");
   Deno.env.delete("AWS_DYNAMODB_TABLE");
   try {
     await assert.rejects(
-      handler({ Records: [sqsRecord("a", "{}")] }),
+      handler(sqsEvent(sqsRecord("a", "{}"))),
       /^ConfigError: Cannot start update_item: AWS_DYNAMODB_TABLE is not set$/m,
     );
   } finally {

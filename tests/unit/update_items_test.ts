@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { processUploadRecords } from "../../lib/update_items.ts";
-import { awsError, fakeClient, recordingTracer, sqsRecord, uuid } from "./_fakes.ts";
+import { awsError, fakeClient, recordingTracer, uuid } from "../_helpers/fakes.ts";
+import { sqsRecord } from "../_helpers/sqs_events.ts";
 
 const NOW = new Date("2026-11-25T12:00:00.000Z");
 const QUEUE = "http://127.0.0.1:4566/000000000000/updated-laptops";

@@ -8,7 +8,7 @@
 
 import type { Stack, StackEvent } from "@aws-sdk/client-cloudformation";
 import type { InfraClients } from "../../infra/clients.ts";
-import { awsError, type Call, type FakeClient, fakeClient, type Responder } from "./_fakes.ts";
+import { awsError, type Call, type FakeClient, fakeClient, type Responder } from "./fakes.ts";
 
 export { awsError, type Call };
 
@@ -79,6 +79,16 @@ export function eventSnapshots(...snapshots: StackEvent[][]): Responder {
 /** CloudFormation's answer to DescribeStacks for a stack that does not exist. */
 export function missingStack(name = "laptops"): never {
   throw awsError("ValidationError", 400, `Stack with id ${name} does not exist`);
+}
+
+/**
+ * DescribeStacks answers in turn (the last one repeats): `"missing"` for a
+ * stack that does not exist, else the stack.
+ */
+export function stacks(...answers: (Stack | "missing")[]): Responder {
+  return sequence(
+    ...answers.map((answer) => () => answer === "missing" ? missingStack() : { Stacks: [answer] }),
+  );
 }
 
 /** The three fake clients with one shared log. */

@@ -102,26 +102,6 @@ export function memoryFiles(existing: string[] = [], log: Call[] = []) {
   };
 }
 
-/** Builds an SQS record as the event source mapping delivers it. */
-export function sqsRecord(messageId: string, body: string) {
-  return {
-    messageId,
-    receiptHandle: `rh-${messageId}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: "1",
-      SentTimestamp: "1764091200000",
-      SenderId: "000000000000",
-      ApproximateFirstReceiveTimestamp: "1764091200001",
-    },
-    messageAttributes: {},
-    md5OfBody: "",
-    eventSource: "aws:sqs",
-    eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:uploaded-laptops",
-    awsRegion: "us-east-1",
-  };
-}
-
 /** A valid UUID v4 for tests, distinct per `n`. */
 export function uuid(n: number): string {
   return `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;

@@ -8,7 +8,7 @@
 
 import { createHash } from "node:crypto";
 import type { Item } from "../../lib/item_codec.ts";
-import { awsError, fakeClient, type Responder } from "./_fakes.ts";
+import { awsError, fakeClient, type Responder } from "./fakes.ts";
 
 /**
  * `PutObject` with S3's conditional writes, on a map of key to content.
