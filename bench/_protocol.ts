@@ -23,6 +23,8 @@ export interface GenerateMessage {
   readonly queueUrlPerSend: boolean;
   /** Open loop: records started per second on a fixed schedule; 0 = closed loop. */
   readonly ratePerSecond: number;
+  /** Record and export spans to the local AWS. */
+  readonly tracing: boolean;
 }
 
 /** Starts the service. */
@@ -34,6 +36,8 @@ export interface ServeMessage {
   readonly batchSize: number;
   /** One BatchGetItem per received batch instead of a GetItem per message. */
   readonly batchGet: boolean;
+  /** Record and export spans to the local AWS. */
+  readonly tracing: boolean;
 }
 
 /** Operations the load worker can repeat against the local AWS alone. */

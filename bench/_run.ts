@@ -7,7 +7,7 @@
  * @module
  */
 
-import { startLambdaRunner } from "../local/lambda/mod.ts";
+import { DEFAULT_ENVIRONMENT, startLambdaRunner } from "../local/lambda/mod.ts";
 import { startLocalAws } from "../local/local_aws.ts";
 import type { ToWorker, WorkerEvent } from "./_protocol.ts";
 import type { RunMeasurement, RunSettings } from "./_types.ts";
@@ -61,6 +61,9 @@ export async function runPipeline(
       maximumBatchingWindowSeconds: settings.lambda.maximumBatchingWindowSeconds,
       maximumConcurrency: settings.lambda.maximumConcurrency,
       memoryMb: settings.lambda.memoryMb,
+      environment: settings.tracing
+        ? DEFAULT_ENVIRONMENT
+        : { ...DEFAULT_ENVIRONMENT, OTEL_TRACES_EXPORTER: "none" },
       prewarm: true,
       logger: (entry) => {
         if (entry.source === "function" && /"level":"error"/.test(entry.line)) {
@@ -133,6 +136,7 @@ export async function runPipeline(
         endpoint: aws.endpoint,
         batchSize: settings.service.batchSize,
         batchGet: settings.service.batchGet,
+        tracing: settings.tracing ?? false,
       });
     }
     await Promise.all(services.map((service) => service.ready));
@@ -142,6 +146,7 @@ export async function runPipeline(
       items: settings.items,
       prefix: `bench-${settings.name.replace(/[^A-Za-z0-9]+/g, "-")}`,
       ...settings.generator,
+      tracing: settings.tracing ?? false,
     });
     await generator.ready;
 

@@ -39,6 +39,11 @@ export interface RunSettings {
   readonly awsLatency?: boolean;
   /** Give up after this many milliseconds. */
   readonly timeoutMs: number;
+  /**
+   * Every program records its spans and exports them to the local AWS. Off
+   * (the default), none does: the function runs with `OTEL_TRACES_EXPORTER=none`.
+   */
+  readonly tracing?: boolean;
 }
 
 /** What one run measured. */

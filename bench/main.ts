@@ -19,6 +19,7 @@ import { parseCommandLine, parseNumber, runProgram } from "../lib/cli.ts";
 import { latencyChartSvg } from "./chart.ts";
 import { PRICES } from "./cost.ts";
 import { formatReport } from "./format_report.ts";
+import { formatTracingCost, type TracingCost, tracingCost } from "./tracing_cost.ts";
 import {
   type BenchReport,
   buildReport,
@@ -141,6 +142,13 @@ async function main(args: string[]): Promise<number> {
   for (const settings of [baselineSettings, optimizedSettings]) {
     runs.push(await run(settings));
   }
+  // Tracing's cost: the optimized run again, alternately with every program
+  // recording and exporting its spans and without (medians: the machine is shared).
+  const tracingRuns: { on: RunMeasurement[]; off: RunMeasurement[] } = { on: [], off: [] };
+  for (const tracing of [true, false, true]) {
+    const name = `optimized, tracing ${tracing ? "on" : "off"}`;
+    tracingRuns[tracing ? "on" : "off"].push(await run({ ...optimizedSettings, name, tracing }));
+  }
   let openLoopRun: RunMeasurement | null = null;
   if (rate > 0) {
     openLoopRun = await run({
@@ -180,6 +188,10 @@ async function main(args: string[]): Promise<number> {
     RunReport,
   ];
   const openLoop = openLoopRun ? reportOf(openLoopRun) : null;
+  const tracing = tracingCost(
+    [optimized, ...tracingRuns.off.map(reportOf)],
+    tracingRuns.on.map(reportOf),
+  );
   const report = buildReport(baseline, optimized, {
     openLoop,
     ceiling,
@@ -196,7 +208,7 @@ async function main(args: string[]): Promise<number> {
       scaleRuns.map((r) => ({ configuration: r.configuration, run: reportRun(r.run) })),
     ),
   });
-  await writeReport(report, {
+  await writeReport({ ...report, tracing }, {
     samples,
     baseline,
     optimized,
@@ -331,9 +343,12 @@ interface ReportOutput {
 }
 
 /** Writes the report (text, JSON) and the latency chart to bench/out, and prints it. */
-async function writeReport(report: BenchReport, output: ReportOutput): Promise<void> {
+async function writeReport(
+  report: BenchReport & { tracing: TracingCost },
+  output: ReportOutput,
+): Promise<void> {
   const { samples, baseline, optimized, openLoop, items, rate, json } = output;
-  const text = formatReport(report);
+  const text = `${formatReport(report)}\n\n${formatTracingCost(report.tracing)}`;
   const svg = latencyChartSvg(
     [
       {

@@ -18,6 +18,7 @@ import type { AwsService, Interceptor, LocalAwsRequest } from "./core/mod.ts";
 import { createFaultInjector, type FaultController, type FaultOptions } from "./faults/mod.ts";
 import { createDashboard, type DashboardFeed } from "./dashboard/mod.ts";
 import { messageMoveTasks } from "./sqs/mod.ts";
+import { createTraceEndpoint, createTraceStore, type TraceStore } from "./traces/mod.ts";
 
 export type { LocalAwsRequest, RequestAnnotations } from "./core/mod.ts";
 export type { PolicySet } from "./iam/mod.ts";
@@ -120,6 +121,8 @@ export interface LocalAws extends AsyncDisposable {
   resetStats(): void;
   /** The faults injected: read and change them, and their counts. */
   readonly faults: FaultController;
+  /** The programs' spans, received at `/v1/traces` and served at `/_local/traces/<id>`. */
+  readonly traces: TraceStore;
   /** The dashboard, when `dashboard` is on: its URL, and what feeds it the Lambda's invocations. */
   readonly dashboard: DashboardFeed | undefined;
   /**
@@ -204,6 +207,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const port = server.addr.port;
 
   const services: InnerService[] = [];
+  const traces = createTraceStore();
   let dynamodb: InnerService;
   let fauxqs: FauxqsService;
   try {
@@ -244,6 +248,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       moveTasks: messageMoveTasks(fauxqs.queues),
       resources,
       port,
+      traces,
     })
     : undefined;
   if (dashboard !== undefined) listeners.add((request) => dashboard.observeRequest(request));
@@ -275,12 +280,13 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       }
     },
   });
-  router.resolve(
-    dashboard === undefined
-      ? awsRouter
-      : (request) =>
-        dashboard.owns(urlPath(request.url)) ? dashboard.handle(request) : awsRouter(request),
-  );
+  const traceEndpoint = createTraceEndpoint(traces);
+  router.resolve((request) => {
+    const pathname = urlPath(request.url);
+    if (traceEndpoint.owns(pathname)) return traceEndpoint.handle(request);
+    if (dashboard?.owns(pathname)) return dashboard.handle(request);
+    return awsRouter(request);
+  });
 
   let closed: Promise<void> | undefined;
   const readyMs = performance.now() - started;
@@ -302,6 +308,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       errors = 0;
     },
     faults: { config: faults.config, set: faults.set, clear: faults.clear, stats: faults.stats },
+    traces,
     dashboard: dashboard?.feed(`http://127.0.0.1:${port}`),
     close() {
       closed ??= (async () => {

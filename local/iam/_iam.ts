@@ -192,11 +192,14 @@ export interface ExcessPermission {
 /**
  * Actions the template allows for AWS's own use on a principal's behalf,
  * which no call to the local AWS makes: the Lambda service writes the
- * function's logs to CloudWatch Logs, which the local AWS does not serve.
+ * function's logs to CloudWatch Logs and, with active tracing, its segments
+ * to X-Ray, neither of which the local AWS serves.
  */
 export const PLATFORM_ACTIONS: readonly string[] = Object.freeze([
   "updateFunction logs:CreateLogStream",
   "updateFunction logs:PutLogEvents",
+  "updateFunction xray:PutTelemetryRecords",
+  "updateFunction xray:PutTraceSegments",
 ]);
 
 /**
