@@ -36,6 +36,8 @@ import { makeLaptop } from "../lib/laptop.ts";
 import { formatPipelineMessage } from "../lib/message.ts";
 import { pollUpdates } from "../lib/poll_updates.ts";
 import { createQueueUrlResolver } from "../lib/queue_urls.ts";
+import { startTracing } from "../lib/tracing_config.ts";
+import { NOOP_TRACER, type Tracer } from "../lib/tracer.ts";
 import type { LoadMessage, LoadOperation, ToWorker, WorkerEvent } from "./_protocol.ts";
 
 const REPORT_INTERVAL_MS = 100;
@@ -66,6 +68,13 @@ function post(event: WorkerEvent): void {
   self.postMessage(event);
 }
 
+/** The program's tracer: exporting to the local AWS when tracing is on. */
+function tracerFor(serviceName: string, endpoint: string, tracing: boolean): Tracer {
+  return tracing
+    ? startTracing(() => undefined, { serviceName, localEndpoint: endpoint })
+    : NOOP_TRACER;
+}
+
 function clientsFor(endpoint: string) {
   const env: Record<string, string> = { AWS_ENDPOINT_URL: endpoint, AWS_REGION: "us-east-1" };
   const config = readConfig((name) => env[name], { program: "bench" });
@@ -92,6 +101,7 @@ function reporter(kind: "started" | "handled") {
 
 async function generate(message: Extract<ToWorker, { type: "generate" }>): Promise<void> {
   const { config, clients } = clientsFor(message.endpoint);
+  const tracer = tracerFor("generator", message.endpoint, message.tracing);
   const queueName = config.uploadQueueName;
   const queueUrl = message.queueUrlPerSend
     // A new resolver per send call: one GetQueueUrl each time, as the seed did.
@@ -131,7 +141,9 @@ async function generate(message: Extract<ToWorker, { type: "generate" }>): Promi
       concurrency: message.concurrency,
       itemBatchSize: message.itemBatchSize,
       messageBatchSize: message.messageBatchSize,
+      tracer,
     });
+    await tracer.flush();
     started.close();
     post({
       type: "generated",
@@ -147,6 +159,7 @@ async function generate(message: Extract<ToWorker, { type: "generate" }>): Promi
 
 async function serve(message: Extract<ToWorker, { type: "serve" }>): Promise<void> {
   const { config, clients } = clientsFor(message.endpoint);
+  const tracer = tracerFor("service", message.endpoint, message.tracing);
   const controller = new AbortController();
   stopService = () => controller.abort();
   let peakHeap = 0;
@@ -169,6 +182,7 @@ async function serve(message: Extract<ToWorker, { type: "serve" }>): Promise<voi
       waitTimeSeconds: 20,
       batchSize: message.batchSize,
       batchGet: message.batchGet,
+      tracer,
       onHandled: ({ comparison }) => {
         if (!comparison.sameRecord || !comparison.stateChanged) {
           failures.push(`${comparison.s3Key}: the item did not change as it should`);
@@ -178,6 +192,7 @@ async function serve(message: Extract<ToWorker, { type: "serve" }>): Promise<voi
       onFailed: ({ messageId, error }) => failures.push(`${messageId}: ${error.message}`),
     });
     sample();
+    await tracer.flush();
     handled.close();
     post({
       type: "served",
@@ -206,22 +221,31 @@ async function load(message: LoadMessage): Promise<void> {
   loader ??= makeLoader(message.endpoint);
   const calls = await loader;
   const rates: Partial<Record<LoadOperation, number>> = {};
+  const sent: Partial<Record<LoadOperation, number>> = {};
   for (const operation of message.operations) {
     const call = calls[operation];
     // Warm up (JIT, connections), then count for durationMs.
-    await Promise.all(Array.from({ length: message.concurrency }, () => call()));
+    const warm = await Promise.all(Array.from({ length: message.concurrency }, () => call()));
     let count = 0;
     const start = performance.now();
     const end = start + message.durationMs;
+    const limit = message.requests;
+    const more = limit === undefined
+      ? () => performance.now() < end
+      : () => count + message.concurrency < limit;
     await Promise.all(Array.from({ length: message.concurrency }, async () => {
-      while (performance.now() < end) {
-        if (await call() === false) break;
+      while (more()) {
         count++;
+        if (await call() === false) {
+          count--;
+          break;
+        }
       }
     }));
     rates[operation] = count / ((performance.now() - start) / 1000);
+    sent[operation] = count + warm.filter((result) => result !== false).length;
   }
-  post({ type: "loaded", rates });
+  post({ type: "loaded", rates, sent });
 }
 
 /** The load worker's calls; what they write stays for the reads of later messages. */

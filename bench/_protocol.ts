@@ -23,6 +23,8 @@ export interface GenerateMessage {
   readonly queueUrlPerSend: boolean;
   /** Open loop: records started per second on a fixed schedule; 0 = closed loop. */
   readonly ratePerSecond: number;
+  /** Record and export spans to the local AWS. */
+  readonly tracing: boolean;
 }
 
 /** Starts the service. */
@@ -34,6 +36,8 @@ export interface ServeMessage {
   readonly batchSize: number;
   /** One BatchGetItem per received batch instead of a GetItem per message. */
   readonly batchGet: boolean;
+  /** Record and export spans to the local AWS. */
+  readonly tracing: boolean;
 }
 
 /** Operations the load worker can repeat against the local AWS alone. */
@@ -62,6 +66,11 @@ export interface LoadMessage {
   readonly concurrency: number;
   /** Milliseconds per operation (after a short warm-up). */
   readonly durationMs: number;
+  /**
+   * Requests per operation instead of a duration (the warm-up included), so
+   * that two servers compared see the same requests in the same order.
+   */
+  readonly requests?: number;
 }
 
 /** What the benchmark sends a worker. */
@@ -85,5 +94,7 @@ export type WorkerEvent =
     readonly type: "loaded";
     /** Requests per second by operation. */
     readonly rates: Partial<Record<LoadOperation, number>>;
+    /** Requests sent by operation, warm-up included. */
+    readonly sent: Partial<Record<LoadOperation, number>>;
   }
   | { readonly type: "error"; readonly message: string };

@@ -7,14 +7,17 @@
  * @module
  */
 
-import { startLambdaRunner } from "../local/lambda/mod.ts";
+import { DEFAULT_ENVIRONMENT, startLambdaRunner } from "../local/lambda/mod.ts";
 import { startLocalAws } from "../local/local_aws.ts";
 import type { ToWorker, WorkerEvent } from "./_protocol.ts";
 import type { RunMeasurement, RunSettings } from "./_types.ts";
+import { drawLatencyMs } from "./aws_latency.ts";
 
 export type { RunMeasurement, RunSettings } from "./_types.ts";
 
 const WORKER_URL = new URL("./_pipeline_worker.ts", import.meta.url);
+/** The local AWS's memory is sampled this often (this thread's isolate is the local AWS's). */
+const MEMORY_SAMPLE_MS = 1000;
 
 /**
  * Runs N items through the pipeline with the given settings and measures.
@@ -27,8 +30,25 @@ export async function runPipeline(
   settings: RunSettings,
   onProgress: (handled: number) => void = () => {},
 ): Promise<RunMeasurement> {
-  const aws = await startLocalAws({ port: 0, inMemory: true });
-  const cleanups: (() => Promise<unknown> | void)[] = [() => aws.close()];
+  const aws = await startLocalAws({
+    port: 0,
+    inMemory: true,
+    ...(settings.awsLatency
+      ? { callLatencyMs: (service: string) => drawLatencyMs(service, Math.random) }
+      : {}),
+  });
+  const runStarted = performance.now();
+  const memory: [number, number, number][] = [];
+  const sampleMemory = () => {
+    const { heapUsed, rss } = Deno.memoryUsage();
+    memory.push([Math.round(performance.now() - runStarted), heapUsed, rss]);
+  };
+  sampleMemory();
+  const memoryTimer = setInterval(sampleMemory, MEMORY_SAMPLE_MS);
+  const cleanups: (() => Promise<unknown> | void)[] = [
+    () => aws.close(),
+    () => clearInterval(memoryTimer),
+  ];
   const failures: string[] = [];
   try {
     aws.resetStats();
@@ -41,6 +61,9 @@ export async function runPipeline(
       maximumBatchingWindowSeconds: settings.lambda.maximumBatchingWindowSeconds,
       maximumConcurrency: settings.lambda.maximumConcurrency,
       memoryMb: settings.lambda.memoryMb,
+      environment: settings.tracing
+        ? DEFAULT_ENVIRONMENT
+        : { ...DEFAULT_ENVIRONMENT, OTEL_TRACES_EXPORTER: "none" },
       prewarm: true,
       logger: (entry) => {
         if (entry.source === "function" && /"level":"error"/.test(entry.line)) {
@@ -73,19 +96,27 @@ export async function runPipeline(
     generatorDone.promise.catch(() => {});
     serviceDone.promise.catch(() => {});
 
-    const service = startWorker("service", (event) => {
-      if (event.type === "handled") {
-        for (const [key, at] of event.entries) {
-          if (handledAt.has(key)) duplicates++;
-          else handledAt.set(key, at);
+    const instances = settings.service.instances ?? 1;
+    const serviceResults: Extract<WorkerEvent, { type: "served" }>[] = [];
+    const services = Array.from({ length: instances }, (_, i) => {
+      const service = startWorker(instances === 1 ? "service" : `service-${i + 1}`, (event) => {
+        if (event.type === "handled") {
+          for (const [key, at] of event.entries) {
+            if (handledAt.has(key)) duplicates++;
+            else handledAt.set(key, at);
+          }
+          if (handledAt.size >= target) allHandled.resolve();
+        } else if (event.type === "served") {
+          serviceResults.push(event);
+          if (serviceResults.length === instances) {
+            serviceResult = mergeServed(serviceResults);
+            serviceDone.resolve();
+          }
         }
-        if (handledAt.size >= target) allHandled.resolve();
-      } else if (event.type === "served") {
-        serviceResult = event;
-        serviceDone.resolve();
-      }
-    }, fail);
-    cleanups.unshift(() => service.worker.terminate());
+      }, fail);
+      cleanups.unshift(() => service.worker.terminate());
+      return service;
+    });
     const generator = startWorker("generator", (event) => {
       if (event.type === "started") {
         for (const [key, at] of event.entries) started.set(key, at);
@@ -99,19 +130,23 @@ export async function runPipeline(
     }, fail);
     cleanups.unshift(() => generator.worker.terminate());
 
-    service.send({
-      type: "serve",
-      endpoint: aws.endpoint,
-      batchSize: settings.service.batchSize,
-      batchGet: settings.service.batchGet,
-    });
-    await service.ready;
+    for (const service of services) {
+      service.send({
+        type: "serve",
+        endpoint: aws.endpoint,
+        batchSize: settings.service.batchSize,
+        batchGet: settings.service.batchGet,
+        tracing: settings.tracing ?? false,
+      });
+    }
+    await Promise.all(services.map((service) => service.ready));
     generator.send({
       type: "generate",
       endpoint: aws.endpoint,
       items: settings.items,
       prefix: `bench-${settings.name.replace(/[^A-Za-z0-9]+/g, "-")}`,
       ...settings.generator,
+      tracing: settings.tracing ?? false,
     });
     await generator.ready;
 
@@ -134,7 +169,7 @@ export async function runPipeline(
     // After a timeout the workers are not waited for: they are terminated below.
     if (!timedOut) {
       await generatorDone.promise;
-      service.send({ type: "stop" });
+      for (const service of services) service.send({ type: "stop" });
       await serviceDone.promise;
     }
     onProgress(handledAt.size);
@@ -169,10 +204,25 @@ export async function runPipeline(
       servicePeakHeapBytes: serviceResult?.peakHeapBytes ?? 0,
       serviceIdleHeapBytes: serviceResult?.idleHeapBytes ?? 0,
       timedOut,
+      memory,
     };
   } finally {
     for (const cleanup of cleanups) await cleanup();
   }
+}
+
+/** The service instances' results as one: failures and polls added, the largest heaps. */
+function mergeServed(
+  results: readonly Extract<WorkerEvent, { type: "served" }>[],
+): Extract<WorkerEvent, { type: "served" }> {
+  return {
+    type: "served",
+    handled: results.reduce((sum, r) => sum + r.handled, 0),
+    failed: results.flatMap((r) => r.failed),
+    polls: results.reduce((sum, r) => sum + r.polls, 0),
+    peakHeapBytes: Math.max(0, ...results.map((r) => r.peakHeapBytes)),
+    idleHeapBytes: Math.max(0, ...results.map((r) => r.idleHeapBytes)),
+  };
 }
 
 function startWorker(

@@ -29,9 +29,21 @@ export interface RunSettings {
     readonly memoryMb: number;
   };
   /** Service settings. */
-  readonly service: { readonly batchSize: number; readonly batchGet: boolean };
+  readonly service: {
+    readonly batchSize: number;
+    readonly batchGet: boolean;
+    /** Instances polling the update queue at once (competing consumers). Default 1. */
+    readonly instances?: number;
+  };
+  /** Hold each call for a latency of AWS in a region (`bench/aws_latency.ts`). Default false. */
+  readonly awsLatency?: boolean;
   /** Give up after this many milliseconds. */
   readonly timeoutMs: number;
+  /**
+   * Every program records its spans and exports them to the local AWS. Off
+   * (the default), none does: the function runs with `OTEL_TRACES_EXPORTER=none`.
+   */
+  readonly tracing?: boolean;
 }
 
 /** What one run measured. */
@@ -68,4 +80,6 @@ export interface RunMeasurement {
   readonly serviceIdleHeapBytes: number;
   /** Whether it ended before every item was handled. */
   readonly timedOut: boolean;
+  /** The local AWS's memory every second: `[ms since start, heap used, RSS]`, bytes. */
+  readonly memory?: readonly (readonly [number, number, number])[];
 }

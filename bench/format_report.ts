@@ -6,6 +6,7 @@
 
 import { type BenchReport, FLOOR_REQUESTS_PER_ITEM, type RunReport } from "./report.ts";
 import { operationOrder } from "./_operation_order.ts";
+import { formatSections } from "./format_sections.ts";
 
 /**
  * Formats the report as the text table `deno task bench` prints.
@@ -96,6 +97,7 @@ export function formatReport(report: BenchReport): string {
       "",
     );
   }
+  out.push(...formatSections(report));
   out.push("Lambda bundle (cold import = median of fresh `node` processes importing it):");
   for (const variant of report.bundle_variants) {
     const chosen = variant.name === report.bundle_chosen ? " <- shipped" : "";

@@ -19,6 +19,7 @@ import { parseCommandLine, parseNumber, runProgram } from "../lib/cli.ts";
 import { latencyChartSvg } from "./chart.ts";
 import { PRICES } from "./cost.ts";
 import { formatReport } from "./format_report.ts";
+import { formatTracingCost, type TracingCost, tracingCost } from "./tracing_cost.ts";
 import {
   type BenchReport,
   buildReport,
@@ -29,6 +30,12 @@ import {
 import { coldImportTimes } from "./_bundle.ts";
 import { measureCeiling } from "./_ceiling.ts";
 import { type RunMeasurement, runPipeline, type RunSettings } from "./_run.ts";
+import { UsageError } from "../lib/errors.ts";
+import { reportAwsLatency } from "./aws_latency.ts";
+import { formatSections } from "./format_sections.ts";
+import { reportScale } from "./scale.ts";
+import { summarizeSoak } from "./soak.ts";
+import { measureCpuBeforeAfter, runAsOnAws, runScale } from "./_extra_runs.ts";
 
 const USAGE = `Usage: deno task bench [options]
 
@@ -42,6 +49,17 @@ Options:
   --items N       items per run (default 1000)
   --rate R        open-loop run at R items/s offered (default 100; 0 skips it)
   --rate-items M  items of the open-loop run (default N, at most 15 s of load)
+  --aws-latency on|off
+                  also run baseline and optimized with each call held for a
+                  latency of AWS in a region (bench/aws_latency.ts; default on)
+  --scale on|off  also run optimized with 1, 2, 4 service instances and the
+                  Lambda's MaximumConcurrency 2 and 5 (default on)
+  --base DIR      a checkout of the base commit (git worktree add DIR <commit>,
+                  then deno install in it): server CPU per request of its
+                  local AWS (before) and this tree's (after), per operation
+  --duration S    soak instead: optimized, open loop at --rate items/s for S
+                  seconds; latency percentiles and the local AWS's memory per
+                  minute (nothing else runs)
   --json          print one JSON object on stdout instead of the table
   -h, --help      show this help`;
 
@@ -58,6 +76,10 @@ function parseBenchArgs(args: string[]) {
       items: { type: "string", default: "1000" },
       rate: { type: "string", default: "100" },
       "rate-items": { type: "string" },
+      "aws-latency": { type: "string", default: "on" },
+      scale: { type: "string", default: "on" },
+      base: { type: "string" },
+      duration: { type: "string" },
       json: { type: "boolean", default: false },
     },
   });
@@ -74,13 +96,24 @@ function parseBenchArgs(args: string[]) {
   const rateItems = values["rate-items"] === undefined
     ? Math.min(items, Math.max(10, Math.round(rate * 15)))
     : parseNumber(values["rate-items"], { flag: "rate-items", min: 10 });
-  return { items, rate, rateItems, values };
+  for (const flag of ["aws-latency", "scale"] as const) {
+    if (values[flag] !== "on" && values[flag] !== "off") {
+      throw new UsageError(`Invalid --${flag} ${values[flag]}: give on or off`);
+    }
+  }
+  const duration = values.duration === undefined
+    ? undefined
+    : parseNumber(values.duration, { flag: "duration", min: 10, unit: "seconds" });
+  if (duration !== undefined && rate <= 0) {
+    throw new UsageError("Invalid --rate 0 with --duration: the soak needs an offered rate");
+  }
+  return { items, rate, rateItems, duration, values };
 }
 
 async function main(args: string[]): Promise<number> {
   const benchArgs = parseBenchArgs(args);
   if (benchArgs === undefined) return 0;
-  const { items, rate, rateItems, values } = benchArgs;
+  const { items, rate, rateItems, duration, values } = benchArgs;
   const say = (text: string) => {
     if (!values.json || Deno.stderr.isTerminal()) console.error(text);
   };
@@ -90,11 +123,14 @@ async function main(args: string[]): Promise<number> {
   say("Building the Lambda bundle (deno task build)...");
   await buildLambda();
 
-  say("Bundling the baseline Lambda and the bundle variants...");
-  const bundles = await measureBundles();
-  for (const variant of bundles) {
-    say(`  ${variant.name}: ${variant.bytes} bytes, cold import ${median(variant.coldImportMs)}`);
+  const { baselineSettings, optimizedSettings } = runSettings(items);
+  const failures: string[] = [];
+  if (duration !== undefined) {
+    return await soakOnly(optimizedSettings);
   }
+
+  say("Bundling the baseline Lambda and the bundle variants...");
+  const bundles = await measureBundles(say);
 
   // The local AWS alone, measured before and after the runs: other load on
   // the machine can only lower a rate, so each operation keeps its best.
@@ -102,11 +138,16 @@ async function main(args: string[]): Promise<number> {
   say("Measuring the local AWS alone (1 of 2)...");
   const ceilingBefore = await measureCeiling(ceilingOptions);
 
-  const { baselineSettings, optimizedSettings } = runSettings(items);
   const runs: RunMeasurement[] = [];
-  const failures: string[] = [];
   for (const settings of [baselineSettings, optimizedSettings]) {
     runs.push(await run(settings));
+  }
+  // Tracing's cost: the optimized run again, alternately with every program
+  // recording and exporting its spans and without (medians: the machine is shared).
+  const tracingRuns: { on: RunMeasurement[]; off: RunMeasurement[] } = { on: [], off: [] };
+  for (const tracing of [true, false, true]) {
+    const name = `optimized, tracing ${tracing ? "on" : "off"}`;
+    tracingRuns[tracing ? "on" : "off"].push(await run({ ...optimizedSettings, name, tracing }));
   }
   let openLoopRun: RunMeasurement | null = null;
   if (rate > 0) {
@@ -120,15 +161,21 @@ async function main(args: string[]): Promise<number> {
     });
   }
 
+  // As on AWS, scaled out, and the server's CPU before and after (issue 15).
+  const latencyRuns = values["aws-latency"] === "on"
+    ? await runAsOnAws(run, { baseline: baselineSettings, optimized: optimizedSettings })
+    : null;
+  const scaleRuns = values.scale === "on" ? await runScale(run, optimizedSettings) : [];
+  if (values.base !== undefined) {
+    say(`Measuring server CPU per request: ${values.base} (before) and this tree (after)...`);
+  }
+  const serverCpu = values.base === undefined ? null : await measureCpuBeforeAfter(values.base);
+
   say("Measuring the local AWS alone (2 of 2)...");
   const ceilingAfter = await measureCeiling(ceilingOptions);
   const ceiling = {
     concurrency: ceilingOptions.concurrency,
-    rates: Object.fromEntries(
-      Object.entries(ceilingBefore).map((
-        [name, rate],
-      ) => [name, Math.max(rate, ceilingAfter[name] ?? 0)]),
-    ),
+    rates: bestRates(ceilingBefore, ceilingAfter),
   };
   const samples = new Map<RunReport, [number, number][]>();
   const reportOf = (measurement: RunMeasurement) => {
@@ -141,14 +188,27 @@ async function main(args: string[]): Promise<number> {
     RunReport,
   ];
   const openLoop = openLoopRun ? reportOf(openLoopRun) : null;
+  const tracing = tracingCost(
+    [optimized, ...tracingRuns.off.map(reportOf)],
+    tracingRuns.on.map(reportOf),
+  );
   const report = buildReport(baseline, optimized, {
     openLoop,
     ceiling,
     bundles,
     machine: await machine(loadAtStart),
     prices: PRICES,
+    serverCpu,
+    awsLatency: latencyRuns === null ? null : reportAwsLatency({
+      baseline: reportRun(latencyRuns[0]),
+      optimized: reportRun(latencyRuns[1]),
+      ratioWithout: optimized.items_per_s / Math.max(1e-9, baseline.items_per_s),
+    }),
+    scale: scaleRuns.length === 0 ? null : reportScale(
+      scaleRuns.map((r) => ({ configuration: r.configuration, run: reportRun(r.run) })),
+    ),
   });
-  await writeReport(report, {
+  await writeReport({ ...report, tracing }, {
     samples,
     baseline,
     optimized,
@@ -159,6 +219,33 @@ async function main(args: string[]): Promise<number> {
   });
   for (const failure of failures) console.error(failure);
   return failures.length > 0 ? 1 : 0;
+
+  /** The soak: optimized, open loop at `rate` for `duration` seconds; nothing else. */
+  async function soakOnly(optimizedSettings: RunSettings): Promise<number> {
+    const seconds = duration ?? 0;
+    const soakRun = await run({
+      ...optimizedSettings,
+      name: "soak",
+      items: Math.round(rate * seconds),
+      generator: { ...optimizedSettings.generator, concurrency: 256, ratePerSecond: rate },
+      timeoutMs: seconds * 1000 * 3,
+    });
+    const soak = summarizeSoak({
+      samples: soakRun.samples,
+      memory: soakRun.memory ?? [],
+      durationS: seconds,
+      offeredItemsPerS: rate,
+    });
+    const soakReport = { soak, run: reportRun(soakRun), machine: await machine(loadAtStart) };
+    await Deno.writeTextFile(`${OUT_DIR}/soak.json`, JSON.stringify(soakReport, null, 2) + "\n");
+    if (values.json) console.log(JSON.stringify(soakReport));
+    else {
+      console.log(formatSections({ soak }).join("\n"));
+      console.log(`Report: ${OUT_DIR}/soak.json`);
+    }
+    for (const failure of failures) console.error(failure);
+    return failures.length > 0 ? 1 : 0;
+  }
 
   async function run(settings: RunSettings): Promise<RunMeasurement> {
     const label = settings.generator.ratePerSecond > 0
@@ -256,9 +343,12 @@ interface ReportOutput {
 }
 
 /** Writes the report (text, JSON) and the latency chart to bench/out, and prints it. */
-async function writeReport(report: BenchReport, output: ReportOutput): Promise<void> {
+async function writeReport(
+  report: BenchReport & { tracing: TracingCost },
+  output: ReportOutput,
+): Promise<void> {
   const { samples, baseline, optimized, openLoop, items, rate, json } = output;
-  const text = formatReport(report);
+  const text = `${formatReport(report)}\n\n${formatTracingCost(report.tracing)}`;
   const svg = latencyChartSvg(
     [
       {
@@ -294,8 +384,8 @@ async function writeReport(report: BenchReport, output: ReportOutput): Promise<v
   }
 }
 
-/** Builds the seed's Lambda for the baseline and the variants, and times their imports. */
-async function measureBundles(): Promise<BundleVariant[]> {
+/** Builds the seed's Lambda for the baseline and the variants, times their imports, says each. */
+async function measureBundles(say: (text: string) => void): Promise<BundleVariant[]> {
   await bundle({ entry: "bench/_seed_update_item.ts", output: SEED_BUNDLE, conditions: "module" });
   const variants: BundleVariant[] = [];
   const add = async (name: string, description: string, path: string) => {
@@ -336,7 +426,20 @@ async function measureBundles(): Promise<BundleVariant[]> {
     "@aws-sdk/* and @smithy/* left out, loaded at run time from node_modules (as the nodejs22.x runtime would from its own SDK v3)",
     external,
   );
+  for (const variant of variants) {
+    say(`  ${variant.name}: ${variant.bytes} bytes, cold import ${median(variant.coldImportMs)}`);
+  }
   return variants;
+}
+
+/** Each operation's better rate of two measurements (other load can only lower one). */
+function bestRates(
+  first: Readonly<Record<string, number>>,
+  second: Readonly<Record<string, number>>,
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(first).map(([name, rate]) => [name, Math.max(rate, second[name] ?? 0)]),
+  );
 }
 
 /** The 1-minute load average, or -1 when it cannot be read. */

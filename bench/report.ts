@@ -10,6 +10,10 @@ import { percentile } from "../lib/percentile.ts";
 import { summarizeLatencies } from "./percentiles.ts";
 import { operationOrder } from "./_operation_order.ts";
 import type { RunMeasurement, RunSettings } from "./_types.ts";
+import type { AwsLatencyReport } from "./aws_latency.ts";
+import type { ScaleRow } from "./scale.ts";
+import type { CpuComparison } from "./server_cpu.ts";
+import type { SoakReport } from "./soak.ts";
 
 export type { RunMeasurement, RunSettings } from "./_types.ts";
 
@@ -120,7 +124,19 @@ export interface BenchReport {
     readonly concurrency: number;
     /** Items/s at the floor request mix (3.74 requests per item), the best any run can reach here. */
     readonly floor_mix_items_per_s: number | null;
+    /**
+     * Server CPU per request by operation, before (the base commit's server)
+     * and after (this tree's), each a `local/main.ts` process with IAM and
+     * the dashboard on; null when no base checkout was given.
+     */
+    readonly cpu_per_request: ServerCpuReport | null;
   } | null;
+  /** Baseline and optimized with AWS's latency per call; null when not run. */
+  readonly aws_latency: AwsLatencyReport | null;
+  /** The optimized pipeline scaled out; null when not run. */
+  readonly scale: readonly ScaleRow[] | null;
+  /** The soak (`--duration`); null when not run. */
+  readonly soak: SoakReport | null;
   /** Every bundle variant measured. */
   readonly bundle_variants: readonly {
     readonly name: string;
@@ -138,6 +154,16 @@ export interface BenchReport {
   readonly prices: Prices;
   /** Where it ran. */
   readonly machine: Readonly<Record<string, string | number>>;
+}
+
+/** Server CPU per request, before and after, as the report gives it. */
+export interface ServerCpuReport {
+  /** The base commit measured as "before". */
+  readonly base: string;
+  /** Rounds per server, alternating. */
+  readonly rounds: number;
+  /** By `service:Operation`. */
+  readonly operations: Readonly<Record<string, CpuComparison>>;
 }
 
 /**
@@ -264,6 +290,14 @@ export interface ReportExtras {
   readonly machine: Readonly<Record<string, string | number>>;
   /** Prices. Default {@linkcode PRICES}. */
   readonly prices?: Prices;
+  /** Server CPU per request before and after, if measured. */
+  readonly serverCpu?: ServerCpuReport | null;
+  /** The runs with AWS's latency, if run. */
+  readonly awsLatency?: AwsLatencyReport | null;
+  /** The scale table, if run. */
+  readonly scale?: readonly ScaleRow[] | null;
+  /** The soak, if run. */
+  readonly soak?: SoakReport | null;
 }
 
 /**
@@ -319,8 +353,12 @@ export function buildReport(
         requests_per_s: extras.ceiling.rates,
         concurrency: extras.ceiling.concurrency,
         floor_mix_items_per_s: floor,
+        cpu_per_request: extras.serverCpu ?? null,
       }
       : null,
+    aws_latency: extras.awsLatency ?? null,
+    scale: extras.scale ?? null,
+    soak: extras.soak ?? null,
     bundle_variants: variants,
     bundle_chosen: chosen?.name ?? "",
     prices: extras.prices ?? PRICES,
@@ -371,5 +409,47 @@ export function checkTargets(report: Omit<BenchReport, "targets">): TargetCheck[
       value: `${report.bundle_cold_import_ms.toFixed(1)} ms (${report.bundle_chosen})`,
       met: report.bundle_cold_import_ms > 0 && report.bundle_cold_import_ms <= 60,
     },
+    cpuTarget(report),
   ];
+}
+
+/** The operations of the pipeline's mix whose server CPU per request is to be halved. */
+export const HOT_OPERATIONS: readonly string[] = Object.freeze([
+  "s3:PutObject",
+  "s3:GetObject",
+  "dynamodb:PutItem",
+  "dynamodb:BatchWriteItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:BatchGetItem",
+  "sqs:SendMessageBatch",
+  "sqs:ReceiveMessage",
+  "sqs:DeleteMessageBatch",
+]);
+
+function cpuTarget(report: Omit<BenchReport, "targets">): TargetCheck {
+  const cpu = report.local_aws_alone?.cpu_per_request ?? null;
+  const target = "<= 0.5x before, each hot operation (issue 15)";
+  if (cpu === null) {
+    return { name: "local AWS CPU per request", target, value: "not measured", met: null };
+  }
+  const ratios = HOT_OPERATIONS.map((name) => [name, cpu.operations[name]?.cpu_ratio] as const);
+  const measured = ratios.filter((entry): entry is readonly [string, number] =>
+    entry[1] !== undefined
+  );
+  const worst = measured.reduce(
+    (a, b) => (b[1] > a[1] ? b : a),
+    ["", 0] as readonly [
+      string,
+      number,
+    ],
+  );
+  return {
+    name: "local AWS CPU per request",
+    target,
+    value: measured.length === 0
+      ? "not measured"
+      : `${measured.filter(([, r]) => r <= 0.5).length} of ${measured.length} halved; ` +
+        `worst ${worst[0]} ${worst[1].toFixed(2)}x`,
+    met: measured.length === 0 ? null : measured.every(([, r]) => r <= 0.5),
+  };
 }

@@ -129,6 +129,9 @@ function policyResource(resource: PolicyResource): TemplateValue {
       return sub(
         `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:\${${ID.logGroup}}:*`,
       );
+    case "xrayTraces":
+      // X-Ray's write actions have no resource types: IAM takes only "*".
+      return "*";
   }
 }
 
@@ -294,6 +297,8 @@ export function buildTemplate(options: BuildTemplateOptions = {}): CloudFormatio
           MemorySize: fn.memoryMb,
           Timeout: fn.timeoutSeconds,
           Role: getAtt(ID.role, "Arn"),
+          // X-Ray traces each invocation, continuing a record's AWSTraceHeader.
+          TracingConfig: { Mode: "Active" },
           Code: {
             S3Bucket: ref(TEMPLATE_PARAMETERS.artifactBucket),
             S3Key: ref(TEMPLATE_PARAMETERS.artifactKey),

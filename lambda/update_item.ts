@@ -7,7 +7,9 @@
  * `AWS_REGION` and the execution role's `AWS_ACCESS_KEY_ID`,
  * `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` (set by Lambda, and by the
  * local runner as Lambda does), `AWS_ENDPOINT_URL` (optional, for the local
- * AWS). The handler knows no key of its own: the bundle holds none.
+ * AWS), OpenTelemetry's `OTEL_*` (optional: where its spans go; against the
+ * local AWS, to the local AWS by default; on AWS, nowhere unless set). The
+ * handler knows no key of its own: the bundle holds none.
  *
  * @module
  */
@@ -20,6 +22,8 @@ import { clientConfig } from "../lib/clients.ts";
 import { readConfig } from "../lib/config.ts";
 import { describeError } from "../lib/describe_error.ts";
 import { createQueueUrlResolver } from "../lib/queue_urls.ts";
+import { nodePost } from "../lib/node_post.ts";
+import { startTracing } from "../lib/tracing_config.ts";
 import { processUploadRecords, type SQSBatchResponse, type SQSEvent } from "../lib/update_items.ts";
 
 // Created once per container, on the first invocation, and reused.
@@ -36,7 +40,20 @@ function init() {
   const common = clientConfig(config, { http: "node" });
   const clients = { dynamodb: new DynamoDBClient(common), sqs: new SQSClient(common) };
   const queueUrl = createQueueUrlResolver(clients.sqs);
-  return { config, clients, updateQueueUrl: () => queueUrl(config.updateQueueName) };
+  let exportFailed = false;
+  const tracer = startTracing((name) => process.env[name], {
+    serviceName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? "update_item",
+    localEndpoint: config.local ? config.endpoint : undefined,
+    // Sent at the end of each invocation (see the handler), not on a timer.
+    delayMs: 0,
+    fetch: nodePost,
+    onError: (error) => {
+      if (exportFailed) return;
+      exportFailed = true;
+      console.error(JSON.stringify({ level: "warn", message: error.message }));
+    },
+  });
+  return { config, clients, tracer, updateQueueUrl: () => queueUrl(config.updateQueueName) };
 }
 
 /**
@@ -49,11 +66,15 @@ function init() {
  */
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   container ??= init();
-  const { config, clients, updateQueueUrl } = container;
+  const { config, clients, tracer, updateQueueUrl } = container;
   const requestId = context?.awsRequestId ?? "-";
   const response = await processUploadRecords(event.Records, clients, {
     tableName: config.tableName,
     updateQueueUrl,
+    tracer,
+    ...(process.env.AWS_LAMBDA_FUNCTION_NAME
+      ? { functionName: process.env.AWS_LAMBDA_FUNCTION_NAME }
+      : {}),
     onRecord: ({ messageId, ok, error }) => {
       if (ok) return;
       console.error(JSON.stringify({
@@ -72,5 +93,10 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
     records: event.Records.length,
     failed: response.batchItemFailures.length,
   }));
+  // Lambda freezes the function once it returns: its spans are sent first.
+  // The local runner never freezes one, so there they go in the background,
+  // off the invocation's time (a round trip to the busy local AWS).
+  const exported = tracer.flush();
+  if (!config.local) await exported;
   return response;
 }

@@ -25,6 +25,8 @@ export interface ComparisonLine {
   state_changed: boolean;
   /** Deliveries of this message, this one included. */
   receive_count: number;
+  /** The laptop's trace id (W3C form), null when the message carried none. */
+  trace_id: string | null;
 }
 
 /**
@@ -44,6 +46,7 @@ export function comparisonLine(handled: HandledMessage): ComparisonLine {
     same_record: comparison.sameRecord,
     state_changed: comparison.stateChanged,
     receive_count: handled.receiveCount,
+    trace_id: handled.traceId ?? null,
   };
 }
 

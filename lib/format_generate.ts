@@ -109,10 +109,18 @@ export interface GenerateJson {
     s3_key: string;
     uuid: string;
     message_id: string;
+    /** The record's trace id (W3C form; X-Ray's is `1-` + 8 + `-` + 24 digits), null when tracing is off. */
+    trace_id: string | null;
     laptop: GenerateResult["generated"][number]["laptop"];
   }[];
   /** Records that stopped, with the steps done and not done. */
-  failed: { s3_key: string; error: string; done: GenerateStep[]; not_done: GenerateStep[] }[];
+  failed: {
+    s3_key: string;
+    error: string;
+    done: GenerateStep[];
+    not_done: GenerateStep[];
+    trace_id: string | null;
+  }[];
   /** File names not started (interrupted). */
   skipped: string[];
   /** Wall time, seconds. */
@@ -138,6 +146,7 @@ export function generateJson(
       s3_key: g.fileName,
       uuid: g.laptop.uuid,
       message_id: g.messageId,
+      trace_id: g.traceId ?? null,
       laptop: g.laptop,
     })),
     failed: result.failed.map((f) => ({
@@ -145,6 +154,7 @@ export function generateJson(
       error: describe(f.error),
       done: [...f.done],
       not_done: [...f.notDone],
+      trace_id: f.traceId ?? null,
     })),
     skipped: [...result.skipped],
     seconds: Number(seconds.toFixed(3)),

@@ -16,7 +16,9 @@ import { type Item, laptopToItem } from "./item_codec.ts";
 import { type Laptop, makeLaptop } from "./laptop.ts";
 import { formatPipelineMessage } from "./message.ts";
 import { type RetryOptions, retryTransient } from "./retry.ts";
-import { sendMessages, SQS_BATCH_LIMIT } from "./send_messages.ts";
+import { sendMessages, SQS_BATCH_LIMIT, traceAttribute } from "./send_messages.ts";
+import { formatXrayHeader, type TraceContext } from "./trace_context.ts";
+import { NOOP_TRACER, traced, type Tracer } from "./tracer.ts";
 import { DYNAMODB_WRITE_BATCH_LIMIT, writeItems } from "./write_items.ts";
 
 /** The steps of one record, in the order they run. */
@@ -59,6 +61,8 @@ export interface GeneratedLaptop {
   readonly laptop: Laptop;
   /** Id of the message sent to the upload queue. */
   readonly messageId: string;
+  /** The record's trace (W3C form), when tracing is on. */
+  readonly traceId?: string;
 }
 
 /** A record that stopped at a step. */
@@ -71,6 +75,8 @@ export interface FailedLaptop {
   readonly done: readonly GenerateStep[];
   /** Steps not done (or undone: the local file is removed when a later step fails before S3). */
   readonly notDone: readonly GenerateStep[];
+  /** The record's trace (W3C form), when tracing is on. */
+  readonly traceId?: string;
 }
 
 /** Progress of one record, reported as it happens. */
@@ -128,6 +134,12 @@ export interface GenerateOptions {
    * enough for a restarted local AWS).
    */
   readonly retry?: RetryOptions;
+  /**
+   * Records one trace per record: a root span `generate <file>`, a child
+   * per step's AWS call; the send's span goes with the message as its
+   * `AWSTraceHeader`. Defaults to {@linkcode NOOP_TRACER}.
+   */
+  readonly tracer?: Tracer;
 }
 
 /** Outcome of {@linkcode generateLaptops}. */
@@ -208,6 +220,7 @@ export async function generateLaptops(
     onProgress = () => {},
     signal,
     retry,
+    tracer = NOOP_TRACER,
   } = options;
   checkSizes(itemBatchSize, messageBatchSize, concurrency);
 
@@ -219,7 +232,7 @@ export async function generateLaptops(
     send: (items) => writeItems(ports.dynamodb, tableName, items),
   });
   const resolveQueueUrl = typeof queueUrl === "string" ? () => queueUrl : queueUrl;
-  const messageSender = createBatcher<string, string>({
+  const messageSender = createBatcher<{ body: string; traceHeader?: string }, string>({
     size: messageBatchSize,
     lingerMs: BATCH_LINGER_MS,
     send: async (bodies) =>
@@ -231,12 +244,19 @@ export async function generateLaptops(
   });
 
   // Each joins its batch (or starts its call) at once, before any await.
-  const putItem = (laptop: Laptop) =>
-    retryTransient(async () => {
-      const item = laptopToItem(laptop);
-      if (itemWriter) await itemWriter.add(item);
-      else await createItemOnce(ports.dynamodb, tableName, item);
-    }, retry);
+  const putItem = (laptop: Laptop, parent: TraceContext | undefined) =>
+    traced(
+      tracer,
+      itemWriter ? "DynamoDB BatchWriteItem" : "DynamoDB PutItem",
+      parent,
+      () =>
+        retryTransient(async () => {
+          const item = laptopToItem(laptop);
+          if (itemWriter) await itemWriter.add(item);
+          else await createItemOnce(ports.dynamodb, tableName, item);
+        }, retry),
+      { kind: "client" },
+    );
 
   // Records upstream of each batcher. A batch leaves as soon as no record is
   // left that could still join it (or when it is full, or after the linger),
@@ -254,6 +274,11 @@ export async function generateLaptops(
     const body = JSON.stringify(laptop, null, 2) + "\n";
     const done: GenerateStep[] = [];
     let step: GenerateStep = "file";
+    const root = tracer.startSpan(`generate ${fileName}`, {
+      kind: "producer",
+      attributes: { "laptop.uuid": laptop.uuid, "laptop.file": fileName },
+    });
+    const traceId = root.context?.traceId;
     try {
       await ports.files.writeNew(path, body);
       done.push("file");
@@ -261,15 +286,22 @@ export async function generateLaptops(
       step = "object";
       uploading++;
       try {
-        await retryTransient(
+        await traced(
+          tracer,
+          "S3 PutObject",
+          root.context,
           () =>
-            createObjectOnce(ports.s3, {
-              bucket: bucketName,
-              key: fileName,
-              body,
-              contentType: "application/json",
-            }),
-          retry,
+            retryTransient(
+              () =>
+                createObjectOnce(ports.s3, {
+                  bucket: bucketName,
+                  key: fileName,
+                  body,
+                  contentType: "application/json",
+                }),
+              retry,
+            ),
+          { kind: "client" },
         );
       } catch (error) {
         uploading--;
@@ -280,7 +312,7 @@ export async function generateLaptops(
       onProgress({ fileName, step, laptop });
       step = "item";
       // Join the item batch, then leave the uploads: the order matters.
-      const itemWritten = putItem(laptop);
+      const itemWritten = putItem(laptop, root.context);
       writingItems++;
       uploading--;
       upstreamChanged();
@@ -295,12 +327,32 @@ export async function generateLaptops(
       onProgress({ fileName, step, laptop });
       step = "message";
       const message = formatPipelineMessage({ dynamodb_key: laptop.uuid, s3_key: fileName });
-      const messageSent = retryTransient(() => messageSender.add(message), retry);
+      const messageSent = traced(
+        tracer,
+        messageBatchSize === 1 ? "SQS SendMessage" : "SQS SendMessageBatch",
+        root.context,
+        (span) => {
+          // The send's span is the parent of the Lambda's record span.
+          const traceHeader = span.context && formatXrayHeader(span.context);
+          const entry = traceHeader === undefined
+            ? { body: message }
+            : { body: message, traceHeader };
+          return retryTransient(() => messageSender.add(entry), retry);
+        },
+        { kind: "producer" },
+      );
       writingItems--;
       upstreamChanged();
       const messageId = await messageSent;
       done.push("message");
-      generated.set(fileName, { fileName, path, laptop, messageId });
+      root.end();
+      generated.set(fileName, {
+        fileName,
+        path,
+        laptop,
+        messageId,
+        ...(traceId === undefined ? {} : { traceId }),
+      });
       onProgress({ fileName, step, laptop });
     } catch (error) {
       if (done.length === 1) {
@@ -312,11 +364,14 @@ export async function generateLaptops(
           // Reported below as still done.
         }
       }
+      const described = describeStepError(step, fileName, { tableName, bucketName, outDir }, error);
+      root.end({ error: described });
       failed.set(fileName, {
         fileName,
-        error: describeStepError(step, fileName, { tableName, bucketName, outDir }, error),
+        error: described,
         done: [...done],
         notDone: GENERATE_STEPS.filter((s) => !done.includes(s)),
+        ...(traceId === undefined ? {} : { traceId }),
       });
     }
   };
@@ -369,15 +424,23 @@ function checkSizes(itemBatchSize: number, messageBatchSize: number, concurrency
  */
 async function sendBodies(
   sqs: Pick<SQSClient, "send">,
-  batch: { readonly url: string; readonly bodies: readonly string[]; readonly oneByOne: boolean },
+  batch: {
+    readonly url: string;
+    readonly bodies: readonly { body: string; traceHeader?: string }[];
+    readonly oneByOne: boolean;
+  },
 ): Promise<EntryResult<string>[]> {
   const { url, bodies, oneByOne } = batch;
   if (oneByOne) {
     // One message per call, as the seed sends it.
-    return await Promise.all(bodies.map(async (body) => {
+    return await Promise.all(bodies.map(async ({ body, traceHeader }) => {
       try {
         const output = await sqs.send(
-          new SendMessageCommand({ QueueUrl: url, MessageBody: body }),
+          new SendMessageCommand({
+            QueueUrl: url,
+            MessageBody: body,
+            ...traceAttribute(traceHeader),
+          }),
         );
         return { ok: true, value: output.MessageId ?? "" } as const;
       } catch (error) {
@@ -388,7 +451,7 @@ async function sendBodies(
   const { sent, failed } = await sendMessages(
     sqs,
     url,
-    bodies.map((body, i) => ({ id: String(i), body })),
+    bodies.map(({ body, traceHeader }, i) => ({ id: String(i), body, traceHeader })),
   );
   return bodies.map((_, i) => {
     const messageId = sent.get(String(i));

@@ -8,10 +8,14 @@
  * an ARN; {@linkcode policyDocument} turns the keys into whatever the caller
  * needs, and {@linkcode resourceArn} gives the concrete ARN of a key.
  *
- * No statement uses a wildcard action or `"Resource": "*"`. Two resources end
- * in a wildcard because AWS's ARN formats require it: the objects of the data
- * bucket (`arn:aws:s3:::bucket/*`, the object ARN of every key) and the log
- * streams of the function's log group (`...:log-group:/aws/lambda/NAME:*`).
+ * No statement uses a wildcard action. Two resources end in a wildcard
+ * because AWS's ARN formats require it: the objects of the data bucket
+ * (`arn:aws:s3:::bucket/*`, the object ARN of every key) and the log streams
+ * of the function's log group (`...:log-group:/aws/lambda/NAME:*`). One is
+ * `"*"` because X-Ray requires it: `xray:PutTraceSegments` and
+ * `xray:PutTelemetryRecords` have no resource types, so a policy can only
+ * grant them on every resource ("Actions, resources, and condition keys for
+ * AWS X-Ray", https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html).
  *
  * @module
  */
@@ -26,14 +30,16 @@ export type PrincipalName = "generator" | "service" | "updateFunction";
  * - `table`: the DynamoDB table;
  * - `bucketObjects`: every object of the data bucket;
  * - `uploadQueue`, `updateQueue`: the SQS queues;
- * - `functionLogGroup`: the Lambda function's log group and its streams.
+ * - `functionLogGroup`: the Lambda function's log group and its streams;
+ * - `xrayTraces`: X-Ray's trace segments, which IAM names only as `*`.
  */
 export type PolicyResource =
   | "table"
   | "bucketObjects"
   | "uploadQueue"
   | "updateQueue"
-  | "functionLogGroup";
+  | "functionLogGroup"
+  | "xrayTraces";
 
 /** One `Allow` statement: actions on one resource. */
 export interface PolicyStatement {
@@ -117,6 +123,14 @@ export const POLICIES: Readonly<Record<PrincipalName, PrincipalPolicy>> = deepFr
         sid: "WriteOwnLogs",
         actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
         resource: "functionLogGroup",
+      },
+      {
+        // What Lambda's active tracing needs of the execution role ("Visualize
+        // Lambda function invocations using AWS X-Ray"): it sends the
+        // function's segments with the role.
+        sid: "WriteTraces",
+        actions: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+        resource: "xrayTraces",
       },
     ],
   },
@@ -221,6 +235,8 @@ export function resourceArn(resource: PolicyResource, context: ArnContext): stri
       return `arn:${partition}:logs:${region}:${accountId}:log-group:${
         functionLogGroupName(RESOURCES.updateFunction.name)
       }:*`;
+    case "xrayTraces":
+      return "*";
   }
 }
 

@@ -17,6 +17,8 @@ import { asError } from "./as_error.ts";
 import type { Item } from "./item_codec.ts";
 import { parsePipelineMessage } from "./message.ts";
 import { readItems } from "./read_items.ts";
+import { parseXrayHeader } from "./trace_context.ts";
+import { NOOP_TRACER, type Span, traced, type Tracer } from "./tracer.ts";
 
 /** The clients the service uses. */
 export interface PollPorts extends ComparePorts {
@@ -32,6 +34,8 @@ export interface HandledMessage {
   readonly receiveCount: number;
   /** What the service found. */
   readonly comparison: Comparison;
+  /** The message's trace (W3C form), when it carried one or tracing is on. */
+  readonly traceId?: string;
 }
 
 /** A message that failed; it stays on the queue for redelivery (and the DLQ). */
@@ -42,6 +46,8 @@ export interface FailedMessage {
   readonly receiveCount: number;
   /** Why it failed. */
   readonly error: Error;
+  /** The message's trace (W3C form), when it carried one or tracing is on. */
+  readonly traceId?: string;
 }
 
 /** Options of {@linkcode pollUpdates}. */
@@ -79,6 +85,12 @@ export interface PollOptions {
   readonly onPollError?: (error: Error) => void;
   /** Waits after a failed receive. Defaults to 1 s, cut short by the signal. */
   readonly backoff?: (signal: AbortSignal | undefined) => Promise<void>;
+  /**
+   * Records a span per message, continuing the trace of its
+   * `AWSTraceHeader`, with the receive, the item and file reads and the
+   * delete as children. Defaults to {@linkcode NOOP_TRACER}.
+   */
+  readonly tracer?: Tracer;
 }
 
 /** Counts of {@linkcode pollUpdates}. */
@@ -137,6 +149,7 @@ export async function pollUpdates(ports: PollPorts, options: PollOptions): Promi
     onFailed = () => {},
     onPollError = () => {},
     backoff = (signal) => delay(1_000, { signal, onAbort: "resolve" }),
+    tracer = NOOP_TRACER,
   } = options;
   let handled = 0;
   let failed = 0;
@@ -144,6 +157,7 @@ export async function pollUpdates(ports: PollPorts, options: PollOptions): Promi
   while (!signal?.aborted && handled + failed < maxMessages) {
     const wanted = Math.min(batchSize, maxMessages - handled - failed);
     let messages: Message[];
+    const receiveStart = Date.now();
     try {
       polls++;
       const output = await ports.sqs.send(
@@ -151,7 +165,7 @@ export async function pollUpdates(ports: PollPorts, options: PollOptions): Promi
           QueueUrl: queueUrl,
           MaxNumberOfMessages: wanted,
           WaitTimeSeconds: waitTimeSeconds,
-          MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+          MessageSystemAttributeNames: ["ApproximateReceiveCount", "AWSTraceHeader"],
         }),
         // The answer of a long poll takes up to its wait, plus transit.
         {
@@ -169,19 +183,30 @@ export async function pollUpdates(ports: PollPorts, options: PollOptions): Promi
     }
 
     // The messages in hand are finished even if the signal is aborted now.
-    const getItem = batchGet ? batchItemReader(ports, tableName, messages) : undefined;
+    const spans = messageSpans(tracer, messages, receiveStart);
+    const getItem = batchGet
+      ? batchItemReader(ports, tableName, messages, tracer, spans)
+      : undefined;
     const results = await Promise.all(messages.map(async (message) => {
       const messageId = message.MessageId ?? "";
       const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
+      const span = spans.get(message);
+      const traceId = span?.context?.traceId;
+      const trace = traceId === undefined ? {} : { traceId };
       try {
-        const comparison = await compareUpdate(message.Body ?? "", ports, {
-          tableName,
-          bucketName,
-          ...(getItem ? { getItem } : {}),
-        });
-        return { message, handled: { messageId, receiveCount, comparison } };
+        const comparison = await compareUpdate(
+          message.Body ?? "",
+          tracedPorts(ports, tracer, span),
+          {
+            tableName,
+            bucketName,
+            ...(getItem ? { getItem } : {}),
+          },
+        );
+        return { message, handled: { messageId, receiveCount, comparison, ...trace } };
       } catch (error) {
-        return { message, failed: { messageId, receiveCount, error: asError(error) } };
+        span?.end({ error });
+        return { message, failed: { messageId, receiveCount, error: asError(error), ...trace } };
       }
     }));
 
@@ -196,11 +221,20 @@ export async function pollUpdates(ports: PollPorts, options: PollOptions): Promi
         onFailed(result.failed);
       }
     }
-    const notDeleted = await deleteMessages(
-      ports.sqs,
-      queueUrl,
-      results.flatMap((r) => r.handled ? [r.message] : []),
-    );
+    const handledMessages = results.flatMap((r) => r.handled ? [r.message] : []);
+    const deleteStart = Date.now();
+    const notDeleted = await deleteMessages(ports.sqs, queueUrl, handledMessages);
+    const deleteEnd = Date.now();
+    for (const message of handledMessages) {
+      const span = spans.get(message);
+      const error = notDeleted.get(message.MessageId ?? "");
+      tracer.startSpan("SQS DeleteMessageBatch", {
+        kind: "client",
+        parent: span?.context,
+        startMs: deleteStart,
+      }).end({ endMs: deleteEnd, ...(error ? { error } : {}) });
+      span?.end(error ? { error } : {});
+    }
     const byError = new Map<Error, string[]>();
     for (const [id, error] of notDeleted) byError.set(error, [...byError.get(error) ?? [], id]);
     for (const [error, ids] of byError) {
@@ -217,10 +251,77 @@ export async function pollUpdates(ports: PollPorts, options: PollOptions): Promi
   return { handled, failed, polls };
 }
 
+/**
+ * One span per received message, continuing its `AWSTraceHeader`, from the
+ * start of the receive; the receive itself as its first child.
+ */
+function messageSpans(
+  tracer: Tracer,
+  messages: readonly Message[],
+  receiveStart: number,
+): Map<Message, Span> {
+  const spans = new Map<Message, Span>();
+  if (!tracer.enabled) {
+    // No spans: the messages' own contexts, for their trace ids.
+    for (const message of messages) {
+      spans.set(message, tracer.startSpan("", { parent: traceOf(message) }));
+    }
+    return spans;
+  }
+  const receiveEnd = Date.now();
+  for (const message of messages) {
+    const span = tracer.startSpan("service message", {
+      kind: "consumer",
+      parent: traceOf(message),
+      startMs: receiveStart,
+      attributes: { "messaging.message.id": message.MessageId ?? "" },
+    });
+    tracer.startSpan("SQS ReceiveMessage", {
+      kind: "client",
+      parent: span.context,
+      startMs: receiveStart,
+    }).end({ endMs: receiveEnd });
+    spans.set(message, span);
+  }
+  return spans;
+}
+
+function traceOf(message: Message) {
+  return parseXrayHeader(message.Attributes?.AWSTraceHeader);
+}
+
+/** The ports, each call a child span of the message's span. */
+function tracedPorts(ports: PollPorts, tracer: Tracer, span: Span | undefined): PollPorts {
+  if (!tracer.enabled || span === undefined) return ports;
+  const wrap = <C extends { send: (command: never) => Promise<unknown> }>(
+    client: C,
+    service: string,
+  ): C =>
+    ({
+      send: (command: { constructor: { name: string } }) =>
+        traced(
+          tracer,
+          `${service} ${command.constructor.name.replace(/Command$/, "")}`,
+          span.context,
+          () => client.send(command as never),
+          { kind: "client" },
+        ),
+    }) as unknown as C;
+  return { s3: wrap(ports.s3, "S3"), dynamodb: wrap(ports.dynamodb, "DynamoDB"), sqs: ports.sqs };
+}
+
 /** One `BatchGetItem` for the valid keys of a batch, made on first use. */
-function batchItemReader(ports: PollPorts, tableName: string, messages: Message[]) {
+function batchItemReader(
+  ports: PollPorts,
+  tableName: string,
+  messages: Message[],
+  tracer: Tracer,
+  spans: Map<Message, Span>,
+) {
   let items: Promise<Map<string, Item>> | undefined;
+  let start = 0;
   return (uuid: string) => {
+    start ||= Date.now();
     items ??= readItems(
       ports.dynamodb,
       tableName,
@@ -232,7 +333,24 @@ function batchItemReader(ports: PollPorts, tableName: string, messages: Message[
         }
       }),
     );
-    return items.then((found: Map<string, Item>) => found.get(uuid));
+    const message = messages.find((m) => m.Body?.includes(uuid));
+    const parent = message && spans.get(message)?.context;
+    return items.then(
+      (found: Map<string, Item>) => {
+        if (tracer.enabled) {
+          tracer.startSpan("DynamoDB BatchGetItem", { kind: "client", parent, startMs: start })
+            .end();
+        }
+        return found.get(uuid);
+      },
+      (error: unknown) => {
+        if (tracer.enabled) {
+          tracer.startSpan("DynamoDB BatchGetItem", { kind: "client", parent, startMs: start })
+            .end({ error });
+        }
+        throw error;
+      },
+    );
   };
 }
 

@@ -15,6 +15,11 @@ export interface OutgoingMessage {
   readonly id: string;
   /** Message body. */
   readonly body: string;
+  /**
+   * X-Ray trace header (`Root=…;Parent=…;Sampled=1`), sent as the
+   * `AWSTraceHeader` system attribute, which SQS hands on to Lambda.
+   */
+  readonly traceHeader?: string | undefined;
 }
 
 /** Outcome of {@linkcode sendMessages}. */
@@ -80,7 +85,11 @@ export async function sendMessages(
         const output = await sqs.send(
           new SendMessageBatchCommand({
             QueueUrl: queueUrl,
-            Entries: pending.map((m) => ({ Id: m.id, MessageBody: m.body })),
+            Entries: pending.map((m) => ({
+              Id: m.id,
+              MessageBody: m.body,
+              ...traceAttribute(m.traceHeader),
+            })),
           }),
         );
         for (const entry of output.Successful ?? []) {
@@ -109,4 +118,19 @@ export async function sendMessages(
     }
   }));
   return { sent, failed };
+}
+
+/**
+ * The `MessageSystemAttributes` entry that carries an X-Ray trace header, or
+ * nothing when there is none.
+ *
+ * @param traceHeader The header.
+ * @returns Fields to spread into a `SendMessage` request or batch entry.
+ */
+export function traceAttribute(
+  traceHeader: string | undefined,
+): { MessageSystemAttributes?: { AWSTraceHeader: { DataType: "String"; StringValue: string } } } {
+  return traceHeader === undefined ? {} : {
+    MessageSystemAttributes: { AWSTraceHeader: { DataType: "String", StringValue: traceHeader } },
+  };
 }

@@ -12,6 +12,8 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSRecord } from "aws-lambda";
 import { formatPipelineMessage, parsePipelineMessage, type PipelineMessage } from "./message.ts";
 import { sendMessages } from "./send_messages.ts";
+import { formatXrayHeader, parseXrayHeader } from "./trace_context.ts";
+import { NOOP_TRACER, type Span, traced, type Tracer } from "./tracer.ts";
 
 export type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 
@@ -45,6 +47,16 @@ export interface ProcessUploadOptions {
   readonly concurrency?: number;
   /** Called once per record with its outcome (for logs). */
   readonly onRecord?: (outcome: RecordOutcome) => void;
+  /**
+   * Records a span for the batch and one per record, continuing the trace of
+   * its `AWSTraceHeader` (linked to the batch's), with the `UpdateItem` and
+   * the forward as children; the forward's span goes with the forwarded
+   * message as its `AWSTraceHeader`. Defaults to {@linkcode NOOP_TRACER},
+   * which forwards each record's header as it came.
+   */
+  readonly tracer?: Tracer;
+  /** `faas.name` of the spans. Defaults to `update_item`. */
+  readonly functionName?: string;
 }
 
 /**
@@ -87,16 +99,46 @@ export async function processUploadRecords(
   ports: UpdatePorts,
   options: ProcessUploadOptions,
 ): Promise<SQSBatchResponse> {
-  const { tableName, updateQueueUrl, now = () => new Date(), concurrency = 10, onRecord } = options;
+  const {
+    tableName,
+    updateQueueUrl,
+    now = () => new Date(),
+    concurrency = 10,
+    onRecord,
+    tracer = NOOP_TRACER,
+  } = options;
   const failures = new Map<string, Error>();
   const updated: { record: SQSRecord; message: PipelineMessage }[] = [];
+  const attributes = { "faas.name": options.functionName ?? "update_item" };
+  const batch = tracer.startSpan("update_item batch", {
+    kind: "consumer",
+    attributes: { ...attributes, "messaging.batch.message_count": records.length },
+  });
+  const spans = new Map<string, Span>();
+  for (const record of records) {
+    spans.set(
+      record.messageId,
+      tracer.startSpan("update_item record", {
+        kind: "consumer",
+        parent: parseXrayHeader(record.attributes?.AWSTraceHeader),
+        attributes: { ...attributes, "messaging.message.id": record.messageId },
+        ...(batch.context ? { links: [batch.context] } : {}),
+      }),
+    );
+  }
 
   let next = 0;
   const worker = async () => {
     for (let record = records[next++]; record !== undefined; record = records[next++]) {
       try {
         const message = parsePipelineMessage(record.body);
-        await updateTimestamp(ports.dynamodb, tableName, message.dynamodb_key, now());
+        await traced(
+          tracer,
+          "DynamoDB UpdateItem",
+          spans.get(record.messageId)?.context,
+          () => updateTimestamp(ports.dynamodb, tableName, message.dynamodb_key, now()),
+          { kind: "client" },
+        );
         updated.push({ record, message });
       } catch (error) {
         failures.set(record.messageId, asError(error));
@@ -115,23 +157,36 @@ export async function processUploadRecords(
       for (const { record } of updated) failures.set(record.messageId, asError(error));
     }
     if (queueUrl !== undefined) {
+      const forwards = updated.map(({ record }) =>
+        tracer.startSpan("SQS SendMessageBatch", {
+          kind: "producer",
+          parent: spans.get(record.messageId)?.context,
+        })
+      );
       const { failed } = await sendMessages(
         ports.sqs,
         queueUrl,
-        updated.map(({ message }, i) => ({
-          id: String(i),
-          body: formatPipelineMessage(message),
-        })),
+        updated.map(({ message }, i) => {
+          // The service's span continues from the forward's.
+          const context = forwards[i]?.context;
+          return {
+            id: String(i),
+            body: formatPipelineMessage(message),
+            ...(context ? { traceHeader: formatXrayHeader(context) } : {}),
+          };
+        }),
       );
       updated.forEach(({ record }, i) => {
         const error = failed.get(String(i));
         if (error) failures.set(record.messageId, error);
+        forwards[i]?.end(error ? { error } : {});
       });
     }
   }
 
   for (const record of records) {
     const error = failures.get(record.messageId);
+    spans.get(record.messageId)?.end(error ? { error } : {});
     onRecord?.(
       error ? { messageId: record.messageId, ok: false, error } : {
         messageId: record.messageId,
@@ -139,6 +194,9 @@ export async function processUploadRecords(
       },
     );
   }
+  batch.end(
+    failures.size > 0 ? { error: `${failures.size} of ${records.length} records failed` } : {},
+  );
   return {
     batchItemFailures: records
       .filter((record) => failures.has(record.messageId))

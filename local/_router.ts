@@ -87,7 +87,7 @@ export function createRouter(options: RouterOptions): Router {
       try {
         let early: InnerResponse | undefined;
         for (const intercept of options.interceptors ?? []) {
-          early = await intercept({
+          const result = intercept({
             service,
             operation,
             inner,
@@ -95,6 +95,8 @@ export function createRouter(options: RouterOptions): Router {
             headers: request.headers,
             annotations,
           });
+          // An interceptor with nothing to do answers at once: no promise to wait for.
+          early = result instanceof Promise ? await result : result;
           if (early !== undefined) break;
         }
         answer = early ?? await dispatch(service, operation, inner);

@@ -10,14 +10,15 @@
 import { type ResourceDefinition, RESOURCES } from "../lib/resources.ts";
 import { startDynalite } from "./engines/mod.ts";
 import { type FauxqsService, startFauxqs } from "./engines/mod.ts";
-import type { InnerService } from "./core/mod.ts";
+import { type InnerService, urlPath } from "./core/mod.ts";
 import { provisionResources } from "./_provision.ts";
 import { createIamInterceptor, type PolicySet } from "./iam/mod.ts";
 import { createRouter } from "./_router.ts";
-import type { LocalAwsRequest } from "./core/mod.ts";
+import type { AwsService, Interceptor, LocalAwsRequest } from "./core/mod.ts";
 import { createFaultInjector, type FaultController, type FaultOptions } from "./faults/mod.ts";
 import { createDashboard, type DashboardFeed } from "./dashboard/mod.ts";
 import { messageMoveTasks } from "./sqs/mod.ts";
+import { createTraceEndpoint, createTraceStore, type TraceStore } from "./traces/mod.ts";
 
 export type { LocalAwsRequest, RequestAnnotations } from "./core/mod.ts";
 export type { PolicySet } from "./iam/mod.ts";
@@ -80,6 +81,12 @@ export interface LocalAwsOptions {
    * live counts, a trace per laptop, the dead-letter queues. Default false.
    */
   readonly dashboard?: boolean;
+  /**
+   * For benchmarks: milliseconds to hold each call of a client before it is
+   * dispatched (the network and service time of AWS, as `bench --aws-latency`
+   * draws it), after the fault injector and before IAM. Default none.
+   */
+  readonly callLatencyMs?: (service: AwsService, operation: string) => number;
 }
 
 /** Request counts since start (or the last {@linkcode LocalAws.resetStats}). */
@@ -114,6 +121,8 @@ export interface LocalAws extends AsyncDisposable {
   resetStats(): void;
   /** The faults injected: read and change them, and their counts. */
   readonly faults: FaultController;
+  /** The programs' spans, received at `/v1/traces` and served at `/_local/traces/<id>`. */
+  readonly traces: TraceStore;
   /** The dashboard, when `dashboard` is on: its URL, and what feeds it the Lambda's invocations. */
   readonly dashboard: DashboardFeed | undefined;
   /**
@@ -198,6 +207,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const port = server.addr.port;
 
   const services: InnerService[] = [];
+  const traces = createTraceStore();
   let dynamodb: InnerService;
   let fauxqs: FauxqsService;
   try {
@@ -238,6 +248,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       moveTasks: messageMoveTasks(fauxqs.queues),
       resources,
       port,
+      traces,
     })
     : undefined;
   if (dashboard !== undefined) listeners.add((request) => dashboard.observeRequest(request));
@@ -250,7 +261,11 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       signal: sweeps.signal,
       ...(ttlSweepMs === undefined ? {} : { intervalMs: ttlSweepMs }),
     },
-    interceptors: [faults.intercept, ...(iamInterceptor === undefined ? [] : [iamInterceptor])],
+    interceptors: [
+      faults.intercept,
+      ...(options.callLatencyMs === undefined ? [] : [delayInterceptor(options.callLatencyMs)]),
+      ...(iamInterceptor === undefined ? [] : [iamInterceptor]),
+    ],
     isClosing: () => closing,
     onRequest(request) {
       total++;
@@ -265,14 +280,13 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       }
     },
   });
-  router.resolve(
-    dashboard === undefined
-      ? awsRouter
-      : (request) =>
-        dashboard.owns(new URL(request.url).pathname)
-          ? dashboard.handle(request)
-          : awsRouter(request),
-  );
+  const traceEndpoint = createTraceEndpoint(traces);
+  router.resolve((request) => {
+    const pathname = urlPath(request.url);
+    if (traceEndpoint.owns(pathname)) return traceEndpoint.handle(request);
+    if (dashboard?.owns(pathname)) return dashboard.handle(request);
+    return awsRouter(request);
+  });
 
   let closed: Promise<void> | undefined;
   const readyMs = performance.now() - started;
@@ -294,6 +308,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       errors = 0;
     },
     faults: { config: faults.config, set: faults.set, clear: faults.clear, stats: faults.stats },
+    traces,
     dashboard: dashboard?.feed(`http://127.0.0.1:${port}`),
     close() {
       closed ??= (async () => {
@@ -319,6 +334,17 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     },
   };
   return local;
+}
+
+/** An interceptor that holds each call for the milliseconds `latencyMs` gives it. */
+function delayInterceptor(
+  latencyMs: (service: AwsService, operation: string) => number,
+): Interceptor {
+  return (request) => {
+    const ms = latencyMs(request.service, request.operation);
+    if (!(ms > 0)) return undefined;
+    return new Promise((resolve) => setTimeout(() => resolve(undefined), ms));
+  };
 }
 
 function messageOf(error: unknown): string {

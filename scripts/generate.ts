@@ -23,6 +23,7 @@ import {
 import { generateLaptops, type GenerateResult } from "../lib/generate_laptops.ts";
 import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { createQueueUrlResolver } from "../lib/queue_urls.ts";
+import { startTracing } from "../lib/tracing_config.ts";
 import { retryTransient, SDK_ATTEMPTS } from "../lib/retry.ts";
 
 const USAGE = `Usage: deno task generate [options] <name>.json
@@ -93,6 +94,13 @@ async function main(args: string[]): Promise<number> {
   const { fileNames, concurrency, itemBatchSize, outDir, json } = options;
 
   const config = readConfig((name) => Deno.env.get(name), { program: "generate" });
+  const tracer = startTracing((name) => Deno.env.get(name), {
+    serviceName: "generator",
+    program: "generate",
+    localEndpoint: config.local ? config.endpoint : undefined,
+    // Exports to X-Ray's OTLP endpoint are signed as the program's AWS calls are.
+    credentials: () => clients.sqs.config.credentials(),
+  });
   // Against the local AWS with no credentials configured: the generator's own identity.
   // generateLaptops retries whole steps (lib/retry.ts): the clients make one attempt per call.
   const clients = createClients(config, {
@@ -126,6 +134,7 @@ async function main(args: string[]): Promise<number> {
       concurrency,
       itemBatchSize,
       signal: controller.signal,
+      tracer,
       onProgress: (progress) => {
         if (json) return;
         if (fileNames.length === 1) {
@@ -144,6 +153,7 @@ async function main(args: string[]): Promise<number> {
     if (result.skipped.length > 0) return 130;
     return 0;
   } finally {
+    await tracer.flush();
     destroyClients(clients);
   }
 }

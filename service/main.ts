@@ -15,6 +15,7 @@ import { comparisonLine, formatComparison } from "../lib/format_comparison.ts";
 import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { pollUpdates } from "../lib/poll_updates.ts";
 import { createQueueUrlResolver } from "../lib/queue_urls.ts";
+import { startTracing } from "../lib/tracing_config.ts";
 
 const USAGE = `Usage: deno task service [options]
 
@@ -54,6 +55,13 @@ async function main(args: string[]): Promise<number> {
   const wait = parseNumber(values.wait, { flag: "wait", min: 0, max: 20, unit: "seconds" });
 
   const config = readConfig((name) => Deno.env.get(name), { program: "service" });
+  const tracer = startTracing((name) => Deno.env.get(name), {
+    serviceName: "service",
+    program: "service",
+    localEndpoint: config.local ? config.endpoint : undefined,
+    // Exports to X-Ray's OTLP endpoint are signed as the program's AWS calls are.
+    credentials: () => clients.sqs.config.credentials(),
+  });
   // Against the local AWS with no credentials configured: the service's own identity.
   const clients = createClients(config, { localCredentials: LOCAL_IDENTITIES.service });
   const controller = new AbortController();
@@ -84,6 +92,7 @@ async function main(args: string[]): Promise<number> {
       maxMessages,
       once: values.once,
       waitTimeSeconds: wait,
+      tracer,
       onHandled: (handled) => {
         console.log(
           values.json ? JSON.stringify(comparisonLine(handled)) : formatComparison(handled),
@@ -108,6 +117,7 @@ async function main(args: string[]): Promise<number> {
     }
     return result.failed > 0 || (values.once && pollErrors > 0) ? 1 : 0;
   } finally {
+    await tracer.flush();
     destroyClients(clients);
   }
 }

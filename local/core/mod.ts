@@ -30,4 +30,5 @@ export type {
   RequestAnnotations,
 } from "./_request.ts";
 export { KeyedLock } from "./_keyed_lock.ts";
+export { urlPath } from "./_url_path.ts";
 export { element, elementText, elementTexts, escapeXml, unescapeXml } from "./_xml.ts";

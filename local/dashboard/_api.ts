@@ -12,6 +12,7 @@ import type { DashboardAggregator } from "./_aggregator.ts";
 import { intParam, json } from "./_http.ts";
 import { DLQ_LIST_LIMIT, type LiveReader } from "./_live_reader.ts";
 import type { PipelineStores } from "./_stores.ts";
+import type { ProgramSpan } from "./api_types.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -27,6 +28,16 @@ export interface DashboardApiOptions {
   readonly live: LiveReader;
   /** Pushes the figures now (after an action). */
   push(): Promise<void>;
+  /** The programs' spans (the local AWS's `/v1/traces`), when kept. */
+  readonly traces?: ProgramTraces;
+}
+
+/** Where the programs' spans of a laptop are found. */
+export interface ProgramTraces {
+  /** The trace of a laptop. */
+  traceIdOf(uuid: string): string | undefined;
+  /** A trace's spans, by start time. */
+  get(traceId: string): readonly ProgramSpan[];
 }
 
 /** The API's handlers. */
@@ -85,7 +96,10 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
       if (trace === undefined && item === undefined) {
         return json(404, { error: `No laptop ${uuid} seen since the local AWS started` });
       }
+      const traceId = options.traces?.traceIdOf(uuid);
       return json(200, {
+        traceId: traceId ?? null,
+        spans: traceId === undefined ? [] : options.traces?.get(traceId) ?? [],
         uuid,
         trace: trace ?? null,
         item: item ?? null,

@@ -30,7 +30,7 @@ import type { LambdaInvocationReport } from "../lambda/mod.ts";
 import type { MoveTasks } from "../sqs/mod.ts";
 import { DashboardAggregator, type ObservedRequest } from "./_aggregator.ts";
 import type { DashboardSnapshot, LaptopFilter } from "./api_types.ts";
-import { createDashboardApi } from "./_api.ts";
+import { createDashboardApi, type ProgramTraces } from "./_api.ts";
 import { createClientFiles } from "./_client_files.ts";
 import { EventStream } from "./_event_stream.ts";
 import { checkDashboardRequest } from "./_guard.ts";
@@ -57,6 +57,8 @@ export interface DashboardOptions {
   readonly resources: ResourceDefinition;
   /** The port the local AWS listens on (requests must name it in `Host`). */
   readonly port: number;
+  /** The programs' spans, shown beside the router's view of a laptop. Default none. */
+  readonly traces?: ProgramTraces;
   /** Laptops traced at most (the oldest are forgotten). Default 20,000. */
   readonly maxTraces?: number;
   /** Shortest time between two pushes, milliseconds. Default 250. */
@@ -165,6 +167,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     stores,
     live,
     push: () => scheduleTick(true),
+    ...(options.traces === undefined ? {} : { traces: options.traces }),
   });
   const figures = () => live.counts(lambda === undefined ? null : lambda.stats().inFlight);
 

@@ -246,6 +246,28 @@ export interface LaptopDetail {
     readonly key: string | undefined;
     readonly text: string;
   } | null;
+  /** Its trace id (W3C), when a program sent spans of it to `/v1/traces`. */
+  readonly traceId: string | null;
+  /** The programs' own spans of it, by start time (empty when none were sent). */
+  readonly spans: readonly ProgramSpan[];
+}
+
+/** A span a program sent, as `GET /_local/traces/<id>` serves it (the fields the page uses). */
+export interface ProgramSpan {
+  /** Span id. */
+  readonly span_id: string;
+  /** Parent span id, null for the root. */
+  readonly parent_span_id: string | null;
+  /** `generator`, the function's name, `service`. */
+  readonly service_name: string;
+  /** Span name. */
+  readonly name: string;
+  /** Start, epoch milliseconds. */
+  readonly start_ms: number;
+  /** Duration, milliseconds. */
+  readonly duration_ms: number;
+  /** `ok`, `error` or `unset`, with the error's message. */
+  readonly status: { readonly code: string; readonly message?: string };
 }
 
 /** A message of a dead-letter queue, as `GET /api/dlq/<queue>` lists it. */

@@ -7,7 +7,9 @@
  * socket. Persistence is fauxqs's own SQLite write-through store (WAL mode,
  * one committed statement per mutation, so it survives kill -9); `buildApp()`
  * does not wire it, so we wire it as `startFauxqs()` does, from the modules of
- * the pinned fauxqs version.
+ * the pinned fauxqs version. SQS's message path and S3's object reads and
+ * writes skip `inject()` and call fauxqs's action handlers directly
+ * (`_fauxqs_sqs.ts`, `_fauxqs_s3.ts`).
  *
  * @module
  */
@@ -19,6 +21,8 @@ import type { InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
 import { INTERNAL_BUCKET, type S3ObjectInfo, type S3Vault } from "./_s3_vault.ts";
 import type { MovedMessage, SqsQueues } from "./_sqs_queues.ts";
 import { INVALID_BODY_CHARACTER } from "../sqs/mod.ts";
+import { createDirectSqs } from "./_fauxqs_sqs.ts";
+import { createDirectS3 } from "./_fauxqs_s3.ts";
 
 /** Options of {@linkcode startFauxqs}. */
 export interface FauxqsOptions {
@@ -154,8 +158,14 @@ export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService
   const opened = persistence;
   if (opened !== undefined) app.addHook("onClose", () => opened.close());
   await app.ready();
+  const directSqs = await createDirectSqs(base, sqsStore);
+  const directS3 = await createDirectS3(base, s3Store);
   return {
     async handle(request: InnerRequest): Promise<InnerResponse> {
+      const s3Answer = directS3(request);
+      if (s3Answer !== undefined) return s3Answer;
+      const direct = directSqs(request);
+      if (direct !== undefined) return await direct;
       const body = request.body;
       const response = await app.inject({
         method: request.method as "GET",

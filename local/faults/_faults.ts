@@ -22,7 +22,7 @@ import {
   resolveFaultConfig,
   targets,
 } from "./_config.ts";
-import { createRandom, decideFault, type Random } from "./_plan.ts";
+import { createRandom, decideFault, type FaultDecision, type Random } from "./_plan.ts";
 import {
   DROP_HEADER,
   droppedAnswer,
@@ -32,6 +32,7 @@ import {
   wireProtocol,
 } from "./_responses.ts";
 import type { InterceptedRequest, Interceptor, RequestAnnotations } from "../core/mod.ts";
+import { urlPath } from "../core/mod.ts";
 
 export type { FaultConfig, FaultOptions } from "./_config.ts";
 
@@ -153,16 +154,22 @@ export function createFaultInjector(options: FaultOptions = {}): FaultInjector {
     }),
   };
 
-  const intercept: Interceptor = async (request) => {
-    const { service, operation, inner, headers } = request;
+  // Off (the usual case), it returns at once, with no promise to wait for.
+  const intercept: Interceptor = (request) => {
     const current = config;
-    if (!faultsActive(current) || !targets(current, service, operation)) return undefined;
+    if (!faultsActive(current) || !targets(current, request.service, request.operation)) {
+      return undefined;
+    }
     counts.requests++;
     const decision = decideFault(current, random);
-    if (decision.latencyMs > 0) {
-      counts.delayed++;
-      await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
-    }
+    if (decision.latencyMs <= 0) return inject(request, decision);
+    counts.delayed++;
+    return new Promise((resolve) => setTimeout(resolve, decision.latencyMs))
+      .then(() => inject(request, decision));
+  };
+
+  const inject = (request: InterceptedRequest, decision: FaultDecision) => {
+    const { service, operation, inner, headers } = request;
     switch (decision.kind) {
       case undefined:
         return undefined;
@@ -192,8 +199,7 @@ export function createFaultInjector(options: FaultOptions = {}): FaultInjector {
     ...controller,
     intercept,
     async serve(request, info, route) {
-      const url = new URL(request.url);
-      if (url.pathname === FAULTS_PATH) return await admin(controller, request, info);
+      if (urlPath(request.url) === FAULTS_PATH) return await admin(controller, request, info);
       const response = await route(request);
       const after = dropAfter.get(request.headers);
       if (after !== undefined) {

@@ -115,7 +115,7 @@ export function createIamInterceptor(options: IamOptions = {}): Interceptor {
   const byKey = new Map(Object.values(LOCAL_IDENTITIES).map((id) => [id.accessKeyId, id]));
   const now = options.now ?? (() => new Date());
 
-  return async function iam(request: InterceptedRequest) {
+  return function iam(request: InterceptedRequest) {
     const { service, annotations } = request;
     // A service the local AWS does not serve is refused by the router anyway.
     if (service === "unknown") return undefined;
@@ -127,7 +127,7 @@ export function createIamInterceptor(options: IamOptions = {}): Interceptor {
       return errorResponse(target, error);
     };
 
-    const check = await verifySignature(
+    const check = verifySignature(
       {
         method: request.inner.method,
         url: request.url,
@@ -192,11 +192,14 @@ export interface ExcessPermission {
 /**
  * Actions the template allows for AWS's own use on a principal's behalf,
  * which no call to the local AWS makes: the Lambda service writes the
- * function's logs to CloudWatch Logs, which the local AWS does not serve.
+ * function's logs to CloudWatch Logs and, with active tracing, its segments
+ * to X-Ray, neither of which the local AWS serves.
  */
 export const PLATFORM_ACTIONS: readonly string[] = Object.freeze([
   "updateFunction logs:CreateLogStream",
   "updateFunction logs:PutLogEvents",
+  "updateFunction xray:PutTelemetryRecords",
+  "updateFunction xray:PutTraceSegments",
 ]);
 
 /**

@@ -76,8 +76,8 @@ export interface LambdaRunnerOptions {
   readonly denoCommand?: string;
   /**
    * Permission flags of the `deno run` child (runtime `deno`). Default:
-   * `--allow-env` for the function's variables, `AWS_*`, `_X_AMZN_TRACE_ID`
-   * and the home directory's variables, `--allow-net` for the endpoint's
+   * `--allow-env` for the function's variables, `AWS_*`, `OTEL_*`,
+   * `_X_AMZN_TRACE_ID` and the home directory's variables, `--allow-net` for the endpoint's
    * host, `--allow-read=.` (the project) and `--allow-sys=osRelease`.
    */
   readonly denoPermissions?: readonly string[];

@@ -30,11 +30,13 @@ export function hostCommand(
   const endpoint = new URL(config.endpoint);
   const permissions = config.denoPermissions ?? [
     // The AWS SDK reads AWS_*, _X_AMZN_TRACE_ID and the home directory's
-    // variables (for ~/.aws, which it may not read: it carries on without).
+    // variables (for ~/.aws, which it may not read: it carries on without);
+    // the function's tracing reads OpenTelemetry's OTEL_*.
     `--allow-env=${
       [
         ...Object.keys(environment),
         "AWS_*",
+        "OTEL_*",
         "_X_AMZN_TRACE_ID",
         "HOME",
         "USERPROFILE",

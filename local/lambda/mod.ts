@@ -20,3 +20,4 @@ export {
   startLambdaRunner,
 } from "./_runner.ts";
 export { describeNodeRuntime } from "./_node_version.ts";
+export { DEFAULT_ENVIRONMENT } from "./_config.ts";

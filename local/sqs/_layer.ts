@@ -16,6 +16,8 @@
  * - `ListDeadLetterSourceQueues`, `AddPermission` and `RemovePermission`
  *   are answered here from the queues' attributes; the message move tasks
  *   (AWS's DLQ redrive) by `local/sqs/_move_tasks.ts`.
+ * - The `AWSTraceHeader` system attribute travels through fauxqs as AWS
+ *   carries it (`local/sqs/_trace_header.ts`).
  *
  * @module
  */
@@ -35,6 +37,7 @@ import {
 import { NON_EXISTENT_QUEUE, QUEUE_URL_ACTIONS, queueArnOf, signingRegion } from "./_queue_ref.ts";
 import { messageMoveTasks } from "./_move_tasks.ts";
 import { jsonToQueryXml, queryErrorXml, queryToJson } from "./_query.ts";
+import { hideTraceHeaders, revealTraceHeaders } from "./_trace_header.ts";
 
 /** Options of {@linkcode createSqsLayer}. */
 export interface SqsLayerOptions {
@@ -194,7 +197,10 @@ export function createSqsLayer(options: SqsLayerOptions): SqsLayer {
       if (entries.length === 0) return { ok: { Successful: [], Failed: failed } };
       forwarded = { ...body, Entries: entries };
     }
-    const outcome = await call(action, forwarded, request);
+    const called = await call(action, hideTraceHeaders(action, forwarded), request);
+    const outcome = "error" in called
+      ? called
+      : { ok: revealTraceHeaders(action, forwarded, called.ok) };
     if ("error" in outcome || failed.length === 0) return outcome;
     const done = outcome.ok;
     return {

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { createTracer, type SpanRecord } from "../../lib/tracer.ts";
+
 /** One recorded call. */
 export interface Call {
   /** Command name without `Command`, such as `PutObject`. */
@@ -103,4 +105,33 @@ export function memoryFiles(existing: string[] = [], log: Call[] = []) {
 /** A valid UUID v4 for tests, distinct per `n`. */
 export function uuid(n: number): string {
   return `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+}
+
+/** A tracer that keeps the spans it records, on a clock the test moves. */
+export function recordingTracer(start = 1_000) {
+  const spans: SpanRecord[] = [];
+  let clock = start;
+  let flushes = 0;
+  const tracer = createTracer({
+    exporter: {
+      add: (span) => spans.push(span),
+      flush: () => {
+        flushes++;
+        return Promise.resolve();
+      },
+    },
+    now: () => clock,
+  });
+  return {
+    tracer,
+    spans,
+    tick: (ms: number) => clock += ms,
+    flushes: () => flushes,
+    /** The one span of this name. */
+    only(name: string): SpanRecord {
+      const found = spans.filter((span) => span.name === name);
+      if (found.length !== 1) throw new Error(`${found.length} spans named ${name}`);
+      return found[0] as SpanRecord;
+    },
+  };
 }

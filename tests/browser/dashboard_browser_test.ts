@@ -183,6 +183,15 @@ async function assertLateStory(page: BrowserPage, late: Laptop): Promise<void> {
   }
 }
 
+/** Beside the router's view of the laptop shown, the programs' own spans: three programs. */
+async function checkProgramSpans(page: BrowserPage): Promise<void> {
+  await page.waitFor("document.querySelector('#spans li[data-service=\"service\"]') !== null");
+  const services = await page.evaluate<string[]>(
+    "[...new Set([...document.querySelectorAll('#spans li')].map((li) => li.dataset.service))]",
+  );
+  assert.deepEqual(services.sort(), ["generator", "service", RESOURCES.updateFunction.name].sort());
+}
+
 /** The picture: a laptop that went straight through, and a dead letter waiting. */
 async function takeScreenshot(page: BrowserPage, uuid: string): Promise<void> {
   await page.click(`#laptop-list button[data-uuid="${uuid}"]`);
@@ -256,6 +265,7 @@ Deno.test({
     );
 
     await takeScreenshot(page, uuid);
+    await checkProgramSpans(page);
   } finally {
     await aws.close();
     await Deno.remove(dir, { recursive: true }).catch(() => {});

@@ -145,6 +145,22 @@ const SECRET = "SECRETxyzDoNotPrintMe0123456789abcdefghij";
 
 const CONFIG: ConfigRow[] = [
   {
+    row: "an OpenTelemetry protocol the programs do not speak",
+    task: "generate",
+    env: (endpoint) => ({ AWS_ENDPOINT_URL: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }),
+    message:
+      /^Cannot start generate: OTEL_EXPORTER_OTLP_PROTOCOL "grpc" is not supported: these programs export http\/json only$/m,
+    within: 5,
+  },
+  {
+    row: "an OpenTelemetry endpoint that is not a URL",
+    task: "service",
+    env: (endpoint) => ({ AWS_ENDPOINT_URL: endpoint, OTEL_EXPORTER_OTLP_ENDPOINT: "collector" }),
+    message:
+      /^Cannot start service: OTEL_EXPORTER_OTLP_ENDPOINT "collector" is not an http\(s\) URL$/m,
+    within: 5,
+  },
+  {
     row: "an invalid variable",
     task: "generate",
     env: (endpoint) => ({ AWS_ENDPOINT_URL: endpoint, AWS_REGION: "mars" }),

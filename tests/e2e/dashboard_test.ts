@@ -10,7 +10,12 @@ import {
   ListMessageMoveTasksCommand,
   SendMessageCommand,
 } from "@aws-sdk/client-sqs";
+import { PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { laptopToItem } from "../../lib/item_codec.ts";
+import { makeLaptop } from "../../lib/laptop.ts";
+import { createOtlpExporter } from "../../lib/otlp_exporter.ts";
 import { RESOURCES } from "../../lib/resources.ts";
+import { createTracer } from "../../lib/tracer.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { testClients } from "../_helpers/e2e.ts";
 
@@ -142,6 +147,37 @@ Deno.test("dashboard serves its page, pushes snapshots and guards its actions", 
   } finally {
     await reader.cancel();
   }
+});
+
+Deno.test("dashboard shows the programs' own spans of a laptop beside the router's view", async () => {
+  await using aws = await startLocalAws({ port: 0, inMemory: true, dashboard: true });
+  using clients = testClients(aws.endpoint);
+  const laptop = makeLaptop();
+  await clients.dynamodb.send(
+    new PutItemCommand({ TableName: RESOURCES.table.name, Item: laptopToItem(laptop) }),
+  );
+  const tracer = createTracer({
+    exporter: createOtlpExporter({
+      url: `${aws.endpoint}/v1/traces`,
+      serviceName: "generator",
+      delayMs: 0,
+    }),
+  });
+  const root = tracer.startSpan("generate a.json", { attributes: { "laptop.uuid": laptop.uuid } });
+  tracer.startSpan("S3 PutObject", { parent: root.context }).end({ error: new Error("denied") });
+  root.end();
+  await tracer.flush();
+
+  const detail = await (await fetch(`${aws.dashboard?.url}api/laptops/${laptop.uuid}`)).json();
+  assert.equal(detail.traceId, root.context?.traceId);
+  assert.deepEqual(
+    detail.spans.map((s: { name: string; parent_span_id: string | null }) => [
+      s.name,
+      s.parent_span_id,
+    ]),
+    [["generate a.json", null], ["S3 PutObject", root.context?.spanId]],
+  );
+  assert.deepEqual(detail.spans[1].status, { code: "error", message: "denied" });
 });
 
 Deno.test("dashboard is off unless asked for", async () => {

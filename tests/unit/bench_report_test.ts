@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
+import { reportAwsLatency } from "../../bench/aws_latency.ts";
 import { formatReport } from "../../bench/format_report.ts";
+import { reportScale } from "../../bench/scale.ts";
+import { summarizeSoak } from "../../bench/soak.ts";
 import {
   buildReport,
   ceilingItemsPerSecond,
   FLOOR_REQUESTS_PER_ITEM,
+  HOT_OPERATIONS,
   reportRun,
   type RunMeasurement,
   type RunSettings,
@@ -199,7 +203,8 @@ Deno.test("buildReport() gives the issue's JSON fields, the ratios and the targe
   assert.equal(report.bundle_bytes, 1000);
   assert.equal(report.bundle_chosen, "shipped");
   assert.equal(report.bundle_variants[1]?.cold_import_ms_median, null);
-  assert.deepEqual(report.targets.map((t) => t.met), [true, false, true, true]);
+  // The CPU target is unmeasured: no before/after was given.
+  assert.deepEqual(report.targets.map((t) => t.met), [true, false, true, true, null]);
   assert.match(
     report.targets[1]?.value ?? "",
     /^8\.0x; the local AWS alone serves at most \d+ items\/s at the floor mix, \d+\.\dx this baseline$/,
@@ -213,7 +218,7 @@ Deno.test("checkTargets() leaves the latency target unmeasured without an open-l
     bundles: [{ name: "b", description: "", bytes: 1, coldImportMs: [70] }],
     machine: {},
   });
-  assert.deepEqual(report.targets.map((t) => t.met), [true, false, null, false]);
+  assert.deepEqual(report.targets.map((t) => t.met), [true, false, null, false, null]);
   assert.equal(report.local_aws_alone, null);
 });
 
@@ -238,4 +243,60 @@ Deno.test("formatReport() prints a table with every run, operation, ratio and ta
   // Columns line up: every table row is as wide as the header or narrower.
   const table = lines.slice(lines.indexOf(header), lines.indexOf("", lines.indexOf(header)));
   assert.ok(table.every((l) => l.length <= header.length + 1), "rows fit the header");
+});
+
+Deno.test("buildReport() carries CPU per request before/after, AWS latency, scale and soak", () => {
+  const baseline = reportRun(BASELINE, RATES);
+  const optimized = reportRun(OPTIMIZED, RATES);
+  const cpu = (before: number, after: number) => ({
+    before_us_per_request: before,
+    after_us_per_request: after,
+    cpu_ratio: after / before,
+    before_requests_per_s: 1e6 / before,
+    after_requests_per_s: 1e6 / after,
+  });
+  const operations = Object.fromEntries(HOT_OPERATIONS.map((name) => [name, cpu(400, 180)]));
+  const report = buildReport(baseline, optimized, {
+    openLoop: null,
+    ceiling: { rates: RATES, concurrency: 8 },
+    bundles: [{ name: "b", description: "", bytes: 1, coldImportMs: [40] }],
+    machine: {},
+    serverCpu: { base: "1520aab", rounds: 2, operations },
+    awsLatency: reportAwsLatency({ baseline, optimized, ratioWithout: 8 }),
+    scale: reportScale([{ configuration: { services: 2, lambdaConcurrency: 5 }, run: optimized }]),
+    soak: summarizeSoak({ samples: [[0, 10]], memory: [], durationS: 60, offeredItemsPerS: 1 }),
+  });
+  const json = JSON.parse(JSON.stringify(report));
+  assert.equal(
+    json.local_aws_alone.cpu_per_request.operations["s3:PutObject"].after_us_per_request,
+    180,
+  );
+  assert.equal(json.aws_latency.ratio, 8);
+  assert.equal(json.scale[0].services, 2);
+  assert.equal(json.soak.minutes.length, 1);
+  const cpuCheck = report.targets[report.targets.length - 1];
+  assert.equal(cpuCheck?.met, true);
+  assert.match(cpuCheck?.value ?? "", /^9 of 9 halved; worst /);
+
+  const slower = buildReport(baseline, optimized, {
+    openLoop: null,
+    ceiling: { rates: RATES, concurrency: 8 },
+    bundles: [],
+    machine: {},
+    serverCpu: {
+      base: "x",
+      rounds: 1,
+      operations: { ...operations, "dynamodb:PutItem": cpu(500, 400) },
+    },
+  });
+  const miss = slower.targets[slower.targets.length - 1];
+  assert.equal(miss?.met, false);
+  assert.match(miss?.value ?? "", /^8 of 9 halved; worst dynamodb:PutItem 0\.80x$/);
+
+  const text = formatReport(report);
+  assert.match(text, /^ {2}s3:PutObject\s+400\s+180\s+0\.45x\s+2500\s+5556$/m);
+  assert.match(text, /As on AWS .*s3 15-45 ms/);
+  assert.match(text, /^ {2}baseline 50\.0 items\/s, optimized 400\.0 items\/s: 8\.0x/m);
+  assert.match(text, /^ {2}2\s+5\s+400\.0\s+1\.00x/m);
+  assert.match(text, /^Soak: 1 items\/s offered for 60 s/m);
 });

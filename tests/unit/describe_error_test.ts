@@ -77,7 +77,12 @@ Deno.test("formatComparison() shows the original file, the item now, and the ver
     same_record: true,
     state_changed: true,
     receive_count: 1,
+    trace_id: null,
   });
+  assert.equal(
+    comparisonLine({ ...handled, traceId: "5759e988bd862e3fe1be46a994272793" }).trace_id,
+    "5759e988bd862e3fe1be46a994272793",
+  );
   const unchanged = {
     ...handled,
     comparison: { ...handled.comparison, item: file, stateChanged: false },

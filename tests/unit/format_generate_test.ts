@@ -66,7 +66,13 @@ Deno.test("formatSummary() and progressBar() count the run", () => {
 Deno.test("generateJson() lists generated, failed and skipped records", () => {
   const json = generateJson(
     {
-      generated: [{ fileName: "a.json", path: "out/a.json", laptop: LAPTOP, messageId: "m1" }],
+      generated: [{
+        fileName: "a.json",
+        path: "out/a.json",
+        laptop: LAPTOP,
+        messageId: "m1",
+        traceId: "5759e988bd862e3fe1be46a994272793",
+      }],
       failed: [{
         fileName: "b.json",
         error: new Error("boom"),
@@ -84,6 +90,7 @@ Deno.test("generateJson() lists generated, failed and skipped records", () => {
       s3_key: "a.json",
       uuid: uuid(1),
       message_id: "m1",
+      trace_id: "5759e988bd862e3fe1be46a994272793",
       laptop: LAPTOP,
     }],
     failed: [{
@@ -91,6 +98,7 @@ Deno.test("generateJson() lists generated, failed and skipped records", () => {
       error: "described: boom",
       done: ["file"],
       not_done: ["object", "item", "message"],
+      trace_id: null,
     }],
     skipped: ["c.json"],
     seconds: 1.235,

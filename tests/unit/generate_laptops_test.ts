@@ -9,6 +9,7 @@ import {
   type Call,
   fakeClient,
   memoryFiles,
+  recordingTracer,
   type Responder,
   uuid,
 } from "../_helpers/fakes.ts";
@@ -445,4 +446,70 @@ Deno.test("generateLaptops() takes its own object and item when an attempt's ans
   assert.deepEqual(items.get(uuid(1)), laptopToItem(result.generated[0]!.laptop));
   assert.equal(ports.s3.callsOf("PutObject").length, 3, "create, repeat: 412, If-Match: ok");
   assert.equal(ports.dynamodb.callsOf("PutItem").length, 2, "put, repeat: the same item");
+});
+
+Deno.test("generateLaptops() with a tracer sends each record's trace as its message's AWSTraceHeader", async () => {
+  const { ports, generate } = setup();
+  const recorder = recordingTracer(1_480_615_200_000);
+  const result = await generate({
+    fileNames: ["a.json", "b.json"],
+    concurrency: 2,
+    tracer: recorder.tracer,
+  });
+  const entries = ports.sqs.callsOf("SendMessageBatch")[0]?.input.Entries as {
+    MessageBody: string;
+    MessageSystemAttributes: { AWSTraceHeader: { DataType: string; StringValue: string } };
+  }[];
+  assert.equal(entries.length, 2);
+  for (const generated of result.generated) {
+    const root = recorder.only(`generate ${generated.fileName}`);
+    assert.equal(generated.traceId, root.context.traceId);
+    assert.equal(root.parentSpanId, undefined);
+    const mine = recorder.spans.filter((s) => s.context.traceId === generated.traceId);
+    assert.deepEqual(mine.map((s) => s.name).sort(), [
+      "DynamoDB PutItem",
+      "S3 PutObject",
+      "SQS SendMessageBatch",
+      `generate ${generated.fileName}`,
+    ]);
+    const send = mine.find((s) => s.name === "SQS SendMessageBatch");
+    assert.equal(send?.parentSpanId, root.context.spanId);
+    const entry = entries.find((e) =>
+      JSON.parse(e.MessageBody).dynamodb_key === generated.laptop.uuid
+    );
+    assert.deepEqual(entry?.MessageSystemAttributes.AWSTraceHeader, {
+      DataType: "String",
+      StringValue: `Root=1-58406520-${
+        generated.traceId?.slice(8)
+      };Parent=${send?.context.spanId};Sampled=1`,
+    });
+  }
+});
+
+Deno.test("generateLaptops() without a tracer sends no trace header and reports no trace", async () => {
+  const { ports, generate } = setup();
+  const result = await generate({ fileNames: ["a.json"] });
+  const entries = ports.sqs.callsOf("SendMessageBatch")[0]?.input.Entries as object[];
+  assert.equal("MessageSystemAttributes" in (entries[0] ?? {}), false);
+  assert.equal(result.generated[0]?.traceId, undefined);
+});
+
+Deno.test("generateLaptops() ends a failed record's trace with the error", async () => {
+  const { generate } = setup({
+    dynamodb: {
+      PutItem: () => {
+        throw awsError("AccessDeniedException");
+      },
+    },
+  });
+  const recorder = recordingTracer();
+  const result = await generate({
+    fileNames: ["a.json"],
+    tracer: recorder.tracer,
+    retry: { attempts: 1 },
+  });
+  const root = recorder.only("generate a.json");
+  assert.equal(result.failed[0]?.traceId, root.context.traceId);
+  assert.match(root.error ?? "", /Cannot put the item: AccessDeniedException/);
+  assert.match(recorder.only("DynamoDB PutItem").error ?? "", /AccessDeniedException/);
 });

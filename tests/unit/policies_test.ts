@@ -27,6 +27,7 @@ const EXPECTED: Record<PrincipalName, Partial<Record<PolicyResource, string[]>>>
     table: ["dynamodb:UpdateItem"],
     updateQueue: ["sqs:GetQueueUrl", "sqs:SendMessage"],
     functionLogGroup: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    xrayTraces: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
   },
 };
 
@@ -52,7 +53,11 @@ Deno.test("POLICIES has no wildcard action, sorted actions and unique statement 
       assert.match(statement.sid, /^[A-Za-z0-9]+$/, `${principal}: sid ${statement.sid}`);
       assert.deepEqual([...statement.actions], [...statement.actions].sort(), statement.sid);
       for (const action of statement.actions) {
-        assert.match(action, /^(dynamodb|s3|sqs|logs):[A-Z][A-Za-z]+$/, `${principal}: ${action}`);
+        assert.match(
+          action,
+          /^(dynamodb|s3|sqs|logs|xray):[A-Z][A-Za-z]+$/,
+          `${principal}: ${action}`,
+        );
       }
     }
   }
@@ -125,7 +130,14 @@ Deno.test("resourceArn() takes another partition and bucket name", () => {
   for (const [resource, arn] of cases) assert.equal(resourceArn(resource, context), arn);
 });
 
-Deno.test("resourceArn() uses no wildcard but the two AWS's ARN formats require", () => {
+Deno.test("resourceArn() uses no wildcard but the two AWS's ARN formats and X-Ray require", () => {
+  // X-Ray's write actions have no resource types: IAM names them only as "*"
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html).
+  assert.equal(resourceArn("xrayTraces", CONTEXT), "*");
+  const xray = Object.values(POLICIES).flatMap((policy) =>
+    policy.statements.filter((statement) => statement.resource === "xrayTraces")
+  );
+  assert.ok(xray.every((statement) => statement.actions.every((a) => a.startsWith("xray:Put"))));
   const keys: PolicyResource[] = [
     "table",
     "bucketObjects",
@@ -147,7 +159,9 @@ Deno.test("policyDocument() with resourceArn() renders every principal with conc
   for (const principal of Object.keys(POLICIES) as PrincipalName[]) {
     const document = policyDocument(principal, (key) => resourceArn(key, CONTEXT));
     for (const statement of document.Statement) {
-      assert.match(statement.Resource, /^arn:aws:(dynamodb|s3|sqs|logs):/);
+      if (statement.Action.every((action) => action.startsWith("xray:"))) {
+        assert.equal(statement.Resource, "*");
+      } else assert.match(statement.Resource, /^arn:aws:(dynamodb|s3|sqs|logs):/);
     }
   }
 });

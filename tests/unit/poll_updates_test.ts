@@ -4,7 +4,7 @@ import { InvalidRecordError, MissingRecordError } from "../../lib/errors.ts";
 import { laptopToItem } from "../../lib/item_codec.ts";
 import { type Laptop, makeLaptop } from "../../lib/laptop.ts";
 import { pollUpdates } from "../../lib/poll_updates.ts";
-import { awsError, fakeClient, uuid } from "../_helpers/fakes.ts";
+import { awsError, fakeClient, recordingTracer, uuid } from "../_helpers/fakes.ts";
 
 const QUEUE = "http://127.0.0.1:4566/000000000000/updated-laptops";
 const T0 = new Date("2026-11-25T12:00:00.000Z");
@@ -69,7 +69,7 @@ function message(id: string, messageBody: string) {
     MessageId: id,
     ReceiptHandle: `rh-${id}`,
     Body: messageBody,
-    Attributes: { ApproximateReceiveCount: "2" },
+    Attributes: { ApproximateReceiveCount: "2" } as Record<string, string>,
   };
 }
 
@@ -325,4 +325,75 @@ Deno.test("pollUpdates() reads one item per message with batchGet off (the seed'
   assert.equal(result.handled, 2);
   assert.equal(ports.dynamodb.callsOf("GetItem").length, 2);
   assert.equal(ports.dynamodb.callsOf("BatchGetItem").length, 0);
+});
+
+Deno.test("pollUpdates() continues each message's trace: receive, reads and delete under its span", async () => {
+  const w = world(2);
+  w.items.delete(uuid(2));
+  const header = (parent: string) =>
+    `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=${parent};Sampled=1`;
+  const traced = (id: string, n: number, parent: string) => {
+    const m = message(id, body(n));
+    return { ...m, Attributes: { ...m.Attributes, AWSTraceHeader: header(parent) } };
+  };
+  const { sqs } = queue([[
+    traced("m1", 1, "1111111111111111"),
+    traced("m2", 2, "2222222222222222"),
+  ]]);
+  const recorder = recordingTracer();
+  const handled: (string | undefined)[] = [];
+  const failed: (string | undefined)[] = [];
+  await pollUpdates({ ...readers(w), sqs }, {
+    ...OPTIONS,
+    once: true,
+    tracer: recorder.tracer,
+    onHandled: (h) => handled.push(h.traceId),
+    onFailed: (f) => failed.push(f.traceId),
+  });
+  const receive = sqs.callsOf("ReceiveMessage")[0]?.input;
+  assert.deepEqual(receive?.MessageSystemAttributeNames, [
+    "ApproximateReceiveCount",
+    "AWSTraceHeader",
+  ]);
+  assert.deepEqual(handled, ["5759e988bd862e3fe1be46a994272793"]);
+  assert.deepEqual(failed, ["5759e988bd862e3fe1be46a994272793"]);
+
+  const spans = recorder.spans.filter((s) => s.name === "service message");
+  const ok = spans.find((s) => s.parentSpanId === "1111111111111111");
+  const bad = spans.find((s) => s.parentSpanId === "2222222222222222");
+  assert.ok(ok && bad);
+  assert.equal(ok.error, undefined);
+  assert.match(bad.error ?? "", /no item .* in table laptops/);
+  const childrenOf = (span: { context: { spanId: string } }) =>
+    recorder.spans.filter((s) => s.parentSpanId === span.context.spanId).map((s) => s.name).sort();
+  assert.deepEqual(childrenOf(ok), [
+    "DynamoDB BatchGetItem",
+    "S3 GetObject",
+    "SQS DeleteMessageBatch",
+    "SQS ReceiveMessage",
+  ]);
+  assert.deepEqual(childrenOf(bad), [
+    "DynamoDB BatchGetItem",
+    "S3 GetObject",
+    "SQS ReceiveMessage",
+  ]);
+});
+
+Deno.test("pollUpdates() without a tracer still reports the trace a message carries", async () => {
+  const w = world(1);
+  const m = message("m1", body(1));
+  const { sqs } = queue([[{
+    ...m,
+    Attributes: {
+      ...m.Attributes,
+      AWSTraceHeader: "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+    },
+  }, message("m2", body(1))]]);
+  const handled: (string | undefined)[] = [];
+  await pollUpdates({ ...readers(w), sqs }, {
+    ...OPTIONS,
+    once: true,
+    onHandled: (h) => handled.push(h.traceId),
+  });
+  assert.deepEqual(handled, ["5759e988bd862e3fe1be46a994272793", undefined]);
 });

@@ -42,6 +42,7 @@ const TEMPORARY_ALLOWLIST: { files: string[]; functions: string[] } = {
   functions: [
     "bench/_run.ts runPipeline",
     "bench/format_report.ts formatReport",
+    "bench/main.ts main",
     "local/iam/_sigv4.ts verifySignature",
     "local/local_aws.ts startLocalAws",
   ],

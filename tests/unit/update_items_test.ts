@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { processUploadRecords } from "../../lib/update_items.ts";
-import { awsError, fakeClient, uuid } from "../_helpers/fakes.ts";
+import { awsError, fakeClient, recordingTracer, uuid } from "../_helpers/fakes.ts";
 import { sqsRecord } from "../_helpers/sqs_events.ts";
 
 const NOW = new Date("2026-11-25T12:00:00.000Z");
@@ -132,4 +132,58 @@ Deno.test("processUploadRecords() handled twice updates again and forwards again
   await processUploadRecords([record], ports, options);
   assert.equal(ports.dynamodb.callsOf("UpdateItem").length, 2);
   assert.equal(ports.sqs.callsOf("SendMessageBatch").length, 2);
+});
+
+const HEADER = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+
+function tracedRecord(id: string, n: number, header = HEADER) {
+  const record = sqsRecord(id, body(n));
+  return { ...record, attributes: { ...record.attributes, AWSTraceHeader: header } };
+}
+
+function forwardedHeaders(ports: ReturnType<typeof setup>) {
+  const entries = ports.sqs.callsOf("SendMessageBatch")[0]?.input.Entries as {
+    MessageSystemAttributes?: { AWSTraceHeader: { StringValue: string } };
+  }[];
+  return entries.map((e) => e.MessageSystemAttributes?.AWSTraceHeader.StringValue);
+}
+
+Deno.test("processUploadRecords() continues each record's trace and forwards the forward's span", async () => {
+  const ports = setup(new Set([uuid(2)]));
+  const recorder = recordingTracer();
+  const response = await processUploadRecords(
+    [tracedRecord("id-1", 1), tracedRecord("id-2", 2)],
+    ports,
+    { ...options, tracer: recorder.tracer, functionName: "update-item" },
+  );
+  assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: "id-2" }] });
+  const batch = recorder.only("update_item batch");
+  assert.match(batch.error ?? "", /1 of 2 records failed/);
+  const records = recorder.spans.filter((s) => s.name === "update_item record");
+  assert.equal(records.length, 2);
+  for (const record of records) {
+    assert.equal(record.context.traceId, "5759e988bd862e3fe1be46a994272793");
+    assert.equal(record.parentSpanId, "53995c3f42cd8ad8", "under the generator's send");
+    assert.deepEqual(record.links, [batch.context]);
+    assert.equal(record.attributes["faas.name"], "update-item");
+  }
+  const failed = records.find((s) => s.attributes["messaging.message.id"] === "id-2");
+  assert.match(failed?.error ?? "", /no such item/);
+  const forward = recorder.only("SQS SendMessageBatch");
+  const ok = records.find((s) => s.attributes["messaging.message.id"] === "id-1");
+  assert.equal(forward.parentSpanId, ok?.context.spanId);
+  assert.deepEqual(forwardedHeaders(ports), [
+    `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=${forward.context.spanId};Sampled=1`,
+  ]);
+  const updates = recorder.spans.filter((s) => s.name === "DynamoDB UpdateItem");
+  assert.deepEqual(
+    updates.map((s) => s.parentSpanId).sort(),
+    records.map((s) => s.context.spanId).sort(),
+  );
+});
+
+Deno.test("processUploadRecords() without a tracer forwards each record's header as it came", async () => {
+  const ports = setup();
+  await processUploadRecords([tracedRecord("id-1", 1), sqsRecord("id-2", body(2))], ports, options);
+  assert.deepEqual(forwardedHeaders(ports), [HEADER, undefined]);
 });

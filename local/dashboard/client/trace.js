@@ -1,14 +1,15 @@
 // @ts-check
 /**
  * The trace of the selected laptop: its stage, its events on a timeline
- * (time from its first event, call, status and duration), then its file
- * and item (`trace_states.js`). Fetched again when a push says it changed
- * (at most every 0.4 s).
+ * (time from its first event, call, status and duration) as the router saw
+ * them, beside the programs' own spans (their tree, sent to `/v1/traces`),
+ * then its file and item (`trace_states.js`). Fetched again when a push says
+ * it changed (at most every 0.4 s).
  *
  * @module
  */
 
-/** @import { LaptopDetail, TraceEvent, TraceView } from "../api_types.ts" */
+/** @import { LaptopDetail, ProgramSpan, TraceEvent, TraceView } from "../api_types.ts" */
 import { byId, h, setText } from "./dom.js";
 import { ago, clock, fmt, ms, short } from "./format.js";
 import { getJson } from "./http.js";
@@ -125,6 +126,83 @@ function drawTimeline(trace) {
 }
 
 /**
+ * The programs' spans as a tree: each under its parent, children by start.
+ *
+ * @param {readonly ProgramSpan[]} spans
+ * @returns {{ span: ProgramSpan, depth: number }[]}
+ */
+function spanTree(spans) {
+  const ids = new Set(spans.map((span) => span.span_id));
+  /** @type {Map<string | null, ProgramSpan[]>} */
+  const children = new Map();
+  for (const span of spans) {
+    const parent = span.parent_span_id !== null && ids.has(span.parent_span_id)
+      ? span.parent_span_id
+      : null;
+    children.set(parent, [...children.get(parent) ?? [], span]);
+  }
+  /** @type {{ span: ProgramSpan, depth: number }[]} */
+  const rows = [];
+  /** @param {string | null} parent @param {number} depth */
+  const walk = (parent, depth) => {
+    for (const span of children.get(parent) ?? []) {
+      rows.push({ span, depth });
+      walk(span.span_id, depth + 1);
+    }
+  };
+  walk(null, 0);
+  return rows;
+}
+
+/**
+ * The programs' own spans of the laptop, beside the router's view.
+ *
+ * @param {LaptopDetail} detail
+ * @returns {HTMLElement[]}
+ */
+function drawSpans(detail) {
+  if (detail.spans.length === 0) {
+    return [
+      h("p", { class: "muted" }, "No spans from the programs (tracing off, or not sent yet)."),
+    ];
+  }
+  const start = Math.min(...detail.spans.map((span) => span.start_ms));
+  return [
+    h("h3", {}, `The programs' spans · trace ${short(detail.traceId ?? "")}`),
+    h(
+      "ol",
+      { class: "timeline spans", id: "spans" },
+      ...spanTree(detail.spans).map(({ span, depth }) => {
+        const what = h(
+          "span",
+          { class: "what" },
+          h("b", {}, span.name),
+          h("small", {}, [span.service_name, span.status.message].filter(Boolean).join(" · ")),
+        );
+        // The CSP allows no style attribute; a property set from script is fine.
+        what.style.paddingLeft = `${depth}em`;
+        return h(
+          "li",
+          {
+            class: `tone-${SERVICE_TONE[span.service_name] ?? "lambda"}${
+              span.status.code === "error" ? " bad" : ""
+            }`,
+            "data-service": span.service_name,
+          },
+          h("span", { class: "t" }, `+${ms(span.start_ms - start)}`),
+          h("span", { class: "mark" }),
+          what,
+          h("span", { class: "call" }, ms(span.duration_ms)),
+        );
+      }),
+    ),
+  ];
+}
+
+/** @type {Readonly<Record<string, string>>} */
+const SERVICE_TONE = { generator: "gen", service: "svc" };
+
+/**
  * Draws a laptop's detail in the trace panel.
  *
  * @param {LaptopDetail} detail
@@ -134,7 +212,7 @@ function drawTrace(detail) {
   const parts = detail.trace !== null ? drawTimeline(detail.trace) : [
     h("p", { class: "muted" }, "No request for this laptop since the local AWS started."),
   ];
-  byId("trace").replaceChildren(...parts, ...drawStates(detail));
+  byId("trace").replaceChildren(...parts, ...drawSpans(detail), ...drawStates(detail));
 }
 
 /**

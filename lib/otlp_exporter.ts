@@ -1,0 +1,188 @@
+/**
+ * Sending spans as OTLP/HTTP JSON (`ExportTraceServiceRequest`) to a
+ * collector, X-Ray's OTLP endpoint or the local AWS: buffered, sent in
+ * batches in the background, and on `flush()`.
+ *
+ * @module
+ */
+
+import type { ExportSigner } from "./sign_otlp.ts";
+import type { AttributeValue, SpanExporter, SpanKind, SpanRecord } from "./tracer.ts";
+
+/** Options of {@linkcode createOtlpExporter}. */
+export interface OtlpExporterOptions {
+  /** The traces URL, `…/v1/traces`. */
+  readonly url: string;
+  /** `service.name` of the resource. */
+  readonly serviceName: string;
+  /** Other resource attributes. */
+  readonly resourceAttributes?: Readonly<Record<string, AttributeValue>>;
+  /** Extra request headers (`OTEL_EXPORTER_OTLP_HEADERS`). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Spans that start a send at once. Defaults to 512. */
+  readonly batchSize?: number;
+  /** Milliseconds a span waits for its batch at most. Defaults to 1,000; 0 waits for `flush()`. */
+  readonly delayMs?: number;
+  /** Spans kept while a send is slow or failing; more are dropped. Defaults to 8,192. */
+  readonly maxQueue?: number;
+  /** Milliseconds a send may take. Defaults to 10,000 (OTLP's default timeout). */
+  readonly timeoutMs?: number;
+  /** Called once per failed send (the spans are dropped). */
+  readonly onError?: (error: Error) => void;
+  /** Signs each export (SigV4 for X-Ray's OTLP endpoint). Default none. */
+  readonly sign?: ExportSigner;
+  /** The fetch to send with. Defaults to the global one. */
+  readonly fetch?: typeof fetch;
+}
+
+const KINDS: Record<SpanKind, number> = {
+  internal: 1,
+  server: 2,
+  client: 3,
+  producer: 4,
+  consumer: 5,
+};
+
+/**
+ * Creates an OTLP/HTTP JSON exporter. A send that fails or times out drops
+ * its spans and reports once to `onError`; tracing never fails the program.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const exporter = createOtlpExporter({
+ *   url: "http://127.0.0.1:4318/v1/traces",
+ *   serviceName: "generator",
+ * });
+ * const tracer = createTracer({ exporter });
+ * ```
+ *
+ * @param options URL, service name, batching and headers.
+ * @returns The exporter.
+ */
+export function createOtlpExporter(options: OtlpExporterOptions): SpanExporter {
+  const {
+    url,
+    batchSize = 512,
+    delayMs = 1_000,
+    maxQueue = 8_192,
+    timeoutMs = 10_000,
+    onError = () => {},
+    fetch: send = fetch,
+  } = options;
+  const resource = {
+    attributes: toAttributes({
+      ...options.resourceAttributes,
+      "service.name": options.serviceName,
+    }),
+  };
+  let buffer: SpanRecord[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const inFlight = new Set<Promise<void>>();
+
+  function startSend(): void {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (buffer.length === 0) return;
+    const spans = buffer;
+    buffer = [];
+    const body = JSON.stringify(otlpJson(resource, spans));
+    const sent = post(body).finally(() => inFlight.delete(sent));
+    inFlight.add(sent);
+  }
+
+  async function post(body: string): Promise<void> {
+    try {
+      const headers = { ...options.headers, "content-type": "application/json" };
+      const response = await send(url, {
+        method: "POST",
+        headers: options.sign ? await options.sign({ url, headers, body }) : headers,
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await response.body?.cancel();
+      if (!response.ok) throw new Error(`status ${response.status}`);
+    } catch (error) {
+      onError(
+        new Error(
+          `Cannot export spans to ${url}: ${error instanceof Error ? error.message : error}`,
+          { cause: error },
+        ),
+      );
+    }
+  }
+
+  return {
+    add(span) {
+      if (buffer.length >= maxQueue) return;
+      buffer.push(span);
+      if (buffer.length >= batchSize) startSend();
+      else if (timer === undefined && delayMs > 0) {
+        timer = setTimeout(startSend, delayMs);
+        unref(timer);
+      }
+    },
+    async flush() {
+      startSend();
+      await Promise.all(inFlight);
+    },
+  };
+}
+
+/**
+ * The OTLP/JSON `ExportTraceServiceRequest` of spans of one resource.
+ *
+ * @param resource The resource (its `service.name` among its attributes).
+ * @param spans The spans.
+ * @returns The request's JSON value.
+ */
+export function otlpJson(resource: { attributes: unknown[] }, spans: readonly SpanRecord[]) {
+  return {
+    resourceSpans: [{
+      resource,
+      scopeSpans: [{
+        scope: { name: "aws-discovery" },
+        spans: spans.map((span) => ({
+          traceId: span.context.traceId,
+          spanId: span.context.spanId,
+          ...(span.parentSpanId === undefined ? {} : { parentSpanId: span.parentSpanId }),
+          name: span.name,
+          kind: KINDS[span.kind],
+          startTimeUnixNano: nanos(span.startMs),
+          endTimeUnixNano: nanos(span.endMs),
+          attributes: toAttributes(span.attributes),
+          ...(span.links.length === 0 ? {} : {
+            links: span.links.map((link) => ({ traceId: link.traceId, spanId: link.spanId })),
+          }),
+          // Success stays unset, as OpenTelemetry asks of instrumentation.
+          ...(span.error === undefined ? {} : { status: { code: 2, message: span.error } }),
+        })),
+      }],
+    }],
+  };
+}
+
+function toAttributes(attributes: Readonly<Record<string, AttributeValue>>) {
+  return Object.entries(attributes).map(([key, value]) => ({
+    key,
+    value: typeof value === "string"
+      ? { stringValue: value }
+      : typeof value === "boolean"
+      ? { boolValue: value }
+      : Number.isInteger(value)
+      ? { intValue: String(value) }
+      : { doubleValue: value },
+  }));
+}
+
+/** Epoch milliseconds (fractional) as a decimal string of nanoseconds. */
+function nanos(ms: number): string {
+  const whole = Math.floor(ms);
+  const fraction = Math.round((ms - whole) * 1e6);
+  return (BigInt(whole) * 1_000_000n + BigInt(fraction)).toString();
+}
+
+function unref(timer: ReturnType<typeof setTimeout>): void {
+  const handle = timer as unknown as { unref?: () => void };
+  if (typeof handle.unref === "function") handle.unref();
+  else if (typeof timer === "number") Deno.unrefTimer(timer);
+}
