@@ -43,7 +43,6 @@ const TEMPORARY_ALLOWLIST: { files: string[]; functions: string[] } = {
     "bench/_run.ts runPipeline",
     "bench/format_report.ts formatReport",
     "bench/main.ts main",
-    "local/local_aws.ts startLocalAws",
   ],
 };
 
