@@ -40,7 +40,6 @@ const TEMPLATES: readonly string[] = [
 const TEMPORARY_ALLOWLIST: { files: string[]; functions: string[] } = {
   files: [],
   functions: [
-    "bench/format_report.ts formatReport",
     "bench/main.ts main",
   ],
 };
