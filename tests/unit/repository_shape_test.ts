@@ -39,9 +39,7 @@ const TEMPLATES: readonly string[] = [
  */
 const TEMPORARY_ALLOWLIST: { files: string[]; functions: string[] } = {
   files: [],
-  functions: [
-    "bench/main.ts main",
-  ],
+  functions: [],
 };
 
 const SHAPE = await measureShape(ROOT);
