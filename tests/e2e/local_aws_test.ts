@@ -29,7 +29,7 @@ import {
 import config from "../../deno.json" with { type: "json" };
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { pythonHas, type TestClients, testClients } from "../_helpers/e2e.ts";
+import { pythonHas, readUntil, type TestClients, testClients } from "../_helpers/e2e.ts";
 import { queueUrl, sendTo } from "../_helpers/sqs.ts";
 import { delay } from "../_helpers/wait.ts";
 
@@ -379,17 +379,7 @@ async function spawnLocal(args: string[]): Promise<LocalProcess> {
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await lines.read();
-    if (done) break;
-    text += value;
-  }
-  // Keep draining stdout so the child never blocks on a full pipe.
-  const drained = (async () => {
-    while (!(await lines.read()).done) { /* drain */ }
-  })();
+  const { text, drained } = await readUntil(child.stdout, (read) => read.includes("\n"));
   const readyLine = text.split("\n")[0] ?? "";
   const endpoint = /ready on (http:\/\/127\.0\.0\.1:\d+) /.exec(readyLine)?.[1];
   const process: LocalProcess = {
