@@ -1,7 +1,7 @@
 /**
- * The benchmark's runs of issue 15, besides the closed-loop pair: the same
- * pair as on AWS, the scale-out table, and the server CPU per request before
- * and after.
+ * The benchmark's runs besides the closed-loop pair: tracing's cost, the
+ * open loop, and those of issue 15: the same pair as on AWS, the scale-out
+ * table, and the server CPU per request before and after.
  *
  * @module
  */
@@ -14,6 +14,39 @@ import type { ServerCpuReport } from "./report.ts";
 
 /** Runs one pipeline run and reports it (the benchmark's own `run`). */
 export type RunOne = (settings: RunSettings) => Promise<RunMeasurement>;
+
+/**
+ * Tracing's cost: the optimized run again, alternately with every program
+ * recording and exporting its spans and without (medians: the machine is
+ * shared): on, off, on.
+ */
+export async function runTracingPairs(
+  run: RunOne,
+  optimized: RunSettings,
+): Promise<{ on: RunMeasurement[]; off: RunMeasurement[] }> {
+  const runs: { on: RunMeasurement[]; off: RunMeasurement[] } = { on: [], off: [] };
+  for (const tracing of [true, false, true]) {
+    const name = `optimized, tracing ${tracing ? "on" : "off"}`;
+    runs[tracing ? "on" : "off"].push(await run({ ...optimized, name, tracing }));
+  }
+  return runs;
+}
+
+/** The optimized settings as an open loop: `items` offered at `rate` items/s. */
+export async function runOpenLoop(
+  run: RunOne,
+  optimized: RunSettings,
+  load: { rate: number; items: number },
+): Promise<RunMeasurement> {
+  return await run({
+    ...optimized,
+    name: "open loop",
+    items: load.items,
+    // Enough generator workers that none is missing when its slot comes.
+    generator: { ...optimized.generator, concurrency: 256, ratePerSecond: load.rate },
+    timeoutMs: Math.max(120_000, (load.items / load.rate) * 1000 * 3),
+  });
+}
 
 /** Baseline and optimized again, each call held for AWS's latency. */
 export async function runAsOnAws(

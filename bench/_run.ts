@@ -37,44 +37,16 @@ export async function runPipeline(
       ? { callLatencyMs: (service: string) => drawLatencyMs(service, Math.random) }
       : {}),
   });
-  const runStarted = performance.now();
-  const memory: [number, number, number][] = [];
-  const sampleMemory = () => {
-    const { heapUsed, rss } = Deno.memoryUsage();
-    memory.push([Math.round(performance.now() - runStarted), heapUsed, rss]);
-  };
-  sampleMemory();
-  const memoryTimer = setInterval(sampleMemory, MEMORY_SAMPLE_MS);
+  const memory = sampleMemory();
   const cleanups: (() => Promise<unknown> | void)[] = [
     () => aws.close(),
-    () => clearInterval(memoryTimer),
+    () => memory.stop(),
   ];
   const failures: string[] = [];
   try {
     aws.resetStats();
-    let lambdaBilledMs = 0;
-    let lambdaInitMs = 0;
-    const runner = await startLambdaRunner({
-      endpoint: aws.endpoint,
-      code: settings.lambda.code,
-      batchSize: settings.lambda.batchSize,
-      maximumBatchingWindowSeconds: settings.lambda.maximumBatchingWindowSeconds,
-      maximumConcurrency: settings.lambda.maximumConcurrency,
-      memoryMb: settings.lambda.memoryMb,
-      environment: settings.tracing
-        ? DEFAULT_ENVIRONMENT
-        : { ...DEFAULT_ENVIRONMENT, OTEL_TRACES_EXPORTER: "none" },
-      prewarm: true,
-      logger: (entry) => {
-        if (entry.source === "function" && /"level":"error"/.test(entry.line)) {
-          if (failures.length < 20) failures.push(`lambda: ${entry.line}`);
-        }
-      },
-      onInvoke: (report) => {
-        lambdaBilledMs += Math.max(1, Math.ceil(report.handlerDurationMs ?? report.durationMs));
-        lambdaInitMs += report.initDurationMs ?? 0;
-      },
-    });
+    const lambda = await startBilledRunner(aws.endpoint, settings, failures);
+    const { runner } = lambda;
     cleanups.unshift(() => runner.close());
 
     const started = new Map<string, number>();
@@ -84,17 +56,14 @@ export async function runPipeline(
     // Items to wait for: all of them, or those the generator got through.
     let target = settings.items;
     let serviceResult: Extract<WorkerEvent, { type: "served" }> | undefined;
-    const allHandled = Promise.withResolvers<void>();
-    const generatorDone = Promise.withResolvers<void>();
-    const serviceDone = Promise.withResolvers<void>();
+    const allHandled = quietResolvers();
+    const generatorDone = quietResolvers();
+    const serviceDone = quietResolvers();
     const fail = (error: Error) => {
       allHandled.reject(error);
       generatorDone.reject(error);
       serviceDone.reject(error);
     };
-    allHandled.promise.catch(() => {});
-    generatorDone.promise.catch(() => {});
-    serviceDone.promise.catch(() => {});
 
     const instances = settings.service.instances ?? 1;
     const serviceResults: Extract<WorkerEvent, { type: "served" }>[] = [];
@@ -130,42 +99,17 @@ export async function runPipeline(
     }, fail);
     cleanups.unshift(() => generator.worker.terminate());
 
-    for (const service of services) {
-      service.send({
-        type: "serve",
-        endpoint: aws.endpoint,
-        batchSize: settings.service.batchSize,
-        batchGet: settings.service.batchGet,
-        tracing: settings.tracing ?? false,
-      });
-    }
-    await Promise.all(services.map((service) => service.ready));
-    generator.send({
-      type: "generate",
-      endpoint: aws.endpoint,
-      items: settings.items,
-      prefix: `bench-${settings.name.replace(/[^A-Za-z0-9]+/g, "-")}`,
-      ...settings.generator,
-      tracing: settings.tracing ?? false,
-    });
-    await generator.ready;
+    await startLoad({ services, generator }, aws.endpoint, settings);
 
-    const progress = setInterval(() => onProgress(handledAt.size), 250);
-    let timedOut = false;
-    const timeout = setTimeout(() => {
-      timedOut = true;
-      allHandled.resolve();
-    }, settings.timeoutMs);
-    try {
-      await allHandled.promise;
-    } finally {
-      clearInterval(progress);
-      clearTimeout(timeout);
-    }
+    const timedOut = await waitWithProgress(
+      allHandled.promise,
+      settings.timeoutMs,
+      () => onProgress(handledAt.size),
+    );
     const requestStats = aws.stats();
     const lambdaStats = runner.stats();
-    const billedMs = lambdaBilledMs;
-    const initMs = lambdaInitMs;
+    const billedMs = lambda.billedMs;
+    const initMs = lambda.initMs;
     // After a timeout the workers are not waited for: they are terminated below.
     if (!timedOut) {
       await generatorDone.promise;
@@ -174,16 +118,7 @@ export async function runPipeline(
     }
     onProgress(handledAt.size);
 
-    let t0 = Infinity;
-    for (const at of started.values()) t0 = Math.min(t0, at);
-    const samples: [number, number][] = [];
-    for (const [key, at] of handledAt) {
-      const start = started.get(key);
-      if (start !== undefined) samples.push([start - t0, at - start]);
-    }
-    samples.sort((a, b) => a[0] - b[0]);
-    let end = t0;
-    for (const at of handledAt.values()) end = Math.max(end, at);
+    const { samples, durationMs } = latencySamples(started, handledAt);
     if (serviceResult) {
       failures.push(...serviceResult.failed.slice(0, 20).map((f) => `service: ${f}`));
     }
@@ -193,7 +128,7 @@ export async function runPipeline(
       handled: handledAt.size,
       duplicates,
       failures,
-      durationMs: end - t0,
+      durationMs,
       samples,
       requests: { ...requestStats.byOperation },
       requestErrors: requestStats.errors,
@@ -204,10 +139,142 @@ export async function runPipeline(
       servicePeakHeapBytes: serviceResult?.peakHeapBytes ?? 0,
       serviceIdleHeapBytes: serviceResult?.idleHeapBytes ?? 0,
       timedOut,
-      memory,
+      memory: memory.samples,
     };
   } finally {
     for (const cleanup of cleanups) await cleanup();
+  }
+}
+
+/**
+ * Samples this isolate's memory (the local AWS's) now and every
+ * {@linkcode MEMORY_SAMPLE_MS}: `[ms since the start, heap used, RSS]`.
+ */
+function sampleMemory(): { samples: [number, number, number][]; stop: () => void } {
+  const started = performance.now();
+  const samples: [number, number, number][] = [];
+  const sample = () => {
+    const { heapUsed, rss } = Deno.memoryUsage();
+    samples.push([Math.round(performance.now() - started), heapUsed, rss]);
+  };
+  sample();
+  const timer = setInterval(sample, MEMORY_SAMPLE_MS);
+  return { samples, stop: () => clearInterval(timer) };
+}
+
+/**
+ * Starts the Lambda runner of a run (prewarmed), which adds the function's
+ * error lines to `failures` (20 at most) and adds up the billed and init
+ * milliseconds.
+ */
+async function startBilledRunner(endpoint: string, settings: RunSettings, failures: string[]) {
+  const billing = { billedMs: 0, initMs: 0 };
+  const runner = await startLambdaRunner({
+    endpoint,
+    code: settings.lambda.code,
+    batchSize: settings.lambda.batchSize,
+    maximumBatchingWindowSeconds: settings.lambda.maximumBatchingWindowSeconds,
+    maximumConcurrency: settings.lambda.maximumConcurrency,
+    memoryMb: settings.lambda.memoryMb,
+    environment: settings.tracing
+      ? DEFAULT_ENVIRONMENT
+      : { ...DEFAULT_ENVIRONMENT, OTEL_TRACES_EXPORTER: "none" },
+    prewarm: true,
+    logger: (entry) => {
+      if (entry.source === "function" && /"level":"error"/.test(entry.line)) {
+        if (failures.length < 20) failures.push(`lambda: ${entry.line}`);
+      }
+    },
+    onInvoke: (report) => {
+      billing.billedMs += Math.max(1, Math.ceil(report.handlerDurationMs ?? report.durationMs));
+      billing.initMs += report.initDurationMs ?? 0;
+    },
+  });
+  return {
+    runner,
+    get billedMs() {
+      return billing.billedMs;
+    },
+    get initMs() {
+      return billing.initMs;
+    },
+  };
+}
+
+/**
+ * Each handled item's `[start since the first start, latency]`, by start,
+ * and the milliseconds from the first start to the last handling.
+ */
+function latencySamples(
+  started: ReadonlyMap<string, number>,
+  handledAt: ReadonlyMap<string, number>,
+): { samples: [number, number][]; durationMs: number } {
+  let t0 = Infinity;
+  for (const at of started.values()) t0 = Math.min(t0, at);
+  const samples: [number, number][] = [];
+  for (const [key, at] of handledAt) {
+    const start = started.get(key);
+    if (start !== undefined) samples.push([start - t0, at - start]);
+  }
+  samples.sort((a, b) => a[0] - b[0]);
+  let end = t0;
+  for (const at of handledAt.values()) end = Math.max(end, at);
+  return { samples, durationMs: end - t0 };
+}
+
+/** Starts the services, waits until they are ready, then starts the generator. */
+async function startLoad(
+  workers: { services: readonly BenchWorker[]; generator: BenchWorker },
+  endpoint: string,
+  settings: RunSettings,
+): Promise<void> {
+  for (const service of workers.services) {
+    service.send({
+      type: "serve",
+      endpoint,
+      batchSize: settings.service.batchSize,
+      batchGet: settings.service.batchGet,
+      tracing: settings.tracing ?? false,
+    });
+  }
+  await Promise.all(workers.services.map((service) => service.ready));
+  workers.generator.send({
+    type: "generate",
+    endpoint,
+    items: settings.items,
+    prefix: `bench-${settings.name.replace(/[^A-Za-z0-9]+/g, "-")}`,
+    ...settings.generator,
+    tracing: settings.tracing ?? false,
+  });
+  await workers.generator.ready;
+}
+
+/** `Promise.withResolvers()` whose promise may be rejected with no one awaiting it yet. */
+function quietResolvers(): PromiseWithResolvers<void> {
+  const resolvers = Promise.withResolvers<void>();
+  resolvers.promise.catch(() => {});
+  return resolvers;
+}
+
+/**
+ * Waits for `done`, calling `onTick` every 250 ms; resolves true when
+ * `timeoutMs` passed first (what is in flight is then not waited for).
+ */
+async function waitWithProgress(
+  done: Promise<void>,
+  timeoutMs: number,
+  onTick: () => void,
+): Promise<boolean> {
+  const progress = setInterval(onTick, 250);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), timeoutMs);
+  });
+  try {
+    return await Promise.race([done.then(() => false), timeout]);
+  } finally {
+    clearInterval(progress);
+    clearTimeout(timer);
   }
 }
 
@@ -225,14 +292,21 @@ function mergeServed(
   };
 }
 
+/** A pipeline worker (service or generator) of a run. */
+interface BenchWorker {
+  readonly worker: Worker;
+  /** Resolves when the worker says it is ready, rejects when it fails first. */
+  readonly ready: Promise<void>;
+  send(message: ToWorker): void;
+}
+
 function startWorker(
   name: string,
   onEvent: (event: WorkerEvent) => void,
   onError: (error: Error) => void,
-) {
+): BenchWorker {
   const worker = new Worker(WORKER_URL, { type: "module", name });
-  const ready = Promise.withResolvers<void>();
-  ready.promise.catch(() => {});
+  const ready = quietResolvers();
   worker.onmessage = (message: MessageEvent<WorkerEvent>) => {
     const event = message.data;
     if (event.type === "ready") ready.resolve();

@@ -18,57 +18,7 @@ export function formatReport(report: BenchReport): string {
   const { baseline, optimized, open_loop: openLoop } = report;
   const runs = openLoop ? [baseline, optimized, openLoop] : [baseline, optimized];
   const header = ["", ...runs.map(runTitle), "optimized/baseline"];
-  const rows: string[][] = [];
-  const row = (label: string, values: string[], ratio: string) =>
-    rows.push([label, ...values, ratio]);
-  const r = (key: string) => {
-    const value = report.ratios[key];
-    return value === undefined ? "" : `${value.toFixed(value >= 10 ? 1 : 2)}x`;
-  };
-  row("items/s end to end", runs.map((x) => x.items_per_s.toFixed(1)), r("items_per_s"));
-  row("run time (s)", runs.map((x) => x.duration_s.toFixed(2)), "");
-  row("latency p50 (ms)", runs.map((x) => ms(x.p50_ms)), r("p50_ms"));
-  row("latency p95 (ms)", runs.map((x) => ms(x.p95_ms)), r("p95_ms"));
-  row("latency p99 (ms)", runs.map((x) => ms(x.p99_ms)), r("p99_ms"));
-  row(
-    "AWS requests per item",
-    runs.map((x) => x.requests_per_item.toFixed(2)),
-    r("requests_per_item"),
-  );
-  const operations = [
-    ...new Set(runs.flatMap((x) => Object.keys(x.requests_by_operation))),
-  ].sort((a, b) => operationOrder(a) - operationOrder(b) || a.localeCompare(b));
-  for (const operation of operations) {
-    row(
-      `  ${operation}`,
-      runs.map((x) => {
-        const value = x.requests_by_operation[operation];
-        return value === undefined ? "-" : value.toFixed(3);
-      }),
-      "",
-    );
-  }
-  row("Lambda invocations", runs.map((x) => String(x.lambda_invocations)), r("lambda_invocations"));
-  row("  records per invocation", runs.map((x) => x.lambda_records_per_invocation.toFixed(1)), "");
-  row(
-    "cost per million items ($)",
-    runs.map((x) => money(x.cost_per_million_items_usd)),
-    r("cost_per_million_items_usd"),
-  );
-  for (const service of ["s3", "sqs", "dynamodb", "lambda"] as const) {
-    row(`  ${service}`, runs.map((x) => money(x.cost_by_service_usd[service])), "");
-  }
-  row(
-    "service peak heap (MB)",
-    runs.map((x) => x.service_peak_heap_mb.toFixed(1)),
-    r("service_peak_heap_mb"),
-  );
-  row(
-    "local AWS ceiling, this mix (items/s)",
-    runs.map((x) => x.local_aws_ceiling_items_per_s?.toFixed(0) ?? "-"),
-    "",
-  );
-  row("lost / duplicated items", runs.map((x) => `${x.lost} / ${x.duplicates}`), "");
+  const rows = comparisonRows(report, runs);
 
   const widths = header.map((_, i) =>
     Math.max(...[header, ...rows].map((cells) => (cells[i] ?? "").length))
@@ -148,4 +98,60 @@ function money(value: number): string {
 
 function floorTotal(): number {
   return Object.values(FLOOR_REQUESTS_PER_ITEM).reduce((a, b) => a + b, 0);
+}
+
+/** The table's rows: one a measure, a column a run, then the optimized/baseline ratio. */
+function comparisonRows(report: BenchReport, runs: readonly RunReport[]): string[][] {
+  const rows: string[][] = [];
+  const row = (label: string, values: string[], ratio: string) =>
+    rows.push([label, ...values, ratio]);
+  const r = (key: string) => {
+    const value = report.ratios[key];
+    return value === undefined ? "" : `${value.toFixed(value >= 10 ? 1 : 2)}x`;
+  };
+  row("items/s end to end", runs.map((x) => x.items_per_s.toFixed(1)), r("items_per_s"));
+  row("run time (s)", runs.map((x) => x.duration_s.toFixed(2)), "");
+  row("latency p50 (ms)", runs.map((x) => ms(x.p50_ms)), r("p50_ms"));
+  row("latency p95 (ms)", runs.map((x) => ms(x.p95_ms)), r("p95_ms"));
+  row("latency p99 (ms)", runs.map((x) => ms(x.p99_ms)), r("p99_ms"));
+  row(
+    "AWS requests per item",
+    runs.map((x) => x.requests_per_item.toFixed(2)),
+    r("requests_per_item"),
+  );
+  const operations = [
+    ...new Set(runs.flatMap((x) => Object.keys(x.requests_by_operation))),
+  ].sort((a, b) => operationOrder(a) - operationOrder(b) || a.localeCompare(b));
+  for (const operation of operations) {
+    row(
+      `  ${operation}`,
+      runs.map((x) => {
+        const value = x.requests_by_operation[operation];
+        return value === undefined ? "-" : value.toFixed(3);
+      }),
+      "",
+    );
+  }
+  row("Lambda invocations", runs.map((x) => String(x.lambda_invocations)), r("lambda_invocations"));
+  row("  records per invocation", runs.map((x) => x.lambda_records_per_invocation.toFixed(1)), "");
+  row(
+    "cost per million items ($)",
+    runs.map((x) => money(x.cost_per_million_items_usd)),
+    r("cost_per_million_items_usd"),
+  );
+  for (const service of ["s3", "sqs", "dynamodb", "lambda"] as const) {
+    row(`  ${service}`, runs.map((x) => money(x.cost_by_service_usd[service])), "");
+  }
+  row(
+    "service peak heap (MB)",
+    runs.map((x) => x.service_peak_heap_mb.toFixed(1)),
+    r("service_peak_heap_mb"),
+  );
+  row(
+    "local AWS ceiling, this mix (items/s)",
+    runs.map((x) => x.local_aws_ceiling_items_per_s?.toFixed(0) ?? "-"),
+    "",
+  );
+  row("lost / duplicated items", runs.map((x) => `${x.lost} / ${x.duplicates}`), "");
+  return rows;
 }

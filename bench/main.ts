@@ -35,7 +35,13 @@ import { reportAwsLatency } from "./aws_latency.ts";
 import { formatSections } from "./format_sections.ts";
 import { reportScale } from "./scale.ts";
 import { summarizeSoak } from "./soak.ts";
-import { measureCpuBeforeAfter, runAsOnAws, runScale } from "./_extra_runs.ts";
+import {
+  measureCpuBeforeAfter,
+  runAsOnAws,
+  runOpenLoop,
+  runScale,
+  runTracingPairs,
+} from "./_extra_runs.ts";
 
 const USAGE = `Usage: deno task bench [options]
 
@@ -142,24 +148,10 @@ async function main(args: string[]): Promise<number> {
   for (const settings of [baselineSettings, optimizedSettings]) {
     runs.push(await run(settings));
   }
-  // Tracing's cost: the optimized run again, alternately with every program
-  // recording and exporting its spans and without (medians: the machine is shared).
-  const tracingRuns: { on: RunMeasurement[]; off: RunMeasurement[] } = { on: [], off: [] };
-  for (const tracing of [true, false, true]) {
-    const name = `optimized, tracing ${tracing ? "on" : "off"}`;
-    tracingRuns[tracing ? "on" : "off"].push(await run({ ...optimizedSettings, name, tracing }));
-  }
-  let openLoopRun: RunMeasurement | null = null;
-  if (rate > 0) {
-    openLoopRun = await run({
-      ...optimizedSettings,
-      name: "open loop",
-      items: rateItems,
-      // Enough generator workers that none is missing when its slot comes.
-      generator: { ...optimizedSettings.generator, concurrency: 256, ratePerSecond: rate },
-      timeoutMs: Math.max(120_000, (rateItems / rate) * 1000 * 3),
-    });
-  }
+  const tracingRuns = await runTracingPairs(run, optimizedSettings);
+  const openLoopRun = rate > 0
+    ? await runOpenLoop(run, optimizedSettings, { rate, items: rateItems })
+    : null;
 
   // As on AWS, scaled out, and the server's CPU before and after (issue 15).
   const latencyRuns = values["aws-latency"] === "on"

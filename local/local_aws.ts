@@ -152,27 +152,7 @@ export interface LocalAws extends AsyncDisposable {
  */
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
   const started = performance.now();
-  const requestedPort = options.port ?? DEFAULT_PORT;
-  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
-    throw new RangeError(`Cannot start local AWS: port must be 0 to 65535, got ${requestedPort}`);
-  }
-  const timeout = options.visibilityTimeoutSeconds;
-  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 0 || timeout > 43200)) {
-    throw new RangeError(
-      `Cannot start local AWS: visibilityTimeoutSeconds must be 0 to 43200, got ${timeout}`,
-    );
-  }
-  const ttlSweepMs = options.ttlSweepMs;
-  if (ttlSweepMs !== undefined && !(Number.isFinite(ttlSweepMs) && ttlSweepMs > 0)) {
-    throw new RangeError(
-      `Cannot start local AWS: ttlSweepMs must be a positive number, got ${ttlSweepMs}`,
-    );
-  }
-  const resources = options.resources ?? RESOURCES;
-  const iam = options.iam ?? "on";
-  if (iam !== "on" && iam !== "off") {
-    throw new RangeError(`Cannot start local AWS: iam must be "on" or "off", got "${iam}"`);
-  }
+  const { requestedPort, timeout, ttlSweepMs, resources, iam } = checkOptions(options);
   const iamInterceptor = iam === "off" ? undefined : createIamInterceptor({
     region: resources.region,
     bucketName: resources.bucket.name,
@@ -191,56 +171,32 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const router = Promise.withResolvers<(request: Request) => Promise<Response>>();
   router.promise.catch(() => {});
   let closing = false;
-  let server: Deno.HttpServer<Deno.NetAddr>;
-  try {
-    server = Deno.serve({
-      hostname: "127.0.0.1",
-      port: requestedPort,
-      onListen() {},
-    }, async (request, info) => faults.serve(request, info, await router.promise));
-  } catch (error) {
-    if (error instanceof Deno.errors.AddrInUse) {
-      throw new Error(`Cannot start local AWS: port ${requestedPort} is in use`, { cause: error });
-    }
-    throw new Error(`Cannot start local AWS: ${messageOf(error)}`, { cause: error });
-  }
+  const server = listen(
+    requestedPort,
+    async (request, info) => faults.serve(request, info, await router.promise),
+  );
   const port = server.addr.port;
 
-  const services: InnerService[] = [];
   const traces = createTraceStore();
-  let dynamodb: InnerService;
-  let fauxqs: FauxqsService;
+  let engines: Engines | undefined;
   try {
-    const [dynamoStart, fauxqsStart] = await Promise.allSettled([
-      startDynalite(dataDir === null ? {} : { path: `${dataDir}/dynamodb` }),
-      startFauxqs({
-        region: resources.region,
-        ...(dataDir === null ? {} : { dataDir: `${dataDir}/fauxqs` }),
-      }),
-    ]);
-    if (dynamoStart.status === "fulfilled") services.push(dynamoStart.value);
-    if (fauxqsStart.status === "fulfilled") services.push(fauxqsStart.value);
-    if (dynamoStart.status === "rejected") throw dynamoStart.reason;
-    if (fauxqsStart.status === "rejected") throw fauxqsStart.reason;
-    dynamodb = dynamoStart.value;
-    fauxqs = fauxqsStart.value;
+    engines = await startEngines(dataDir, resources);
     await provisionResources({
-      dynamodb,
-      fauxqs,
+      ...engines,
       resources,
       ...(timeout === undefined ? {} : { visibilityTimeoutSeconds: timeout }),
     });
   } catch (error) {
     router.reject(error);
-    await Promise.allSettled(services.map((service) => service.close()));
+    if (engines !== undefined) {
+      await Promise.allSettled([engines.dynamodb.close(), engines.fauxqs.close()]);
+    }
     await server.shutdown();
     throw new Error(`Cannot start local AWS: ${messageOf(error)}`, { cause: error });
   }
+  const { dynamodb, fauxqs } = engines;
 
-  const listeners = new Set<(request: LocalAwsRequest) => void>();
-  let counts = new Map<string, number>();
-  let total = 0;
-  let errors = 0;
+  const requests = requestStats();
   const dashboard = options.dashboard
     ? createDashboard({
       dynamodb,
@@ -251,7 +207,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       traces,
     })
     : undefined;
-  if (dashboard !== undefined) listeners.add((request) => dashboard.observeRequest(request));
+  if (dashboard !== undefined) requests.listen((request) => dashboard.observeRequest(request));
   const sweeps = new AbortController();
   const awsRouter = createRouter({
     dynamodb,
@@ -267,18 +223,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       ...(iamInterceptor === undefined ? [] : [iamInterceptor]),
     ],
     isClosing: () => closing,
-    onRequest(request) {
-      total++;
-      if (request.status >= 400 || request.fault === "drop-after") errors++;
-      counts.set(request.name, (counts.get(request.name) ?? 0) + 1);
-      for (const listener of listeners) {
-        try {
-          listener(request);
-        } catch (error) {
-          console.error("local AWS: a request listener failed:", error);
-        }
-      }
-    },
+    onRequest: requests.record,
   });
   const traceEndpoint = createTraceEndpoint(traces);
   router.resolve((request) => {
@@ -295,18 +240,9 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     port,
     dataDir,
     readyMs,
-    onRequest(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    stats() {
-      return { total, errors, byOperation: Object.fromEntries(counts) };
-    },
-    resetStats() {
-      counts = new Map();
-      total = 0;
-      errors = 0;
-    },
+    onRequest: requests.listen,
+    stats: requests.stats,
+    resetStats: requests.reset,
     faults: { config: faults.config, set: faults.set, clear: faults.clear, stats: faults.stats },
     traces,
     dashboard: dashboard?.feed(`http://127.0.0.1:${port}`),
@@ -334,6 +270,116 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     },
   };
   return local;
+}
+
+/** The options of {@linkcode startLocalAws}, checked, with their defaults. */
+function checkOptions(options: LocalAwsOptions) {
+  const requestedPort = options.port ?? DEFAULT_PORT;
+  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
+    throw new RangeError(`Cannot start local AWS: port must be 0 to 65535, got ${requestedPort}`);
+  }
+  const timeout = options.visibilityTimeoutSeconds;
+  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 0 || timeout > 43200)) {
+    throw new RangeError(
+      `Cannot start local AWS: visibilityTimeoutSeconds must be 0 to 43200, got ${timeout}`,
+    );
+  }
+  const ttlSweepMs = options.ttlSweepMs;
+  if (ttlSweepMs !== undefined && !(Number.isFinite(ttlSweepMs) && ttlSweepMs > 0)) {
+    throw new RangeError(
+      `Cannot start local AWS: ttlSweepMs must be a positive number, got ${ttlSweepMs}`,
+    );
+  }
+  const resources = options.resources ?? RESOURCES;
+  const iam = options.iam ?? "on";
+  if (iam !== "on" && iam !== "off") {
+    throw new RangeError(`Cannot start local AWS: iam must be "on" or "off", got "${iam}"`);
+  }
+  return { requestedPort, timeout, ttlSweepMs, resources, iam };
+}
+
+/** Binds 127.0.0.1:`port`, with a clear error when the port is in use. */
+function listen(
+  port: number,
+  handler: Deno.ServeHandler<Deno.NetAddr>,
+): Deno.HttpServer<Deno.NetAddr> {
+  try {
+    return Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, handler);
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new Error(`Cannot start local AWS: port ${port} is in use`, { cause: error });
+    }
+    throw new Error(`Cannot start local AWS: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+/** The two emulators. */
+interface Engines {
+  readonly dynamodb: InnerService;
+  readonly fauxqs: FauxqsService;
+}
+
+/** Starts dynalite and fauxqs together; when either fails, closes the other and throws. */
+async function startEngines(
+  dataDir: string | null,
+  resources: ResourceDefinition,
+): Promise<Engines> {
+  const [dynamoStart, fauxqsStart] = await Promise.allSettled([
+    startDynalite(dataDir === null ? {} : { path: `${dataDir}/dynamodb` }),
+    startFauxqs({
+      region: resources.region,
+      ...(dataDir === null ? {} : { dataDir: `${dataDir}/fauxqs` }),
+    }),
+  ]);
+  const closeStarted = () =>
+    Promise.allSettled(
+      [dynamoStart, fauxqsStart].flatMap((start) =>
+        start.status === "fulfilled" ? [start.value.close()] : []
+      ),
+    );
+  if (dynamoStart.status === "rejected") {
+    await closeStarted();
+    throw dynamoStart.reason;
+  }
+  if (fauxqsStart.status === "rejected") {
+    await closeStarted();
+    throw fauxqsStart.reason;
+  }
+  return { dynamodb: dynamoStart.value, fauxqs: fauxqsStart.value };
+}
+
+/** Counts of the requests served, and the listeners that see each one. */
+function requestStats() {
+  const listeners = new Set<(request: LocalAwsRequest) => void>();
+  let counts = new Map<string, number>();
+  let total = 0;
+  let errors = 0;
+  return {
+    record(request: LocalAwsRequest): void {
+      total++;
+      if (request.status >= 400 || request.fault === "drop-after") errors++;
+      counts.set(request.name, (counts.get(request.name) ?? 0) + 1);
+      for (const listener of listeners) {
+        try {
+          listener(request);
+        } catch (error) {
+          console.error("local AWS: a request listener failed:", error);
+        }
+      }
+    },
+    listen(listener: (request: LocalAwsRequest) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stats(): LocalAwsStats {
+      return { total, errors, byOperation: Object.fromEntries(counts) };
+    },
+    reset(): void {
+      counts = new Map();
+      total = 0;
+      errors = 0;
+    },
+  };
 }
 
 /** An interceptor that holds each call for the milliseconds `latencyMs` gives it. */

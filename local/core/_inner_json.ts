@@ -37,20 +37,43 @@ export async function callInnerJson(
   const signingName = target.startsWith("DynamoDB") ? "dynamodb" : "sqs";
   const date = new Date().toISOString().replace(/[-:]|\.\d{3}/g, "");
   const scope = `${date.slice(0, 8)}/${options.region}/${signingName}/aws4_request`;
+  const { status, json } = await postInnerJson(service, {
+    "host": "127.0.0.1",
+    "content-type": "application/x-amz-json-1.0",
+    "x-amz-target": target,
+    "x-amz-date": date,
+    "authorization": `AWS4-HMAC-SHA256 Credential=${options.caller}/${scope}, ` +
+      "SignedHeaders=host;x-amz-date, Signature=0",
+  }, body);
+  return { status, json };
+}
+
+/** The answer of {@linkcode postInnerJson}: with the response headers. */
+export interface InnerJsonResponse extends InnerJsonAnswer {
+  /** Response headers with lower-case names. */
+  readonly headers: Record<string, string>;
+}
+
+/**
+ * POSTs a JSON body to `/` of an in-process emulator with the given headers
+ * and reads the JSON object it answers (`{}` when there is none).
+ *
+ * @param service The emulator.
+ * @param headers The request headers, lower-case names.
+ * @param body The request.
+ */
+export async function postInnerJson(
+  service: InnerService,
+  headers: Record<string, string>,
+  body: Record<string, unknown>,
+): Promise<InnerJsonResponse> {
   const answer = await service.handle({
     method: "POST",
     url: "/",
-    headers: {
-      "host": "127.0.0.1",
-      "content-type": "application/x-amz-json-1.0",
-      "x-amz-target": target,
-      "x-amz-date": date,
-      "authorization": `AWS4-HMAC-SHA256 Credential=${options.caller}/${scope}, ` +
-        "SignedHeaders=host;x-amz-date, Signature=0",
-    },
+    headers,
     body: encoder.encode(JSON.stringify(body)),
   });
-  return { status: answer.status, json: parseJsonObject(answer) };
+  return { status: answer.status, headers: answer.headers, json: parseJsonObject(answer) };
 }
 
 /** The JSON object of an answer's body, `{}` when there is none. */

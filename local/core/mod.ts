@@ -8,7 +8,13 @@
  */
 
 export type { InnerRequest, InnerResponse, InnerService } from "./_inner.ts";
-export { callInnerJson, type InnerJsonAnswer, parseJsonObject } from "./_inner_json.ts";
+export {
+  callInnerJson,
+  type InnerJsonAnswer,
+  type InnerJsonResponse,
+  parseJsonObject,
+  postInnerJson,
+} from "./_inner_json.ts";
 export {
   type AwsOperation,
   type AwsService,

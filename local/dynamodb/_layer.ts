@@ -22,7 +22,7 @@
  */
 
 import type { InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
-import { callInnerJson } from "../core/mod.ts";
+import { callInnerJson, postInnerJson } from "../core/mod.ts";
 import type { S3Vault } from "../engines/mod.ts";
 import {
   awsMessage,
@@ -245,22 +245,11 @@ export function createDynamoDbLayer(options: DynamoDbLayerOptions): DynamoDbLaye
       "content-type": request.headers["content-type"] ?? "application/x-amz-json-1.0",
     };
     delete headers["content-length"];
-    const inner = await dynamodb.handle({
-      method: "POST",
-      url: "/",
-      headers,
-      body: encoder.encode(JSON.stringify(body)),
-    });
-    let json: Json = {};
-    try {
-      const parsed: unknown = JSON.parse(decoder.decode(inner.body) || "{}");
-      if (parsed !== null && typeof parsed === "object") json = parsed as Json;
-    } catch {
-      // An answer without JSON keeps its status.
-    }
-    if (inner.status >= 400 && typeof json.message === "string") {
-      json = { ...json, message: awsMessage(json.message) };
-    }
+    // An answer without JSON keeps its status.
+    const inner = await postInnerJson(dynamodb, headers, body);
+    const json = inner.status >= 400 && typeof inner.json.message === "string"
+      ? { ...inner.json, message: awsMessage(inner.json.message) }
+      : inner.json;
     return { status: inner.status, json };
   }
 

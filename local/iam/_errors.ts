@@ -42,123 +42,145 @@ const INVALID_TOKEN = "The security token included in the request is invalid.";
 
 /** The error AWS answers a refused signature with, for a service. */
 export function signatureError(service: AwsService, failure: SignatureFailure): AwsError {
-  const s3 = service === "s3";
-  const dynamodb = service === "dynamodb";
-  const keyExtra: Record<string, string> = failure.accessKeyId === undefined
-    ? {}
-    : { AWSAccessKeyId: failure.accessKeyId };
+  if (failure.kind === "presignExpired") return presignExpiredError(failure);
+  if (service === "s3") return s3SignatureError(failure);
+  return jsonOrQuerySignatureError(failure, service === "dynamodb" ? 400 : 403);
+}
+
+/** A presigned URL past its expiry: S3's answer, whatever the service. */
+function presignExpiredError(failure: SignatureFailure): AwsError {
+  return {
+    status: 403,
+    code: "AccessDenied",
+    jsonType: "AccessDeniedException",
+    message: "Request has expired",
+    s3Extra: {
+      ...present("RequestTime", failure.requestTime),
+      ...present("ServerTime", failure.serverTime),
+    },
+  };
+}
+
+/** S3's refusals: XML `<Error>` with the details S3 adds as elements. */
+function s3SignatureError(failure: SignatureFailure): AwsError {
+  const keyExtra = present("AWSAccessKeyId", failure.accessKeyId);
   switch (failure.kind) {
     case "missing":
-      return s3
-        ? {
-          status: 403,
-          code: "AccessDenied",
-          jsonType: "AccessDeniedException",
-          message: "Access Denied",
-        }
-        : {
-          status: dynamodb ? 400 : 403,
-          code: "MissingAuthenticationToken",
-          jsonType: "MissingAuthenticationTokenException",
-          message: "Request is missing Authentication Token",
-        };
-    case "malformed":
-      return {
-        status: 400,
-        code: s3 ? "AuthorizationHeaderMalformed" : "IncompleteSignature",
-        jsonType: "IncompleteSignatureException",
-        message: s3 ? `The authorization header is malformed; ${failure.detail}` : failure.detail,
-      };
-    case "unknownKey":
-      return s3
-        ? {
-          status: 403,
-          code: "InvalidAccessKeyId",
-          jsonType: "InvalidAccessKeyId",
-          message: "The AWS Access Key Id you provided does not exist in our records.",
-          s3Extra: keyExtra,
-        }
-        : {
-          status: dynamodb ? 400 : 403,
-          code: "InvalidClientTokenId",
-          jsonType: "UnrecognizedClientException",
-          message: INVALID_TOKEN,
-        };
-    case "mismatch":
-      return s3
-        ? {
-          status: 403,
-          code: "SignatureDoesNotMatch",
-          jsonType: "SignatureDoesNotMatch",
-          message:
-            "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
-          s3Extra: {
-            ...keyExtra,
-            ...(failure.stringToSign === undefined ? {} : { StringToSign: failure.stringToSign }),
-            ...(failure.signatureProvided === undefined
-              ? {}
-              : { SignatureProvided: failure.signatureProvided }),
-            ...(failure.canonicalRequest === undefined
-              ? {}
-              : { CanonicalRequest: failure.canonicalRequest }),
-          },
-        }
-        : {
-          status: dynamodb ? 400 : 403,
-          code: "SignatureDoesNotMatch",
-          jsonType: "InvalidSignatureException",
-          message: SIGNATURE_MISMATCH,
-        };
-    case "expired":
-    case "notYetValid":
-      return s3
-        ? {
-          status: 403,
-          code: "RequestTimeTooSkewed",
-          jsonType: "RequestTimeTooSkewed",
-          message: "The difference between the request time and the current time is too large.",
-          s3Extra: {
-            RequestTime: failure.requestTime ?? "",
-            ServerTime: failure.serverTime ?? "",
-            MaxAllowedSkewMilliseconds: String(MAX_SKEW_MS),
-          },
-        }
-        : {
-          status: dynamodb ? 400 : 403,
-          code: "SignatureDoesNotMatch",
-          jsonType: "InvalidSignatureException",
-          message: failure.detail,
-        };
-    case "presignExpired":
       return {
         status: 403,
         code: "AccessDenied",
         jsonType: "AccessDeniedException",
-        message: "Request has expired",
+        message: "Access Denied",
+      };
+    case "malformed":
+      return {
+        status: 400,
+        code: "AuthorizationHeaderMalformed",
+        jsonType: "IncompleteSignatureException",
+        message: `The authorization header is malformed; ${failure.detail}`,
+      };
+    case "unknownKey":
+      return {
+        status: 403,
+        code: "InvalidAccessKeyId",
+        jsonType: "InvalidAccessKeyId",
+        message: "The AWS Access Key Id you provided does not exist in our records.",
+        s3Extra: keyExtra,
+      };
+    case "mismatch":
+      return {
+        status: 403,
+        code: "SignatureDoesNotMatch",
+        jsonType: "SignatureDoesNotMatch",
+        message:
+          "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
         s3Extra: {
-          ...(failure.requestTime === undefined ? {} : { RequestTime: failure.requestTime }),
-          ...(failure.serverTime === undefined ? {} : { ServerTime: failure.serverTime }),
+          ...keyExtra,
+          ...present("StringToSign", failure.stringToSign),
+          ...present("SignatureProvided", failure.signatureProvided),
+          ...present("CanonicalRequest", failure.canonicalRequest),
         },
       };
+    case "expired":
+    case "notYetValid":
+      return {
+        status: 403,
+        code: "RequestTimeTooSkewed",
+        jsonType: "RequestTimeTooSkewed",
+        message: "The difference between the request time and the current time is too large.",
+        s3Extra: {
+          RequestTime: failure.requestTime ?? "",
+          ServerTime: failure.serverTime ?? "",
+          MaxAllowedSkewMilliseconds: String(MAX_SKEW_MS),
+        },
+      };
+    case "presignExpired":
+      return presignExpiredError(failure);
     case "contentMismatch":
-      return s3
-        ? {
-          status: 400,
-          code: "XAmzContentSHA256Mismatch",
-          jsonType: "XAmzContentSHA256Mismatch",
-          message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
-          s3Extra: {
-            ClientComputedContentSHA256: failure.declaredSha256 ?? "",
-            S3ComputedContentSHA256: failure.computedSha256 ?? "",
-          },
-        }
-        : {
-          status: dynamodb ? 400 : 403,
-          code: "SignatureDoesNotMatch",
-          jsonType: "InvalidSignatureException",
-          message: SIGNATURE_MISMATCH,
-        };
+      return {
+        status: 400,
+        code: "XAmzContentSHA256Mismatch",
+        jsonType: "XAmzContentSHA256Mismatch",
+        message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
+        s3Extra: {
+          ClientComputedContentSHA256: failure.declaredSha256 ?? "",
+          S3ComputedContentSHA256: failure.computedSha256 ?? "",
+        },
+      };
   }
+}
+
+/**
+ * The refusals of the JSON and query protocols (DynamoDB, SQS, SNS, STS),
+ * with the status the service uses (DynamoDB 400, the others 403).
+ */
+function jsonOrQuerySignatureError(failure: SignatureFailure, status: number): AwsError {
+  switch (failure.kind) {
+    case "missing":
+      return {
+        status,
+        code: "MissingAuthenticationToken",
+        jsonType: "MissingAuthenticationTokenException",
+        message: "Request is missing Authentication Token",
+      };
+    case "malformed":
+      return {
+        status: 400,
+        code: "IncompleteSignature",
+        jsonType: "IncompleteSignatureException",
+        message: failure.detail,
+      };
+    case "unknownKey":
+      return {
+        status,
+        code: "InvalidClientTokenId",
+        jsonType: "UnrecognizedClientException",
+        message: INVALID_TOKEN,
+      };
+    case "expired":
+    case "notYetValid":
+      return {
+        status,
+        code: "SignatureDoesNotMatch",
+        jsonType: "InvalidSignatureException",
+        message: failure.detail,
+      };
+    case "presignExpired":
+      return presignExpiredError(failure);
+    case "mismatch":
+    case "contentMismatch":
+      return {
+        status,
+        code: "SignatureDoesNotMatch",
+        jsonType: "InvalidSignatureException",
+        message: SIGNATURE_MISMATCH,
+      };
+  }
+}
+
+/** `{ [name]: value }`, or nothing where the value is absent. */
+function present(name: string, value: string | undefined): Record<string, string> {
+  return value === undefined ? {} : { [name]: value };
 }
 
 /** What was denied to whom. */

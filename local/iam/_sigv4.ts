@@ -30,11 +30,12 @@
  * @module
  */
 
-import { createHash, createHmac } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { Buffer } from "node:buffer";
 import { Sha256 } from "@smithy/core/checksum";
 import { escapeUri, HttpRequest } from "@smithy/core/protocols";
 import { getCanonicalHeaders, SignatureV4 } from "@smithy/signature-v4";
+import { sameText, sha256Hex, verifyChunks } from "./_sigv4_chunks.ts";
 
 /** A request as it arrived. */
 export interface SignedRequest {
@@ -100,7 +101,6 @@ export interface VerifyOptions {
 export const MAX_SKEW_MS = 15 * 60 * 1000;
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
-const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /**
  * The SDK's signer, with its canonical request reachable: verifying needs
@@ -197,11 +197,7 @@ export function verifySignature(
   const parsed = queryAuth ? fromQuery(query) : fromHeader(request.headers);
   if ("kind" in parsed) return { ok: false, failure: parsed };
   const signature = parsed;
-  const fail = (
-    kind: SignatureFailureKind,
-    detail: string,
-    extra: Partial<SignatureFailure> = {},
-  ) =>
+  const fail = ({ kind, detail, extra = {} }: Problem) =>
     ({
       ok: false,
       failure: {
@@ -215,72 +211,146 @@ export function verifySignature(
 
   const secret = options.secretOf(signature.accessKeyId);
   if (secret === undefined) {
-    return fail("unknownKey", `The access key ${signature.accessKeyId} is not a local identity`);
+    return fail({
+      kind: "unknownKey",
+      detail: `The access key ${signature.accessKeyId} is not a local identity`,
+    });
   }
+  const timeProblem = checkTime(signature, now);
+  if (timeProblem !== undefined) return fail(timeProblem);
+  const headers = signedHeaderValues(request, signature, queryAuth);
+  if ("kind" in headers) return fail(headers);
+
+  const canonical = canonicalStrings(request, query, signature, headers.values, queryAuth);
+  const key = signingKey(secret, signature.date, signature.region, signature.service);
+  const sign = (text: string) => createHmac("sha256", key).update(text).digest("hex");
+  if (!sameText(sign(canonical.stringToSign), signature.signature)) {
+    return fail({
+      kind: "mismatch",
+      detail: "The request signature we calculated does not match the signature you provided",
+      extra: { canonicalRequest: canonical.canonicalRequest, stringToSign: canonical.stringToSign },
+    });
+  }
+
+  if (
+    signature.service === "s3" &&
+    headers.declaredSha256?.startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD")
+  ) {
+    const chunkProblem = verifyChunks(request.body, sign, {
+      amzDate: signature.amzDate,
+      seedSignature: signature.signature,
+      scope: canonical.credentialScope,
+    });
+    if (chunkProblem !== undefined) return fail({ kind: "mismatch", detail: chunkProblem });
+  }
+  return { ok: true, accessKeyId: signature.accessKeyId };
+}
+
+/** Why a signature is refused, before the key and the signature are added. */
+interface Problem {
+  readonly kind: SignatureFailureKind;
+  readonly detail: string;
+  readonly extra?: Partial<SignatureFailure>;
+}
+
+/**
+ * Checks the signing time: a date that matches the credential, and within
+ * 15 minutes of `now` (header auth), or a presigned URL's validity.
+ */
+function checkTime(signature: Signature, now: Date): Problem | undefined {
   const signingDate = parseAmzDate(signature.amzDate);
   if (signingDate === undefined || signature.amzDate.slice(0, 8) !== signature.date) {
-    return fail("malformed", `X-Amz-Date ${signature.amzDate} does not match the credential date`);
+    return {
+      kind: "malformed",
+      detail: `X-Amz-Date ${signature.amzDate} does not match the credential date`,
+    };
   }
   const serverTime = amzDate(now);
-  const timing = { requestTime: signature.amzDate, serverTime };
+  const extra = { requestTime: signature.amzDate, serverTime };
   if (signature.expires === undefined) {
     const skew = signingDate.getTime() - now.getTime();
     if (skew < -MAX_SKEW_MS) {
-      return fail(
-        "expired",
-        `Signature expired: ${signature.amzDate} is now earlier than ${
+      return {
+        kind: "expired",
+        detail: `Signature expired: ${signature.amzDate} is now earlier than ${
           amzDate(new Date(now.getTime() - MAX_SKEW_MS))
         } (${serverTime} - 15 min.)`,
-        timing,
-      );
+        extra,
+      };
     }
     if (skew > MAX_SKEW_MS) {
-      return fail(
-        "notYetValid",
-        `Signature not yet current: ${signature.amzDate} is still later than ${
+      return {
+        kind: "notYetValid",
+        detail: `Signature not yet current: ${signature.amzDate} is still later than ${
           amzDate(new Date(now.getTime() + MAX_SKEW_MS))
         } (${serverTime} + 15 min.)`,
-        timing,
-      );
+        extra,
+      };
     }
-  } else {
-    if (signature.expires < 1 || signature.expires > 604800) {
-      return fail(
-        "malformed",
-        "X-Amz-Expires must be between 1 second and 604800 seconds (a week)",
-      );
-    }
-    if (now.getTime() > signingDate.getTime() + signature.expires * 1000) {
-      return fail("presignExpired", "Request has expired", timing);
-    }
-    if (signingDate.getTime() - now.getTime() > MAX_SKEW_MS) {
-      return fail("notYetValid", "Request is not valid yet", timing);
-    }
+    return undefined;
   }
+  if (signature.expires < 1 || signature.expires > 604800) {
+    return {
+      kind: "malformed",
+      detail: "X-Amz-Expires must be between 1 second and 604800 seconds (a week)",
+    };
+  }
+  if (now.getTime() > signingDate.getTime() + signature.expires * 1000) {
+    return { kind: "presignExpired", detail: "Request has expired", extra };
+  }
+  if (signingDate.getTime() - now.getTime() > MAX_SKEW_MS) {
+    return { kind: "notYetValid", detail: "Request is not valid yet", extra };
+  }
+  return undefined;
+}
 
-  const s3 = signature.service === "s3";
+/**
+ * The values of the signed headers, which must include `host` (and
+ * `x-amz-date` with header auth), and the declared payload hash, checked
+ * against the body when it is one.
+ */
+function signedHeaderValues(
+  request: SignedRequest,
+  signature: Signature,
+  queryAuth: boolean,
+): { values: Record<string, string>; declaredSha256: string | undefined } | Problem {
   const signedNames = new Set(signature.signedHeaders);
-  if (!signedNames.has("host")) return fail("malformed", "SignedHeaders must include host");
-  if (!queryAuth && !signedNames.has("x-amz-date")) {
-    return fail("malformed", "SignedHeaders must include x-amz-date");
+  if (!signedNames.has("host")) {
+    return { kind: "malformed", detail: "SignedHeaders must include host" };
   }
-  const headers: Record<string, string> = {};
+  if (!queryAuth && !signedNames.has("x-amz-date")) {
+    return { kind: "malformed", detail: "SignedHeaders must include x-amz-date" };
+  }
+  const values: Record<string, string> = {};
   for (const name of signature.signedHeaders) {
     const value = request.headers.get(name);
-    if (value === null) return fail("mismatch", `The signed header ${name} is missing`);
-    headers[name] = value;
+    if (value === null) return { kind: "mismatch", detail: `The signed header ${name} is missing` };
+    values[name] = value;
   }
   const declaredSha256 = request.headers.get("x-amz-content-sha256") ?? undefined;
   if (declaredSha256 !== undefined && /^[0-9a-f]{64}$/i.test(declaredSha256)) {
     const computed = sha256Hex(request.body);
     if (computed !== declaredSha256.toLowerCase()) {
-      return fail("contentMismatch", "The provided 'x-amz-content-sha256' header does not match", {
-        computedSha256: computed,
-        declaredSha256,
-      });
+      return {
+        kind: "contentMismatch",
+        detail: "The provided 'x-amz-content-sha256' header does not match",
+        extra: { computedSha256: computed, declaredSha256 },
+      };
     }
   }
+  return { values, declaredSha256 };
+}
 
+/** The canonical request and the string to sign, as the client should have built them. */
+function canonicalStrings(
+  request: SignedRequest,
+  query: Map<string, string[]>,
+  signature: Signature,
+  headers: Record<string, string>,
+  queryAuth: boolean,
+): { canonicalRequest: string; stringToSign: string; credentialScope: string } {
+  const s3 = signature.service === "s3";
+  const signedNames = new Set(signature.signedHeaders);
   const toSign = new HttpRequest({
     method: request.method,
     protocol: request.url.protocol,
@@ -307,26 +377,7 @@ export function verifySignature(
   const stringToSign = `${ALGORITHM}\n${signature.amzDate}\n${credentialScope}\n${
     sha256Hex(canonicalRequest)
   }`;
-  const key = signingKey(secret, signature.date, signature.region, signature.service);
-  const sign = (text: string) => createHmac("sha256", key).update(text).digest("hex");
-  const expected = sign(stringToSign);
-  if (!sameText(expected, signature.signature)) {
-    return fail(
-      "mismatch",
-      "The request signature we calculated does not match the signature you provided",
-      { canonicalRequest, stringToSign },
-    );
-  }
-
-  if (s3 && declaredSha256?.startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD")) {
-    const chunkProblem = verifyChunks(request.body, sign, {
-      amzDate: signature.amzDate,
-      seedSignature: signature.signature,
-      scope: credentialScope,
-    });
-    if (chunkProblem !== undefined) return fail("mismatch", chunkProblem);
-  }
-  return { ok: true, accessKeyId: signature.accessKeyId };
+  return { canonicalRequest, stringToSign, credentialScope };
 }
 
 function fromHeader(headers: Headers): Signature | SignatureFailure {
@@ -423,79 +474,6 @@ function parseSignature(parts: {
 }
 
 /**
- * `aws-chunked` with signed chunks: each chunk is
- * `HEX;chunk-signature=SIG\r\nDATA\r\n`, the last one empty; each signature
- * signs the previous one and the chunk's hash. With a trailer, the trailing
- * headers are signed too (`x-amz-trailer-signature`).
- */
-function verifyChunks(
-  body: Uint8Array,
-  sign: (stringToSign: string) => string,
-  context: { amzDate: string; scope: string; seedSignature: string },
-): string | undefined {
-  let previous = context.seedSignature;
-  let offset = 0;
-  for (let chunk = 1;; chunk++) {
-    const lineEnd = indexOfCrlf(body, offset);
-    if (lineEnd < 0) return `aws-chunked body: chunk ${chunk} has no header line`;
-    const header = new TextDecoder().decode(body.subarray(offset, lineEnd));
-    const match = /^([0-9a-fA-F]+);chunk-signature=([0-9a-f]{64})$/.exec(header);
-    if (!match) return `aws-chunked body: chunk ${chunk} has no chunk-signature`;
-    const size = parseInt(match[1] ?? "", 16);
-    const start = lineEnd + 2;
-    const data = body.subarray(start, start + size);
-    if (data.length !== size) return `aws-chunked body: chunk ${chunk} is shorter than ${size}`;
-    const expected = sign(
-      [
-        "AWS4-HMAC-SHA256-PAYLOAD",
-        context.amzDate,
-        context.scope,
-        previous,
-        EMPTY_SHA256,
-        sha256Hex(data),
-      ].join("\n"),
-    );
-    if (!sameText(expected, match[2] ?? "")) {
-      return `The chunk signature of chunk ${chunk} does not match`;
-    }
-    previous = expected;
-    offset = start + size;
-    if (size === 0) break;
-    offset += 2; // CRLF after the data
-  }
-  // Optional trailer: header lines, the last one x-amz-trailer-signature.
-  const rest = new TextDecoder().decode(body.subarray(offset)).replace(/^\r\n/, "");
-  const lines = rest.split("\r\n").filter((line) => line !== "");
-  const signatureLine = lines.find((line) => line.startsWith("x-amz-trailer-signature:"));
-  if (signatureLine === undefined) return undefined;
-  const trailer = lines.filter((line) => line !== signatureLine)
-    .map((line) =>
-      `${line.slice(0, line.indexOf(":")).trim().toLowerCase()}:${
-        line.slice(line.indexOf(":") + 1).trim()
-      }\n`
-    )
-    .join("");
-  const expected = sign(
-    [
-      "AWS4-HMAC-SHA256-TRAILER",
-      context.amzDate,
-      context.scope,
-      previous,
-      sha256Hex(trailer),
-    ].join("\n"),
-  );
-  const provided = signatureLine.slice("x-amz-trailer-signature:".length).trim();
-  return sameText(expected, provided) ? undefined : "The trailer signature does not match";
-}
-
-function indexOfCrlf(bytes: Uint8Array, from: number): number {
-  for (let i = from; i + 1 < bytes.length; i++) {
-    if (bytes[i] === 13 && bytes[i + 1] === 10) return i;
-  }
-  return -1;
-}
-
-/**
  * Raw query parameters, decoded, `+` kept as is (SigV4 clients encode spaces
  * as %20). A repeated parameter keeps every value: the signer sorts them.
  */
@@ -537,16 +515,4 @@ function parseAmzDate(text: string): Date | undefined {
 /** `20240101T000000Z`. */
 export function amzDate(date: Date): string {
   return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
-}
-
-function sha256Hex(data: Uint8Array | string): string {
-  return createHash("sha256").update(data).digest("hex");
-}
-
-/** Compares in time independent of where the strings differ. */
-function sameText(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
 }

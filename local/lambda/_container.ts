@@ -7,7 +7,6 @@
  * @module
  */
 
-import { fileURLToPath } from "node:url";
 import {
   functionArn,
   lambdaEnvironment,
@@ -25,8 +24,7 @@ import {
   type LambdaLogEntry,
   logStreamNameFor,
 } from "./_report.ts";
-
-const HOST_PATH = fileURLToPath(new URL("./_host.mjs", import.meta.url));
+import { hostCommand } from "./_host_command.ts";
 
 /** Lambda's limit on an on-demand init phase. */
 const INIT_TIMEOUT_MS = 10_000;
@@ -88,6 +86,17 @@ type Settled =
   | { kind: "exit"; status: Deno.CommandStatus }
   | { kind: "timeout" };
 
+/** One invocation under way: its request id and its timing so far. */
+interface Invocation {
+  readonly requestId: string;
+  readonly timing: {
+    readonly coldStart: boolean;
+    readonly initDurationMs: number | undefined;
+    readonly startedAt: number;
+    readonly durationMs: number;
+  };
+}
+
 interface ChildState {
   readonly child: Deno.ChildProcess;
   readonly writer: WritableStreamDefaultWriter<Uint8Array>;
@@ -130,31 +139,59 @@ export class LambdaContainer {
 
   /** Invokes the handler with an event, enforcing the function timeout. */
   async invoke(requestId: string, event: unknown): Promise<ContainerResult> {
-    const { config } = this.#settings;
     const coldStart = !this.warm;
     const init = await this.start();
     const proc = this.#proc;
-    const initDurationMs = coldStart && init.ok ? init.initMs : undefined;
-    if (!init.ok || proc === undefined) {
-      const failure = init.ok
-        ? { kind: "init" as const, errorType: "Runtime.Unknown", message: "no process" }
-        : init.failure;
-      await this.#stop();
-      return {
-        outcome: { ok: false, failure },
-        coldStart,
-        initDurationMs: undefined,
-        startedAt: Date.now(),
-        durationMs: 0,
-        handlerDurationMs: undefined,
-      };
-    }
+    if (!init.ok || proc === undefined) return await this.#initFailed(init, coldStart);
+    const initDurationMs = coldStart ? init.initMs : undefined;
     this.#currentId = requestId;
     this.#lastId = requestId;
     this.#platform(formatStartLine(requestId), requestId);
-    const timeoutMs = config.timeoutSeconds * 1000;
     const startedAt = Date.now();
     const started = performance.now();
+    const result = await this.#send(proc, requestId, event, startedAt);
+    this.#currentId = undefined;
+    const timing = {
+      coldStart,
+      initDurationMs,
+      startedAt,
+      durationMs: performance.now() - started,
+    };
+    const invocation: Invocation = { requestId, timing };
+    switch (result.kind) {
+      case "timeout":
+        return await this.#timedOut(invocation);
+      case "exit":
+        return this.#exited(invocation, result.status, proc.memoryExceededMb);
+      case "frame":
+        return await this.#answered(invocation, result.frame);
+    }
+  }
+
+  /** The result of an invocation whose container could not start. */
+  async #initFailed(init: InitOutcome, coldStart: boolean): Promise<ContainerResult> {
+    const failure = init.ok
+      ? { kind: "init" as const, errorType: "Runtime.Unknown", message: "no process" }
+      : init.failure;
+    await this.#stop();
+    return {
+      outcome: { ok: false, failure },
+      coldStart,
+      initDurationMs: undefined,
+      startedAt: Date.now(),
+      durationMs: 0,
+      handlerDurationMs: undefined,
+    };
+  }
+
+  /** Sends the event and waits for its answer, the process's exit or the function timeout. */
+  async #send(
+    proc: ChildState,
+    requestId: string,
+    event: unknown,
+    startedAt: number,
+  ): Promise<Settled> {
+    const timeoutMs = this.#settings.config.timeoutSeconds * 1000;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const settled = new Promise<Settled>((resolve) => {
       this.#onSettle = resolve;
@@ -172,58 +209,81 @@ export class LambdaContainer {
     const result = await settled;
     clearTimeout(timer);
     this.#onSettle = undefined;
-    this.#currentId = undefined;
-    const durationMs = performance.now() - started;
-    const base = { coldStart, initDurationMs, startedAt, durationMs };
-    const report = (handlerMs: number | undefined, memory: number | undefined, status?: string) => {
-      this.#platform(formatEndLine(requestId), requestId);
-      this.#platform(
-        formatReportLine({
-          requestId,
-          durationMs: handlerMs ?? durationMs,
-          memoryMb: config.memoryMb,
-          maxMemoryUsedMb: memory,
-          initDurationMs,
-          ...(status === undefined ? {} : { status }),
-        }),
+    return result;
+  }
+
+  /** Logs END and REPORT for an invocation. */
+  #report(
+    { requestId, timing }: Invocation,
+    handlerMs: number | undefined,
+    memory: number | undefined,
+    status?: string,
+  ): void {
+    this.#platform(formatEndLine(requestId), requestId);
+    this.#platform(
+      formatReportLine({
         requestId,
-      );
-    };
-    if (result.kind === "timeout") {
-      this.#platform(formatTimeoutLine(Date.now(), requestId, config.timeoutSeconds), requestId);
-      await this.#kill();
-      report(undefined, undefined, "timeout");
-      return {
-        ...base,
-        handlerDurationMs: undefined,
-        outcome: {
-          ok: false,
-          failure: {
-            kind: "timeout",
-            errorType: "Sandbox.Timedout",
-            message: `Task timed out after ${config.timeoutSeconds.toFixed(2)} seconds`,
-          },
+        durationMs: handlerMs ?? timing.durationMs,
+        memoryMb: this.#settings.config.memoryMb,
+        maxMemoryUsedMb: memory,
+        initDurationMs: timing.initDurationMs,
+        ...(status === undefined ? {} : { status }),
+      }),
+      requestId,
+    );
+  }
+
+  /** The function ran past its timeout: the container is killed. */
+  async #timedOut(invocation: Invocation): Promise<ContainerResult> {
+    const { requestId } = invocation;
+    const { timeoutSeconds } = this.#settings.config;
+    this.#platform(formatTimeoutLine(Date.now(), requestId, timeoutSeconds), requestId);
+    await this.#kill();
+    this.#report(invocation, undefined, undefined, "timeout");
+    return {
+      ...invocation.timing,
+      handlerDurationMs: undefined,
+      outcome: {
+        ok: false,
+        failure: {
+          kind: "timeout",
+          errorType: "Sandbox.Timedout",
+          message: `Task timed out after ${timeoutSeconds.toFixed(2)} seconds`,
         },
-      };
-    }
-    if (result.kind === "exit") {
-      const message = `RequestId: ${requestId} Error: Runtime exited with error: ${
-        describeStatus(result.status)
-      }`;
-      this.#platform(formatConsoleLine(Date.now(), requestId, "ERROR", message), requestId);
-      // Over MemorySize, Lambda reports the size itself as the memory used.
-      report(undefined, proc.memoryExceededMb, "error");
-      return {
-        ...base,
-        handlerDurationMs: undefined,
-        outcome: { ok: false, failure: { kind: "crash", errorType: "Runtime.ExitError", message } },
-      };
-    }
-    const { frame } = result;
+      },
+    };
+  }
+
+  /** The process exited during the invocation. */
+  #exited(
+    invocation: Invocation,
+    status: Deno.CommandStatus,
+    memoryExceededMb: number | undefined,
+  ): ContainerResult {
+    const { requestId } = invocation;
+    const message = `RequestId: ${requestId} Error: Runtime exited with error: ${
+      describeStatus(status)
+    }`;
+    this.#platform(formatConsoleLine(Date.now(), requestId, "ERROR", message), requestId);
+    // Over MemorySize, Lambda reports the size itself as the memory used.
+    this.#report(invocation, undefined, memoryExceededMb, "error");
+    return {
+      ...invocation.timing,
+      handlerDurationMs: undefined,
+      outcome: { ok: false, failure: { kind: "crash", errorType: "Runtime.ExitError", message } },
+    };
+  }
+
+  /** The handler answered: a response, or an error (fatal ones end the container). */
+  async #answered(
+    invocation: Invocation,
+    frame: Extract<Frame, { t: "result" | "error" }>,
+  ): Promise<ContainerResult> {
+    const { requestId } = invocation;
     if (frame.t === "result") {
-      report(frame.durationMs, frame.maxMemoryMb);
+      this.#report(invocation, frame.durationMs, frame.maxMemoryMb);
       return {
-        ...base,
+        ...invocation.timing,
         handlerDurationMs: frame.durationMs,
         outcome: { ok: true, response: frame.response },
       };
@@ -237,9 +297,9 @@ export class LambdaContainer {
       requestId,
     );
     if (frame.fatal) await this.#kill();
-    report(frame.durationMs, frame.maxMemoryMb, "error");
+    this.#report(invocation, frame.durationMs, frame.maxMemoryMb, "error");
     return {
-      ...base,
+      ...invocation.timing,
       handlerDurationMs: frame.durationMs,
       outcome: {
         ok: false,
@@ -264,7 +324,7 @@ export class LambdaContainer {
       crypto.randomUUID().replaceAll("-", ""),
     );
     const environment = lambdaEnvironment(config, logStreamName);
-    const { command, args, clearEnv } = commandFor(config, environment);
+    const { command, args, clearEnv } = hostCommand(config, environment);
     this.#platform(
       `INIT_START Runtime Version: ${
         config.runtime === "node" ? "local node" : "local deno"
@@ -493,49 +553,6 @@ export class LambdaContainer {
     await proc.done;
     if (this.#proc === proc) this.#proc = undefined;
   }
-}
-
-function commandFor(
-  config: LambdaRunnerConfig,
-  environment: Record<string, string>,
-): { command: string; args: string[]; clearEnv: boolean } {
-  if (config.runtime === "node") {
-    // The Node.js runtime caps the V8 heap below the function's memory.
-    const heap = Math.floor(config.memoryMb * 0.9);
-    return {
-      command: config.nodeCommand,
-      args: [`--max-old-space-size=${heap}`, HOST_PATH],
-      clearEnv: true,
-    };
-  }
-  const endpoint = new URL(config.endpoint);
-  const permissions = config.denoPermissions ?? [
-    // The AWS SDK reads AWS_*, _X_AMZN_TRACE_ID and the home directory's
-    // variables (for ~/.aws, which it may not read: it carries on without);
-    // the function's tracing reads OpenTelemetry's OTEL_*.
-    `--allow-env=${
-      [
-        ...Object.keys(environment),
-        "AWS_*",
-        "OTEL_*",
-        "_X_AMZN_TRACE_ID",
-        "HOME",
-        "USERPROFILE",
-        "HOMEPATH",
-        "HOMEDRIVE",
-      ].join(",")
-    }`,
-    `--allow-net=${endpoint.host}`,
-    "--allow-read=.",
-    "--allow-sys=osRelease",
-  ];
-  // The deno child keeps the runner's environment (HOME, DENO_DIR: its cache)
-  // but may read only the function's variables.
-  return {
-    command: config.denoCommand,
-    args: ["run", "--quiet", "--no-prompt", ...permissions, HOST_PATH],
-    clearEnv: false,
-  };
 }
 
 // Lambda's runtime interface names a signal as Go's os.ProcessState does.

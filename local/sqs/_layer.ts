@@ -23,6 +23,7 @@
  */
 
 import type { InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
+import { postInnerJson } from "../core/mod.ts";
 import type { SqsQueues } from "../engines/mod.ts";
 import { rewriteQueueUrls } from "./_queue_url.ts";
 import {
@@ -221,19 +222,9 @@ export function createSqsLayer(options: SqsLayerOptions): SqsLayer {
       const value = request.headers[name];
       if (value !== undefined) headers[name] = value;
     }
-    const answer = await fauxqs.handle({
-      method: "POST",
-      url: "/",
-      headers,
-      body: encoder.encode(JSON.stringify(body)),
-    });
-    let json: Json = {};
-    try {
-      const parsed: unknown = JSON.parse(decoder.decode(answer.body) || "{}");
-      if (typeof parsed === "object" && parsed !== null) json = parsed as Json;
-    } catch {
-      // An error without a JSON body is reported by its status below.
-    }
+    // An error without a JSON body is reported by its status below.
+    const answer = await postInnerJson(fauxqs, headers, body);
+    const { json } = answer;
     if (answer.status < 300) return { ok: json };
     const fault = answer.headers["x-amzn-query-error"]?.split(";")[1];
     return {

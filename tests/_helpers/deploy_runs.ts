@@ -15,6 +15,7 @@ import {
   fakeInfra,
   recordingProgress,
   stack,
+  STACK_ID,
   stacks,
 } from "./infra_fakes.ts";
 
@@ -70,6 +71,22 @@ export function stackUpToDate(updateStack: Responder): FakeInfra {
       DescribeStacks: stacks(stack("UPDATE_COMPLETE", { outputs: true })),
       DescribeStackEvents: () => ({ StackEvents: [] }),
       UpdateStack: updateStack,
+    },
+  });
+}
+
+/**
+ * Fakes for a complete stack in status `before` with its package uploaded
+ * already, which UpdateStack takes to status `after`; its events come from
+ * `events`.
+ */
+export function stackUpdate(before: string, after: string, events: Responder): FakeInfra {
+  return fakeInfra({
+    s3: readyS3(),
+    cloudformation: {
+      DescribeStacks: stacks(stack(before, { outputs: true }), stack(after, { outputs: true })),
+      DescribeStackEvents: events,
+      UpdateStack: () => ({ StackId: STACK_ID }),
     },
   });
 }

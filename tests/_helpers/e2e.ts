@@ -206,6 +206,8 @@ export interface Moto {
   close(): Promise<void>;
 }
 
+const MOTO_READY = /Running on (http:\/\/127\.0\.0\.1:\d+)/;
+
 /** Starts moto on an ephemeral port; resolves once it prints its address. */
 export async function startMoto(): Promise<Moto> {
   const child = new Deno.Command("python3", {
@@ -214,30 +216,51 @@ export async function startMoto(): Promise<Moto> {
     stdout: "null",
     stderr: "piped",
   }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  let endpoint: string | undefined;
-  while (endpoint === undefined) {
-    const { value, done } = await reader.read();
-    if (done) {
-      await child.status;
-      throw new Error(`Cannot start moto: ${text}`);
-    }
-    text += value;
-    endpoint = text.match(/Running on (http:\/\/127\.0\.0\.1:\d+)/)?.[1];
+  const head = await readUntil(child.stderr, (text) => MOTO_READY.test(text));
+  const endpoint = MOTO_READY.exec(head.text)?.[1];
+  if (endpoint === undefined) {
+    await child.status;
+    throw new Error(`Cannot start moto: ${head.text}`);
   }
-  // moto logs every request on stderr: keep reading so that it never blocks.
-  const draining = (async () => {
-    while (!(await reader.read()).done) { /* discard */ }
-  })();
   return {
     endpoint,
     async close() {
       child.kill("SIGTERM");
       await child.status;
-      await draining;
+      // moto logs every request on stderr, which readUntil() went on reading.
+      await head.drained;
     },
   };
+}
+
+/** What {@linkcode readUntil} read. */
+export interface StreamHead {
+  /** The text read until it was enough, or the whole stream if it ended first. */
+  readonly text: string;
+  /** Resolves once the rest of the stream is read and dropped. */
+  readonly drained: Promise<void>;
+}
+
+/**
+ * Reads a child's output until `enough(text)` holds or the stream ends, then
+ * goes on reading and dropping the rest, so that the child never blocks on a
+ * full pipe.
+ */
+export async function readUntil(
+  stream: ReadableStream<Uint8Array>,
+  enough: (text: string) => boolean,
+): Promise<StreamHead> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!enough(text)) {
+    const { value, done } = await reader.read();
+    if (done) return { text, drained: Promise.resolve() };
+    text += value;
+  }
+  const drained = (async () => {
+    while (!(await reader.read()).done) { /* drop */ }
+  })();
+  return { text, drained };
 }
 
 /**

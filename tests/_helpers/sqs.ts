@@ -1,6 +1,6 @@
 /**
- * SQS in the end-to-end tests: a queue's URL by name, how many messages it
- * holds, and receiving all of them.
+ * SQS in the end-to-end tests: a queue's URL by name, sending to it, how
+ * many messages it holds, and receiving all of them.
  *
  * @module
  */
@@ -9,6 +9,7 @@ import {
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
   ReceiveMessageCommand,
+  SendMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { RESOURCES } from "../../lib/resources.ts";
@@ -26,6 +27,15 @@ export async function queueUrl(sqs: SQSClient, name: string): Promise<string> {
   const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
   if (QueueUrl === undefined) throw new Error(`Cannot find queue ${name}: no QueueUrl`);
   return QueueUrl;
+}
+
+/** Sends `body` to queue `name`; returns the message id. */
+export async function sendTo(sqs: SQSClient, name: string, body: string): Promise<string> {
+  const { MessageId } = await sqs.send(
+    new SendMessageCommand({ QueueUrl: await queueUrl(sqs, name), MessageBody: body }),
+  );
+  if (MessageId === undefined) throw new Error(`Cannot send to queue ${name}: no MessageId`);
+  return MessageId;
 }
 
 /** Messages in queue `name`, visible plus in flight; throws if SQS leaves either count out. */

@@ -27,7 +27,7 @@ import {
   testClients,
   TMP_ROOT,
 } from "../_helpers/e2e.ts";
-import { queueUrl } from "../_helpers/sqs.ts";
+import { queueUrl, sendTo } from "../_helpers/sqs.ts";
 import { browserMissing, type BrowserPage, openPage } from "./_browser.ts";
 
 const missing = await browserMissing();
@@ -109,11 +109,10 @@ async function sendDeadLetters(
   late: Laptop,
   stem: string,
 ): Promise<void> {
-  await clients.sqs.send(
-    new SendMessageCommand({
-      QueueUrl: await queueUrl(clients.sqs, RESOURCES.uploadQueue.name),
-      MessageBody: JSON.stringify({ dynamodb_key: late.uuid, s3_key: `${stem}-late.json` }),
-    }),
+  await sendTo(
+    clients.sqs,
+    RESOURCES.uploadQueue.name,
+    JSON.stringify({ dynamodb_key: late.uuid, s3_key: `${stem}-late.json` }),
   );
   // And one that is not a pipeline message at all stays there.
   const dlqUrl = await queueUrl(clients.sqs, RESOURCES.uploadQueue.deadLetterQueueName);

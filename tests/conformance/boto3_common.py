@@ -30,6 +30,13 @@ sqs = client("sqs")
 ddb = client("dynamodb")
 
 
+def create_bucket_in(s3_client, bucket, constraint):
+    """CreateBucket with a LocationConstraint."""
+    return s3_client.create_bucket(
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": constraint}
+    )
+
+
 def case(fn):
     CASES.append(fn)
     return fn

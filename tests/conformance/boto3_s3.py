@@ -6,7 +6,15 @@ from datetime import datetime, timedelta, timezone
 
 from boto3.s3.transfer import TransferConfig
 
-from boto3_common import MB, case, client, delete_all_versions, expect_error, s3
+from boto3_common import (
+    MB,
+    case,
+    client,
+    create_bucket_in,
+    delete_all_versions,
+    expect_error,
+    s3,
+)
 
 # ── S3 ──────────────────────────────────────────────────────────────────────
 
@@ -24,10 +32,7 @@ def s3_get_bucket_location_us_east_1():
 def s3_create_bucket_location_constraints():
     """CreateBucket: https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html"""
     expect_error(
-        lambda: s3.create_bucket(
-            Bucket="loc-explicit",
-            CreateBucketConfiguration={"LocationConstraint": "us-east-1"},
-        ),
+        lambda: create_bucket_in(s3, "loc-explicit", "us-east-1"),
         "InvalidLocationConstraint",
         400,
     )
@@ -39,31 +44,21 @@ def s3_create_bucket_location_constraints():
         "The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.",
     )
     expect_error(
-        lambda: eu.create_bucket(
-            Bucket="loc-other",
-            CreateBucketConfiguration={"LocationConstraint": "eu-central-1"},
-        ),
+        lambda: create_bucket_in(eu, "loc-other", "eu-central-1"),
         "IllegalLocationConstraintException",
         400,
     )
-    eu.create_bucket(
-        Bucket="loc-eu-west-1", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
-    )
+    create_bucket_in(eu, "loc-eu-west-1", "eu-west-1")
     assert s3.get_bucket_location(Bucket="loc-eu-west-1")["LocationConstraint"] == "eu-west-1"
     head = s3.head_bucket(Bucket="loc-eu-west-1")
     assert head["ResponseMetadata"]["HTTPHeaders"]["x-amz-bucket-region"] == "eu-west-1"
     expect_error(
-        lambda: eu.create_bucket(
-            Bucket="loc-eu-west-1",
-            CreateBucketConfiguration={"LocationConstraint": "eu-west-1"},
-        ),
+        lambda: create_bucket_in(eu, "loc-eu-west-1", "eu-west-1"),
         "BucketAlreadyOwnedByYou",
         409,
     )
     # The us-east-1 endpoint may create a bucket in another region.
-    s3.create_bucket(
-        Bucket="loc-from-global", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
-    )
+    create_bucket_in(s3, "loc-from-global", "eu-west-2")
     assert s3.get_bucket_location(Bucket="loc-from-global")["LocationConstraint"] == "eu-west-2"
     # Re-creating your own us-east-1 bucket there is a no-op.
     s3.create_bucket(Bucket="loc-us-east-1")

@@ -5,7 +5,7 @@ tests/e2e/conformance_s3_buckets_test.ts."""
 
 import json
 
-from boto3_common import client, case, error_of, expect_error, s3
+from boto3_common import case, client, create_bucket_in, error_of, expect_error, s3
 
 _POLICY = json.dumps(
     {
@@ -159,7 +159,7 @@ def s3_create_bucket_any_region():
     for region in ("us-west-2", "ap-southeast-2", "eu-central-1", "sa-east-1"):
         regional = client("s3", region)
         bucket = f"b3-in-{region}"
-        regional.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+        create_bucket_in(regional, bucket, region)
         assert s3.get_bucket_location(Bucket=bucket)["LocationConstraint"] == region
         assert s3.head_bucket(Bucket=bucket)["BucketRegion"] == region
         expect_error(
@@ -170,25 +170,21 @@ def s3_create_bucket_any_region():
         )
         for constraint in ("us-east-1", "moon-1"):
             error = expect_error(
-                lambda: regional.create_bucket(
-                    Bucket=f"{bucket}-bad", CreateBucketConfiguration={"LocationConstraint": constraint}
-                ),
+                lambda: create_bucket_in(regional, f"{bucket}-bad", constraint),
                 "InvalidLocationConstraint",
                 400,
                 "The specified location-constraint is not valid",
             )["Error"]
             assert error["LocationConstraint"] == constraint, error
         expect_error(
-            lambda: regional.create_bucket(
-                Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region}
-            ),
+            lambda: create_bucket_in(regional, bucket, region),
             "BucketAlreadyOwnedByYou",
             409,
         )
-    s3.create_bucket(Bucket="b3-old-eu", CreateBucketConfiguration={"LocationConstraint": "EU"})
+    create_bucket_in(s3, "b3-old-eu", "EU")
     assert s3.get_bucket_location(Bucket="b3-old-eu")["LocationConstraint"] == "EU"
     assert s3.head_bucket(Bucket="b3-old-eu")["BucketRegion"] == "eu-west-1"
     refused = error_of(
-        lambda: s3.create_bucket(Bucket="b3-moon", CreateBucketConfiguration={"LocationConstraint": "moon-1"})
+        lambda: create_bucket_in(s3, "b3-moon", "moon-1")
     )
     assert refused["Error"]["Code"] == "InvalidLocationConstraint", refused

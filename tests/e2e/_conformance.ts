@@ -12,9 +12,19 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
-import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  type BucketLocationConstraint,
+  type CompletedPart,
+  CreateBucketCommand,
+  type CreateBucketCommandOutput,
+  CreateMultipartUploadCommand,
+  PutBucketVersioningCommand,
+  S3Client,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { run, type RunResult } from "../_helpers/e2e.ts";
+import { type LocalAws, type LocalAwsOptions, startLocalAws } from "../../local/local_aws.ts";
 
 /** Options every conformance client shares. */
 function common(endpoint: string, region: string) {
@@ -109,6 +119,95 @@ export async function createBucket(
   }
 }
 
+/** A local AWS and a client of it, closed together. */
+export interface ClientFixture<C> extends AsyncDisposable {
+  /** The local AWS. */
+  readonly local: LocalAws;
+  /** Its endpoint. */
+  readonly endpoint: string;
+  /** The client. */
+  readonly client: C;
+}
+
+/** Settings of the in-memory local AWS of {@linkcode startWithClient}. */
+export type FixtureOptions = Omit<LocalAwsOptions, "port" | "inMemory">;
+
+/**
+ * Starts an in-memory local AWS on an ephemeral port with a client of it
+ * (`s3Client`, `sqsClient`, `dynamoDbClient`): the set-up of the conformance
+ * tests. Disposing destroys the client, then closes the local AWS.
+ */
+export async function startWithClient<C extends { destroy(): void }>(
+  makeClient: (endpoint: string) => C,
+  options: FixtureOptions = {},
+): Promise<ClientFixture<C>> {
+  const aws = await startLocalAws({ ...options, port: 0, inMemory: true });
+  const client = makeClient(aws.endpoint);
+  return {
+    local: aws,
+    endpoint: aws.endpoint,
+    client,
+    async [Symbol.asyncDispose]() {
+      client.destroy();
+      await aws.close();
+    },
+  };
+}
+
+/**
+ * {@linkcode startWithClient} with an S3 client, which creates `bucket`
+ * (versioned when asked) if one is named.
+ */
+export async function startS3(
+  options: FixtureOptions & { bucket?: string; versioned?: boolean } = {},
+): Promise<ClientFixture<S3Client>> {
+  const { bucket, versioned = false, ...settings } = options;
+  const fixture = await startWithClient(s3Client, settings);
+  try {
+    if (bucket !== undefined) await createBucket(fixture.client, bucket, { versioned });
+  } catch (error) {
+    await fixture[Symbol.asyncDispose]();
+    throw error;
+  }
+  return fixture;
+}
+
+/**
+ * `CreateBucket` with a location constraint: any string, so that the tests
+ * can send the ones AWS refuses.
+ */
+export function createBucketIn(
+  s3: S3Client,
+  Bucket: string,
+  LocationConstraint: string,
+): Promise<CreateBucketCommandOutput> {
+  return s3.send(
+    new CreateBucketCommand({
+      Bucket,
+      CreateBucketConfiguration: {
+        LocationConstraint: LocationConstraint as BucketLocationConstraint,
+      },
+    }),
+  );
+}
+
+/**
+ * Starts a multipart upload of `Key` and uploads `Body` as its part 1;
+ * returns the upload's id and the parts to complete it with.
+ */
+export async function uploadFirstPart(
+  s3: S3Client,
+  Bucket: string,
+  Key: string,
+  Body: string,
+): Promise<{ UploadId: string | undefined; Parts: CompletedPart[] }> {
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key }));
+  const { ETag } = await s3.send(
+    new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 1, Body }),
+  );
+  return { UploadId, Parts: [{ PartNumber: 1, ETag }] };
+}
+
 /** What {@linkcode rawS3} got back. */
 export interface RawAnswer {
   /** HTTP status. */
@@ -147,8 +246,15 @@ export function xmlElement(xml: string, name: string): string | undefined {
 /** Debian's AWS CLI 2.9 (it speaks SQS's query protocol). */
 export const CLI = "/usr/bin/aws";
 
+let knownCliVersion: { version: string | undefined } | undefined;
+
 /** The AWS CLI's version, or undefined when it is not installed. */
 export function cliVersion(): string | undefined {
+  knownCliVersion ??= { version: readCliVersion() };
+  return knownCliVersion.version;
+}
+
+function readCliVersion(): string | undefined {
   try {
     const output = new Deno.Command(CLI, { args: ["--version"], stdout: "piped", stderr: "piped" })
       .outputSync();
@@ -156,6 +262,21 @@ export function cliVersion(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A test of the AWS CLI against an in-memory local AWS on an ephemeral port,
+ * ignored where the CLI is not installed.
+ */
+export function cliTest(name: string, fn: (endpoint: string) => Promise<void>): void {
+  Deno.test({
+    name,
+    ignore: cliVersion() === undefined,
+    async fn() {
+      await using aws = await startLocalAws({ port: 0, inMemory: true });
+      await fn(aws.endpoint);
+    },
+  });
 }
 
 /** Runs the AWS CLI against `endpoint` as the administrator, in `region` (default us-east-1). */

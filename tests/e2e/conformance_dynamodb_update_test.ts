@@ -22,8 +22,7 @@ import {
   UpdateItemCommand,
   type UpdateItemCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { startLocalAws } from "../../local/local_aws.ts";
-import { createActiveTable, dynamoDbClient, expectError } from "./_conformance.ts";
+import { createActiveTable, dynamoDbClient, expectError, startWithClient } from "./_conformance.ts";
 
 const TableName = "conformance-update";
 const ORIGINAL: Record<string, AttributeValue> = {
@@ -163,79 +162,71 @@ const REFUSED: readonly RefusedCase[] = [
 ];
 
 Deno.test("UpdateItem refuses invalid updates with AWS's messages and writes nothing", async (t) => {
-  await using aws = await startLocalAws({ port: 0, inMemory: true });
-  const db = dynamoDbClient(aws.endpoint);
-  try {
-    await createTable(db);
-    await db.send(new PutItemCommand({ TableName, Item: ORIGINAL }));
-    for (const refused of REFUSED) {
-      await t.step(`UpdateItem refuses ${refused.name}`, async () => {
-        const Key = refused.key ?? { id: { S: "a" } };
-        await expectError(db.send(new UpdateItemCommand({ TableName, Key, ...refused.update })), {
-          name: "ValidationException",
-          status: 400,
-          message: refused.message,
-        });
-        const { Item } = await db.send(
-          new GetItemCommand({ TableName, Key: { id: { S: "a" } }, ConsistentRead: true }),
-        );
-        assert.deepEqual(Item, ORIGINAL, "the item is unchanged");
+  await using aws = await startWithClient(dynamoDbClient);
+  const db = aws.client;
+  await createTable(db);
+  await db.send(new PutItemCommand({ TableName, Item: ORIGINAL }));
+  for (const refused of REFUSED) {
+    await t.step(`UpdateItem refuses ${refused.name}`, async () => {
+      const Key = refused.key ?? { id: { S: "a" } };
+      await expectError(db.send(new UpdateItemCommand({ TableName, Key, ...refused.update })), {
+        name: "ValidationException",
+        status: 400,
+        message: refused.message,
       });
-      await t.step(`UpdateItem writes no new item for ${refused.name}`, async () => {
-        if (refused.key !== undefined) return; // the key itself is invalid
-        await expectError(
-          db.send(
-            new UpdateItemCommand({ TableName, Key: { id: { S: "new" } }, ...refused.update }),
-          ),
-          { name: "ValidationException", message: refused.message },
-        );
-        const { Item } = await db.send(
-          new GetItemCommand({ TableName, Key: { id: { S: "new" } }, ConsistentRead: true }),
-        );
-        assert.equal(Item, undefined);
-      });
-    }
-  } finally {
-    db.destroy();
+      const { Item } = await db.send(
+        new GetItemCommand({ TableName, Key: { id: { S: "a" } }, ConsistentRead: true }),
+      );
+      assert.deepEqual(Item, ORIGINAL, "the item is unchanged");
+    });
+    await t.step(`UpdateItem writes no new item for ${refused.name}`, async () => {
+      if (refused.key !== undefined) return; // the key itself is invalid
+      await expectError(
+        db.send(
+          new UpdateItemCommand({ TableName, Key: { id: { S: "new" } }, ...refused.update }),
+        ),
+        { name: "ValidationException", message: refused.message },
+      );
+      const { Item } = await db.send(
+        new GetItemCommand({ TableName, Key: { id: { S: "new" } }, ConsistentRead: true }),
+      );
+      assert.equal(Item, undefined);
+    });
   }
 });
 
 Deno.test("UpdateItem stores empty strings and binaries outside keys, and sets with members", async () => {
-  await using aws = await startLocalAws({ port: 0, inMemory: true });
-  const db = dynamoDbClient(aws.endpoint);
-  try {
-    await createTable(db);
-    const { Attributes } = await db.send(
-      new UpdateItemCommand({
-        TableName,
-        Key: { id: { S: "e" } },
-        UpdateExpression: "SET s = :s, b = :b ADD tags :t",
-        ExpressionAttributeValues: {
-          ":s": { S: "" },
-          ":b": { B: new Uint8Array() },
-          ":t": { SS: ["x"] },
-        },
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    assert.deepEqual(Attributes, {
-      id: { S: "e" },
-      s: { S: "" },
-      b: { B: new Uint8Array() },
-      tags: { SS: ["x"] },
-    });
-    // Deleting a set's last member removes the attribute: no empty set is stored.
-    const after = await db.send(
-      new UpdateItemCommand({
-        TableName,
-        Key: { id: { S: "e" } },
-        UpdateExpression: "DELETE tags :t",
-        ExpressionAttributeValues: { ":t": { SS: ["x"] } },
-        ReturnValues: "ALL_NEW",
-      }),
-    );
-    assert.equal(after.Attributes?.tags, undefined);
-  } finally {
-    db.destroy();
-  }
+  await using aws = await startWithClient(dynamoDbClient);
+  const db = aws.client;
+  await createTable(db);
+  const { Attributes } = await db.send(
+    new UpdateItemCommand({
+      TableName,
+      Key: { id: { S: "e" } },
+      UpdateExpression: "SET s = :s, b = :b ADD tags :t",
+      ExpressionAttributeValues: {
+        ":s": { S: "" },
+        ":b": { B: new Uint8Array() },
+        ":t": { SS: ["x"] },
+      },
+      ReturnValues: "ALL_NEW",
+    }),
+  );
+  assert.deepEqual(Attributes, {
+    id: { S: "e" },
+    s: { S: "" },
+    b: { B: new Uint8Array() },
+    tags: { SS: ["x"] },
+  });
+  // Deleting a set's last member removes the attribute: no empty set is stored.
+  const after = await db.send(
+    new UpdateItemCommand({
+      TableName,
+      Key: { id: { S: "e" } },
+      UpdateExpression: "DELETE tags :t",
+      ExpressionAttributeValues: { ":t": { SS: ["x"] } },
+      ReturnValues: "ALL_NEW",
+    }),
+  );
+  assert.equal(after.Attributes?.tags, undefined);
 });

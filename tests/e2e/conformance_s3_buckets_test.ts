@@ -9,7 +9,6 @@
 
 import assert from "node:assert/strict";
 import {
-  CreateBucketCommand,
   DeleteBucketCorsCommand,
   DeleteBucketEncryptionCommand,
   DeleteBucketLifecycleCommand,
@@ -39,7 +38,14 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { expectError, rawS3, s3Client, xmlElement } from "./_conformance.ts";
+import {
+  createBucketIn,
+  expectError,
+  rawS3,
+  s3Client,
+  startS3,
+  xmlElement,
+} from "./_conformance.ts";
 
 /** One bucket configuration's life cycle: the calls and what AWS answers after the delete. */
 interface LifeCycle {
@@ -210,89 +216,79 @@ const STORED: Record<string, unknown> = {
 // Each configuration's Put, Get, Delete and Get pages (named above), and
 // https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html (the NoSuch… codes)
 Deno.test("S3 bucket configurations: put, get, delete, and the get after the delete as AWS answers it", async () => {
-  await using aws = await startLocalAws({ port: 0, inMemory: true, iam: "off" });
-  const s3 = s3Client(aws.endpoint);
   const Bucket = "configs";
-  try {
-    await s3.send(new CreateBucketCommand({ Bucket }));
-    for (const cycle of LIFE_CYCLES) {
-      await cycle.put(s3, Bucket);
-      assert.deepEqual(await cycle.get(s3, Bucket), STORED[cycle.param], cycle.param);
-      await cycle.remove(s3, Bucket);
-      if (cycle.afterDelete === "default") {
-        assert.equal(await cycle.get(s3, Bucket), "AES256", cycle.param);
-        continue;
-      }
-      await expectError(cycle.get(s3, Bucket), {
-        name: cycle.afterDelete.code,
-        status: 404,
-        message: cycle.afterDelete.message,
-      });
-      const raw = await rawS3(aws.endpoint, `/${Bucket}?${cycle.param}`);
-      assert.equal(xmlElement(raw.text, "Code"), cycle.afterDelete.code);
-      assert.equal(xmlElement(raw.text, "BucketName"), Bucket, cycle.param);
+  await using aws = await startS3({ iam: "off", bucket: Bucket });
+  const s3 = aws.client;
+  for (const cycle of LIFE_CYCLES) {
+    await cycle.put(s3, Bucket);
+    assert.deepEqual(await cycle.get(s3, Bucket), STORED[cycle.param], cycle.param);
+    await cycle.remove(s3, Bucket);
+    if (cycle.afterDelete === "default") {
+      assert.equal(await cycle.get(s3, Bucket), "AES256", cycle.param);
+      continue;
     }
-    // The bucket is still there, with nothing configured.
-    await s3.send(new HeadBucketCommand({ Bucket }));
-  } finally {
-    s3.destroy();
+    await expectError(cycle.get(s3, Bucket), {
+      name: cycle.afterDelete.code,
+      status: 404,
+      message: cycle.afterDelete.message,
+    });
+    const raw = await rawS3(aws.endpoint, `/${Bucket}?${cycle.param}`);
+    assert.equal(xmlElement(raw.text, "Code"), cycle.afterDelete.code);
+    assert.equal(xmlElement(raw.text, "BucketName"), Bucket, cycle.param);
   }
+  // The bucket is still there, with nothing configured.
+  await s3.send(new HeadBucketCommand({ Bucket }));
 });
 
 // https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html (MalformedXML, MethodNotAllowed, NotImplemented)
 Deno.test("S3 refuses a malformed configuration, never deletes the bucket for a sub-resource, and answers NotImplemented for what it does not serve", async () => {
-  await using aws = await startLocalAws({ port: 0, inMemory: true, iam: "off" });
-  const s3 = s3Client(aws.endpoint);
   const Bucket = "sub-resources";
-  try {
-    await s3.send(new CreateBucketCommand({ Bucket }));
-    for (const param of ["cors", "lifecycle", "tagging", "website"]) {
-      const raw = await rawS3(aws.endpoint, `/${Bucket}?${param}`, { method: "PUT", body: "x" });
-      assert.equal(raw.status, 400, param);
-      assert.equal(xmlElement(raw.text, "Code"), "MalformedXML", param);
-    }
-    for (const param of ["logging", "notification", "accelerate", "requestPayment", "acl"]) {
-      const raw = await rawS3(aws.endpoint, `/${Bucket}?${param}`, { method: "DELETE" });
-      assert.equal(raw.status, 405, param);
-      assert.equal(xmlElement(raw.text, "Code"), "MethodNotAllowed", param);
-    }
-    const unserved: [string, string][] = [
-      ["GET", "analytics&id=a"],
-      ["PUT", "analytics&id=a"],
-      ["DELETE", "analytics&id=a"],
-      ["GET", "metrics"],
-      ["DELETE", "metrics&id=m"],
-      ["GET", "inventory"],
-      ["DELETE", "inventory&id=i"],
-      ["DELETE", "intelligent-tiering&id=t"],
-      ["GET", "policyStatus"],
-    ];
-    for (const [method, query] of unserved) {
-      const raw = await rawS3(aws.endpoint, `/${Bucket}?${query}`, {
-        method,
-        ...(method === "PUT" ? { body: "<x/>" } : {}),
-      });
-      assert.equal(raw.status, 501, `${method} ?${query}`);
-      assert.equal(xmlElement(raw.text, "Code"), "NotImplemented");
-    }
-    await rawS3(aws.endpoint, `/${Bucket}/k`, { method: "PUT", body: "kept" });
-    const objectLevel: [string, string][] = [
-      ["PUT", "retention"],
-      ["PUT", "legal-hold"],
-      ["GET", "retention"],
-    ];
-    for (const [method, query] of objectLevel) {
-      const raw = await rawS3(aws.endpoint, `/${Bucket}/k?${query}`, {
-        method,
-        ...(method === "PUT" ? { body: "<x/>" } : {}),
-      });
-      assert.equal(raw.status, 501, `${method} ?${query}`);
-    }
-    assert.equal((await rawS3(aws.endpoint, `/${Bucket}/k`)).text, "kept");
-    await s3.send(new HeadBucketCommand({ Bucket }));
-  } finally {
-    s3.destroy();
+  await using aws = await startS3({ iam: "off", bucket: Bucket });
+  const s3 = aws.client;
+  for (const param of ["cors", "lifecycle", "tagging", "website"]) {
+    const raw = await rawS3(aws.endpoint, `/${Bucket}?${param}`, { method: "PUT", body: "x" });
+    assert.equal(raw.status, 400, param);
+    assert.equal(xmlElement(raw.text, "Code"), "MalformedXML", param);
   }
+  for (const param of ["logging", "notification", "accelerate", "requestPayment", "acl"]) {
+    const raw = await rawS3(aws.endpoint, `/${Bucket}?${param}`, { method: "DELETE" });
+    assert.equal(raw.status, 405, param);
+    assert.equal(xmlElement(raw.text, "Code"), "MethodNotAllowed", param);
+  }
+  const unserved: [string, string][] = [
+    ["GET", "analytics&id=a"],
+    ["PUT", "analytics&id=a"],
+    ["DELETE", "analytics&id=a"],
+    ["GET", "metrics"],
+    ["DELETE", "metrics&id=m"],
+    ["GET", "inventory"],
+    ["DELETE", "inventory&id=i"],
+    ["DELETE", "intelligent-tiering&id=t"],
+    ["GET", "policyStatus"],
+  ];
+  for (const [method, query] of unserved) {
+    const raw = await rawS3(aws.endpoint, `/${Bucket}?${query}`, {
+      method,
+      ...(method === "PUT" ? { body: "<x/>" } : {}),
+    });
+    assert.equal(raw.status, 501, `${method} ?${query}`);
+    assert.equal(xmlElement(raw.text, "Code"), "NotImplemented");
+  }
+  await rawS3(aws.endpoint, `/${Bucket}/k`, { method: "PUT", body: "kept" });
+  const objectLevel: [string, string][] = [
+    ["PUT", "retention"],
+    ["PUT", "legal-hold"],
+    ["GET", "retention"],
+  ];
+  for (const [method, query] of objectLevel) {
+    const raw = await rawS3(aws.endpoint, `/${Bucket}/k?${query}`, {
+      method,
+      ...(method === "PUT" ? { body: "<x/>" } : {}),
+    });
+    assert.equal(raw.status, 501, `${method} ?${query}`);
+  }
+  assert.equal((await rawS3(aws.endpoint, `/${Bucket}/k`)).text, "kept");
+  await s3.send(new HeadBucketCommand({ Bucket }));
 });
 
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html
@@ -306,22 +302,12 @@ Deno.test("S3 CreateBucket from a client in any region follows AWS's constraint 
     for (const [index, region] of regions.entries()) {
       const client = clients[index]!;
       const Bucket = `in-${region}`;
-      await client.send(
-        new CreateBucketCommand({
-          Bucket,
-          CreateBucketConfiguration: { LocationConstraint: region as never },
-        }),
-      );
+      await createBucketIn(client, Bucket, region);
       const location = await global.send(new GetBucketLocationCommand({ Bucket }));
       assert.equal(location.LocationConstraint, region);
       assert.equal((await global.send(new HeadBucketCommand({ Bucket }))).BucketRegion, region);
       await expectError(
-        client.send(
-          new CreateBucketCommand({
-            Bucket: `${Bucket}-elsewhere`,
-            CreateBucketConfiguration: { LocationConstraint: "eu-west-3" },
-          }),
-        ),
+        createBucketIn(client, `${Bucket}-elsewhere`, "eu-west-3"),
         {
           name: "IllegalLocationConstraintException",
           status: 400,
@@ -331,12 +317,7 @@ Deno.test("S3 CreateBucket from a client in any region follows AWS's constraint 
       );
       for (const constraint of ["us-east-1", "moon-1"]) {
         await expectError(
-          client.send(
-            new CreateBucketCommand({
-              Bucket: `${Bucket}-bad`,
-              CreateBucketConfiguration: { LocationConstraint: constraint as never },
-            }),
-          ),
+          createBucketIn(client, `${Bucket}-bad`, constraint),
           {
             name: "InvalidLocationConstraint",
             status: 400,
@@ -345,22 +326,12 @@ Deno.test("S3 CreateBucket from a client in any region follows AWS's constraint 
         );
       }
       await expectError(
-        client.send(
-          new CreateBucketCommand({
-            Bucket,
-            CreateBucketConfiguration: { LocationConstraint: region as never },
-          }),
-        ),
+        createBucketIn(client, Bucket, region),
         { name: "BucketAlreadyOwnedByYou", status: 409 },
       );
     }
     // The us-east-1 endpoint: any valid region, EU as eu-west-1 (reported as EU), never a made-up one.
-    await global.send(
-      new CreateBucketCommand({
-        Bucket: "old-eu",
-        CreateBucketConfiguration: { LocationConstraint: "EU" },
-      }),
-    );
+    await createBucketIn(global, "old-eu", "EU");
     assert.equal(
       (await global.send(new GetBucketLocationCommand({ Bucket: "old-eu" }))).LocationConstraint,
       "EU",
@@ -370,12 +341,7 @@ Deno.test("S3 CreateBucket from a client in any region follows AWS's constraint 
       "eu-west-1",
     );
     await expectError(
-      global.send(
-        new CreateBucketCommand({
-          Bucket: "made-up",
-          CreateBucketConfiguration: { LocationConstraint: "moon-1" as never },
-        }),
-      ),
+      createBucketIn(global, "made-up", "moon-1"),
       { name: "InvalidLocationConstraint", status: 400 },
     );
     const malformed = await rawS3(aws.endpoint, "/malformed-body", { method: "PUT", body: "x" });

@@ -39,7 +39,7 @@ import {
   UntagQueueCommand,
 } from "@aws-sdk/client-sqs";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { cli, cliIn, cliVersion, expectError, sqsClient } from "./_conformance.ts";
+import { cli, cliIn, cliTest, expectError, sqsClient, startWithClient } from "./_conformance.ts";
 
 const HANDLE = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
 
@@ -192,23 +192,19 @@ const MISSING = {
 };
 
 Deno.test("SQS actions on a missing queue fail with QueueDoesNotExist for every URL form (JSON, JS SDK)", async () => {
-  await using aws = await startLocalAws({ port: 0, inMemory: true });
-  const sqs = sqsClient(aws.endpoint);
-  try {
-    for (const url of urlForms(aws.endpoint, "no-such-queue")) {
-      for (const { action, sdk } of ACTIONS) {
-        const error = await expectError(sdk(sqs, url), MISSING).catch((cause: Error) => {
-          throw new Error(`${action} ${url}: ${cause.message}`, { cause });
-        });
-        assert.equal(error.name, "QueueDoesNotExist");
-      }
+  await using aws = await startWithClient(sqsClient);
+  const sqs = aws.client;
+  for (const url of urlForms(aws.endpoint, "no-such-queue")) {
+    for (const { action, sdk } of ACTIONS) {
+      const error = await expectError(sdk(sqs, url), MISSING).catch((cause: Error) => {
+        throw new Error(`${action} ${url}: ${cause.message}`, { cause });
+      });
+      assert.equal(error.name, "QueueDoesNotExist");
     }
-    // Nothing was made on the way.
-    const { QueueUrls } = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: "no-such" }));
-    assert.deepEqual(QueueUrls ?? [], []);
-  } finally {
-    sqs.destroy();
   }
+  // Nothing was made on the way.
+  const { QueueUrls } = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: "no-such" }));
+  assert.deepEqual(QueueUrls ?? [], []);
 });
 
 Deno.test("SQS finds a queue by every URL form, only in the request's region and account", async () => {
@@ -255,35 +251,26 @@ Deno.test("SQS finds a queue by every URL form, only in the request's region and
 // API reference, every action's Errors: InvalidAddress ("The specified ID is invalid"), 404 in
 // AWS's model; the message is not documented (see docs/local_aws_conformance.md).
 Deno.test("SQS refuses a QueueUrl that names no queue with InvalidAddress", async () => {
-  await using aws = await startLocalAws({ port: 0, inMemory: true });
-  const sqs = sqsClient(aws.endpoint);
-  try {
-    for (const url of ["not-a-queue-url", `${aws.endpoint}/not-an-account/q`]) {
-      await expectError(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x" })), {
-        name: "InvalidAddress",
-        status: 404,
-        code: "InvalidAddress",
-        message: `The address ${url} is not valid for this endpoint.`,
-      });
-    }
-  } finally {
-    sqs.destroy();
+  await using aws = await startWithClient(sqsClient);
+  const sqs = aws.client;
+  for (const url of ["not-a-queue-url", `${aws.endpoint}/not-an-account/q`]) {
+    await expectError(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "x" })), {
+      name: "InvalidAddress",
+      status: 404,
+      code: "InvalidAddress",
+      message: `The address ${url} is not valid for this endpoint.`,
+    });
   }
 });
 
 // ── the query protocol, with Debian's AWS CLI 2.9 ───────────────────────────
 
-const version = cliVersion();
-
-Deno.test({
-  name:
-    "SQS actions on a missing queue fail with AWS.SimpleQueueService.NonExistentQueue for every URL form (query, AWS CLI 2.9)",
-  ignore: version === undefined,
-  async fn() {
-    await using aws = await startLocalAws({ port: 0, inMemory: true });
+cliTest(
+  "SQS actions on a missing queue fail with AWS.SimpleQueueService.NonExistentQueue for every URL form (query, AWS CLI 2.9)",
+  async (endpoint) => {
     // Every action, and every URL form, each CLI run being a Python process:
     // action i sends form i % 3.
-    const forms = urlForms(aws.endpoint, "no-such-queue");
+    const forms = urlForms(endpoint, "no-such-queue");
     const calls = ACTIONS.map(({ action, cli: args }, i) => {
       const url = forms[i % forms.length] as string;
       return { action, url, args: [...args, "--queue-url", url] };
@@ -292,7 +279,7 @@ Deno.test({
     for (let i = 0; i < calls.length; i += 4) {
       await Promise.all(
         calls.slice(i, i + 4).map(async ({ action, url, args }) => {
-          const result = await cli(aws.endpoint, "sqs", ...args);
+          const result = await cli(endpoint, "sqs", ...args);
           const expected =
             `An error occurred (AWS.SimpleQueueService.NonExistentQueue) when calling the ${action} operation: The specified queue does not exist.`;
           if (result.code === 0 || result.stderr.trim() !== expected) {
@@ -304,12 +291,12 @@ Deno.test({
     assert.deepEqual(failures, []);
     const inEu = await cliIn(
       "eu-west-1",
-      aws.endpoint,
+      endpoint,
       "sqs",
       "get-queue-attributes",
       "--queue-url",
-      `${aws.endpoint}/000000000000/uploaded-laptops`,
+      `${endpoint}/000000000000/uploaded-laptops`,
     );
     assert.match(inEu.stderr, /\(AWS\.SimpleQueueService\.NonExistentQueue\)/);
   },
-});
+);

@@ -27,7 +27,7 @@ import {
   testClients,
 } from "../_helpers/e2e.ts";
 import { startTask } from "../_helpers/processes.ts";
-import { queueDepth, queueUrl } from "../_helpers/sqs.ts";
+import { queueDepth, queueUrl, sendTo } from "../_helpers/sqs.ts";
 import { waitFor } from "../_helpers/wait.ts";
 
 /** A copy of POLICIES without one action of one principal. */
@@ -142,76 +142,30 @@ Deno.test("startLocalAws() lets each principal make its own calls and denies it 
   const Bucket = RESOURCES.bucket.name;
   const TableName = RESOURCES.table.name;
   await admin.s3.send(new PutObjectCommand({ Bucket, Key: "seed.json", Body: "{}" }));
-  const readSeed = (c: ReturnType<typeof clientsAs>) =>
+  type Call = (c: ReturnType<typeof clientsAs>) => Promise<unknown>;
+  const readSeed: Call = (c) =>
     c.s3.send(new GetObjectCommand({ Bucket, Key: "seed.json" }))
       .then((object) => object.Body?.transformToString());
+  const putObject = (Key: string): Call => (c) =>
+    c.s3.send(new PutObjectCommand({ Bucket, Key, Body: "{}" }));
+  const sendMessage = (QueueUrl: string): Call => (c) =>
+    c.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: "{}" }));
+  const putItem: Call = (c) =>
+    c.dynamodb.send(new PutItemCommand({ TableName, Item: laptopToItem(makeLaptop()) }));
+  const getUploadQueueUrl: Call = (c) =>
+    c.sqs.send(new GetQueueUrlCommand({ QueueName: RESOURCES.uploadQueue.name }));
   // Each principal's own calls, and a call of another principal's that it must not make.
-  const cases: [
-    PrincipalName,
-    string,
-    (c: ReturnType<typeof clientsAs>) => Promise<unknown>,
-    boolean,
-  ][] = [
-    [
-      "generator",
-      "s3:PutObject",
-      (c) => c.s3.send(new PutObjectCommand({ Bucket, Key: "g.json", Body: "{}" })),
-      true,
-    ],
-    [
-      "generator",
-      "sqs:SendMessage",
-      (c) => c.sqs.send(new SendMessageCommand({ QueueUrl: uploadUrl, MessageBody: "{}" })),
-      true,
-    ],
-    [
-      "generator",
-      "sqs:SendMessage",
-      (c) => c.sqs.send(new SendMessageCommand({ QueueUrl: updateUrl, MessageBody: "{}" })),
-      false,
-    ],
-    [
-      "generator",
-      "s3:GetObject",
-      readSeed,
-      false,
-    ],
-    [
-      "service",
-      "s3:GetObject",
-      readSeed,
-      true,
-    ],
-    [
-      "service",
-      "s3:PutObject",
-      (c) => c.s3.send(new PutObjectCommand({ Bucket, Key: "s.json", Body: "{}" })),
-      false,
-    ],
-    [
-      "service",
-      "dynamodb:PutItem",
-      (c) => c.dynamodb.send(new PutItemCommand({ TableName, Item: laptopToItem(makeLaptop()) })),
-      false,
-    ],
-    [
-      "updateFunction",
-      "sqs:SendMessage",
-      (c) => c.sqs.send(new SendMessageCommand({ QueueUrl: updateUrl, MessageBody: "{}" })),
-      true,
-    ],
-    [
-      "updateFunction",
-      "sqs:SendMessage",
-      (c) => c.sqs.send(new SendMessageCommand({ QueueUrl: uploadUrl, MessageBody: "{}" })),
-      false,
-    ],
-    [
-      "updateFunction",
-      "sqs:GetQueueUrl",
-      (c) => c.sqs.send(new GetQueueUrlCommand({ QueueName: RESOURCES.uploadQueue.name })),
-      false,
-    ],
+  const cases: [PrincipalName, string, Call, boolean][] = [
+    ["generator", "s3:PutObject", putObject("g.json"), true],
+    ["generator", "sqs:SendMessage", sendMessage(uploadUrl), true],
+    ["generator", "sqs:SendMessage", sendMessage(updateUrl), false],
+    ["generator", "s3:GetObject", readSeed, false],
+    ["service", "s3:GetObject", readSeed, true],
+    ["service", "s3:PutObject", putObject("s.json"), false],
+    ["service", "dynamodb:PutItem", putItem, false],
+    ["updateFunction", "sqs:SendMessage", sendMessage(updateUrl), true],
+    ["updateFunction", "sqs:SendMessage", sendMessage(uploadUrl), false],
+    ["updateFunction", "sqs:GetQueueUrl", getUploadQueueUrl, false],
   ];
   for (const [principal, action, call, allowed] of cases) {
     using c = clientsAs(aws.endpoint, LOCAL_IDENTITIES[principal]);
@@ -282,18 +236,8 @@ Deno.test("deno task service and the Lambda fail with AccessDenied naming the pe
       new PutItemCommand({ TableName: RESOURCES.table.name, Item: laptopToItem(laptop) }),
     );
     const body = JSON.stringify({ dynamodb_key: laptop.uuid, s3_key: "a.json" });
-    await admin.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: await queueUrl(admin.sqs, RESOURCES.uploadQueue.name),
-        MessageBody: body,
-      }),
-    );
-    await admin.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: await queueUrl(admin.sqs, RESOURCES.updateQueue.name),
-        MessageBody: body,
-      }),
-    );
+    await sendTo(admin.sqs, RESOURCES.uploadQueue.name, body);
+    await sendTo(admin.sqs, RESOURCES.updateQueue.name, body);
     await admin.s3.send(
       new PutObjectCommand({
         Bucket: RESOURCES.bucket.name,

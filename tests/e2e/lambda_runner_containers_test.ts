@@ -16,12 +16,21 @@ import {
   REGION,
   runFixture,
   send,
+  type SqsBackend,
   startBackend,
 } from "../_helpers/lambda_runner.ts";
 import { pacedWaitFor } from "../_helpers/wait.ts";
+import type { LambdaRunnerOptions } from "../../local/lambda/mod.ts";
 
 /** Polls every 20 ms, for 15 s unless told otherwise (this file's pace). */
 const waitFor = pacedWaitFor({ intervalMs: 20, timeoutMs: 15_000 });
+
+/** A fresh queue (30 s visibility) on `backend`, and a runner of `echo.mjs` on it. */
+async function observeEcho(backend: SqsBackend, options: Omit<LambdaRunnerOptions, "code">) {
+  const queue = await createQueue(backend.sqs, { visibilityTimeoutSeconds: 30 });
+  const observed = await observe(backend, queue, { code: `${FIXTURES}/echo.mjs`, ...options });
+  return { ...observed, queue };
+}
 
 Deno.test("startLambdaRunner() kills a handler past the function timeout and restarts its container cold", async () => {
   await using run = await runFixture("sleeps.mjs", {
@@ -94,15 +103,13 @@ Deno.test("startLambdaRunner() runs up to MaximumConcurrency batches at once", a
 Deno.test("startLambdaRunner() gathers records for the batching window, up to BatchSize and 6 MB", async (t) => {
   await using backend = await startBackend();
   await t.step("one record waits for the window", async () => {
-    const queue = await createQueue(backend.sqs, { visibilityTimeoutSeconds: 30 });
-    await using observed = await observe(backend, queue, {
-      code: `${FIXTURES}/echo.mjs`,
+    await using observed = await observeEcho(backend, {
       timeoutSeconds: 5,
       batchSize: 50,
       maximumBatchingWindowSeconds: 1,
       prewarm: true,
     });
-    await send(backend.sqs, queue.url, [{ n: 1 }]);
+    await send(backend.sqs, observed.queue.url, [{ n: 1 }]);
     await waitFor("the invocation", () => observed.reports.length === 1);
     const [report] = observed.reports;
     assert.ok(report);
@@ -111,14 +118,12 @@ Deno.test("startLambdaRunner() gathers records for the batching window, up to Ba
     assert.ok(waited >= 950 && waited < 1500, `${waited}`);
   });
   await t.step("more than ten records in one batch", async () => {
-    const queue = await createQueue(backend.sqs, { visibilityTimeoutSeconds: 30 });
-    await using observed = await observe(backend, queue, {
-      code: `${FIXTURES}/echo.mjs`,
+    await using observed = await observeEcho(backend, {
       timeoutSeconds: 5,
       batchSize: 25,
       maximumBatchingWindowSeconds: 2,
     });
-    await send(backend.sqs, queue.url, Array.from({ length: 25 }, (_, n) => ({ n })));
+    await send(backend.sqs, observed.queue.url, Array.from({ length: 25 }, (_, n) => ({ n })));
     await waitFor("25 records", () => observed.runner.stats().records === 25);
     const sizes = observed.reports.map((r) => r.batchSize);
     console.log(`BatchSize 25, window 2 s: batches ${sizes.join(", ")}`);
@@ -129,9 +134,7 @@ Deno.test("startLambdaRunner() gathers records for the batching window, up to Ba
     assert.ok(sizes.every((s) => s <= 25));
   });
   await t.step("a batch stays under the 6 MB payload limit", async () => {
-    const queue = await createQueue(backend.sqs, { visibilityTimeoutSeconds: 30 });
-    await using observed = await observe(backend, queue, {
-      code: `${FIXTURES}/echo.mjs`,
+    await using observed = await observeEcho(backend, {
       timeoutSeconds: 10,
       batchSize: 100,
       maximumBatchingWindowSeconds: 2,
@@ -139,7 +142,9 @@ Deno.test("startLambdaRunner() gathers records for the batching window, up to Ba
     });
     const big = "x".repeat(250_000);
     for (let i = 0; i < 60; i++) {
-      await backend.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: big }));
+      await backend.sqs.send(
+        new SendMessageCommand({ QueueUrl: observed.queue.url, MessageBody: big }),
+      );
     }
     await waitFor("60 records", () => observed.runner.stats().records === 60, 30_000);
     const sizes = observed.reports.map((r) => `${r.batchSize} (${r.payloadBytes} B)`);

@@ -29,8 +29,8 @@ import {
 import config from "../../deno.json" with { type: "json" };
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
-import { pythonHas, type TestClients, testClients } from "../_helpers/e2e.ts";
-import { queueUrl } from "../_helpers/sqs.ts";
+import { pythonHas, readUntil, type TestClients, testClients } from "../_helpers/e2e.ts";
+import { queueUrl, sendTo } from "../_helpers/sqs.ts";
 import { delay } from "../_helpers/wait.ts";
 
 const TMP_ROOT = ".local/tmp";
@@ -330,18 +330,8 @@ async function writeSample(c: TestClients): Promise<void> {
       Item: { uuid: { S: "kept" }, n: { N: "1" } },
     }),
   );
-  await c.sqs.send(
-    new SendMessageCommand({
-      QueueUrl: await queueUrl(c.sqs, RESOURCES.updateQueue.name),
-      MessageBody: "queued",
-    }),
-  );
-  await c.sqs.send(
-    new SendMessageCommand({
-      QueueUrl: await queueUrl(c.sqs, RESOURCES.updateQueue.deadLetterQueueName),
-      MessageBody: "dead",
-    }),
-  );
+  await sendTo(c.sqs, RESOURCES.updateQueue.name, "queued");
+  await sendTo(c.sqs, RESOURCES.updateQueue.deadLetterQueueName, "dead");
 }
 
 /** Checks what {@linkcode writeSample} wrote. */
@@ -389,17 +379,7 @@ async function spawnLocal(args: string[]): Promise<LocalProcess> {
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await lines.read();
-    if (done) break;
-    text += value;
-  }
-  // Keep draining stdout so the child never blocks on a full pipe.
-  const drained = (async () => {
-    while (!(await lines.read()).done) { /* drain */ }
-  })();
+  const { text, drained } = await readUntil(child.stdout, (read) => read.includes("\n"));
   const readyLine = text.split("\n")[0] ?? "";
   const endpoint = /ready on (http:\/\/127\.0\.0\.1:\d+) /.exec(readyLine)?.[1];
   const process: LocalProcess = {

@@ -11,14 +11,13 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
-  SendMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { laptopToItem } from "../../lib/item_codec.ts";
 import { makeLaptop, parseLaptop } from "../../lib/laptop.ts";
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
-import { startLocalAws } from "../../local/local_aws.ts";
+import { type LocalAws, startLocalAws } from "../../local/local_aws.ts";
 import {
   buildBundle,
   generateLines,
@@ -29,7 +28,7 @@ import {
   tempDir,
   testClients,
 } from "../_helpers/e2e.ts";
-import { PIPELINE_QUEUES, queueDepth, queueUrl } from "../_helpers/sqs.ts";
+import { PIPELINE_QUEUES, queueDepth, queueUrl, sendTo } from "../_helpers/sqs.ts";
 import { waitFor } from "../_helpers/wait.ts";
 
 const QUEUES = PIPELINE_QUEUES;
@@ -41,32 +40,43 @@ async function depths(sqs: SQSClient): Promise<Record<string, number>> {
   return result;
 }
 
-/** A local AWS with short visibility timeouts and the runner on the bundle. */
-async function startPipeline(dir: string) {
-  const aws = await startLocalAws({ port: 0, inMemory: true, visibilityTimeoutSeconds: 1 });
+/**
+ * A local AWS with short visibility timeouts, the runner on the bundle (built
+ * in a temporary folder) and admin clients; disposing stops them all and
+ * removes the folder.
+ */
+async function startPipeline() {
+  const dir = await tempDir("pipeline-");
+  let aws: LocalAws | undefined;
   try {
+    aws = await startLocalAws({ port: 0, inMemory: true, visibilityTimeoutSeconds: 1 });
     const code = await buildBundle(dir);
     const runner = await startLambdaRunner({ endpoint: aws.endpoint, code, timeoutSeconds: 1 });
+    const clients = testClients(aws.endpoint);
+    const local = aws;
     return {
       aws,
       runner,
+      clients,
       async [Symbol.asyncDispose]() {
+        clients[Symbol.dispose]();
         await runner.close();
-        await aws.close();
+        await local.close();
+        await Deno.remove(dir, { recursive: true });
       },
     };
   } catch (error) {
-    await aws.close();
+    await aws?.close();
+    await Deno.remove(dir, { recursive: true });
     throw error;
   }
 }
 
 Deno.test("pipeline: the file stays the original while the item's state changes", async () => {
-  const dir = await tempDir("pipeline-");
   const stem = `e2e-${crypto.randomUUID().slice(0, 8)}`;
+  await using pipeline = await startPipeline();
+  const { clients } = pipeline;
   try {
-    await using pipeline = await startPipeline(dir);
-    using clients = testClients(pipeline.aws.endpoint);
     const env = ownIdentityEnv(pipeline.aws.endpoint);
 
     const report = { generated: await generateLines(env, stem, 3) };
@@ -106,109 +116,93 @@ Deno.test("pipeline: the file stays the original while the item's state changes"
     assert.equal(pipeline.runner.stats().invocations >= 1, true);
   } finally {
     for (let i = 1; i <= 3; i++) await Deno.remove(`out/${stem}-${i}.json`).catch(() => {});
-    await Deno.remove(dir, { recursive: true });
   }
 });
 
 Deno.test("pipeline: a partial batch failure forwards the good records and sends the bad one to the upload DLQ", async () => {
-  const dir = await tempDir("pipeline-");
-  try {
-    await using pipeline = await startPipeline(dir);
-    using clients = testClients(pipeline.aws.endpoint);
-    const good = [makeLaptop(), makeLaptop()];
-    for (const laptop of good) {
-      await clients.dynamodb.send(
-        new PutItemCommand({ TableName: RESOURCES.table.name, Item: laptopToItem(laptop) }),
-      );
-    }
-    const missing = makeLaptop(); // never stored: its update fails every time
-    const bodies = [...good, missing].map((l) =>
-      JSON.stringify({ dynamodb_key: l.uuid, s3_key: `${l.uuid.slice(0, 8)}.json` })
+  await using pipeline = await startPipeline();
+  const { clients } = pipeline;
+  const good = [makeLaptop(), makeLaptop()];
+  for (const laptop of good) {
+    await clients.dynamodb.send(
+      new PutItemCommand({ TableName: RESOURCES.table.name, Item: laptopToItem(laptop) }),
     );
-    await clients.sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: await queueUrl(clients.sqs, RESOURCES.uploadQueue.name),
-        Entries: bodies.map((body, i) => ({ Id: String(i), MessageBody: body })),
-      }),
-    );
-
-    const dlq = await queueUrl(clients.sqs, RESOURCES.uploadQueue.deadLetterQueueName);
-    await waitFor("the bad record in the upload DLQ", async () =>
-      (await depths(clients.sqs))[
-        RESOURCES.uploadQueue.deadLetterQueueName
-      ] === 1, { timeoutMs: 30_000 });
-    const dead = await clients.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: dlq,
-        MaxNumberOfMessages: 10,
-        MessageSystemAttributeNames: ["ApproximateReceiveCount"],
-      }),
-    );
-    assert.deepEqual(dead.Messages?.map((m) => m.Body), [bodies[2]]);
-
-    const forwarded = await clients.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: await queueUrl(clients.sqs, RESOURCES.updateQueue.name),
-        MaxNumberOfMessages: 10,
-      }),
-    );
-    assert.deepEqual(forwarded.Messages?.map((m) => m.Body).sort(), bodies.slice(0, 2).sort());
-    const left = await depths(clients.sqs);
-    assert.equal(left[RESOURCES.uploadQueue.name], 0, "nothing left on the upload queue");
-    assert.equal(left[RESOURCES.updateQueue.deadLetterQueueName], 0);
-    const stats = pipeline.runner.stats();
-    console.log(`runner: ${JSON.stringify(stats)}`);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
   }
+  const missing = makeLaptop(); // never stored: its update fails every time
+  const bodies = [...good, missing].map((l) =>
+    JSON.stringify({ dynamodb_key: l.uuid, s3_key: `${l.uuid.slice(0, 8)}.json` })
+  );
+  await clients.sqs.send(
+    new SendMessageBatchCommand({
+      QueueUrl: await queueUrl(clients.sqs, RESOURCES.uploadQueue.name),
+      Entries: bodies.map((body, i) => ({ Id: String(i), MessageBody: body })),
+    }),
+  );
+
+  const dlq = await queueUrl(clients.sqs, RESOURCES.uploadQueue.deadLetterQueueName);
+  await waitFor("the bad record in the upload DLQ", async () =>
+    (await depths(clients.sqs))[
+      RESOURCES.uploadQueue.deadLetterQueueName
+    ] === 1, { timeoutMs: 30_000 });
+  const dead = await clients.sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: dlq,
+      MaxNumberOfMessages: 10,
+      MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+    }),
+  );
+  assert.deepEqual(dead.Messages?.map((m) => m.Body), [bodies[2]]);
+
+  const forwarded = await clients.sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: await queueUrl(clients.sqs, RESOURCES.updateQueue.name),
+      MaxNumberOfMessages: 10,
+    }),
+  );
+  assert.deepEqual(forwarded.Messages?.map((m) => m.Body).sort(), bodies.slice(0, 2).sort());
+  const left = await depths(clients.sqs);
+  assert.equal(left[RESOURCES.uploadQueue.name], 0, "nothing left on the upload queue");
+  assert.equal(left[RESOURCES.updateQueue.deadLetterQueueName], 0);
+  const stats = pipeline.runner.stats();
+  console.log(`runner: ${JSON.stringify(stats)}`);
 });
 
 Deno.test("pipeline: a poison message on the update queue ends in its DLQ after maxReceiveCount, and nowhere else", async () => {
-  const dir = await tempDir("pipeline-");
-  try {
-    await using pipeline = await startPipeline(dir);
-    using clients = testClients(pipeline.aws.endpoint);
+  await using pipeline = await startPipeline();
+  const { clients } = pipeline;
+  await sendTo(clients.sqs, RESOURCES.updateQueue.name, '{"dynamodb_key": 42}');
+  const max = RESOURCES.updateQueue.maxReceiveCount;
+  const service = await runTask("service", [
+    "--json",
+    "--max-messages",
+    String(max),
+  ], ownIdentityEnv(pipeline.aws.endpoint));
+  assert.equal(service.code, 1, "the service reports failures");
+  const failures = service.stderr.trim().split("\n").filter((l) => l.startsWith("{")).map((l) =>
+    JSON.parse(l)
+  );
+  assert.equal(failures.length, max);
+  assert.deepEqual(
+    failures.map((f) => f.receive_count),
+    Array.from({ length: max }, (_, i) => i + 1),
+  );
+  assert.match(failures[0].error, /"dynamodb_key" is not a string/);
+  await waitFor("the poison message in the update DLQ", async () => {
+    // A receive moves a message past maxReceiveCount to the DLQ.
     await clients.sqs.send(
-      new SendMessageCommand({
+      new ReceiveMessageCommand({
         QueueUrl: await queueUrl(clients.sqs, RESOURCES.updateQueue.name),
-        MessageBody: '{"dynamodb_key": 42}',
+        WaitTimeSeconds: 1,
+        VisibilityTimeout: 0,
       }),
     );
-    const max = RESOURCES.updateQueue.maxReceiveCount;
-    const service = await runTask("service", [
-      "--json",
-      "--max-messages",
-      String(max),
-    ], ownIdentityEnv(pipeline.aws.endpoint));
-    assert.equal(service.code, 1, "the service reports failures");
-    const failures = service.stderr.trim().split("\n").filter((l) => l.startsWith("{")).map((l) =>
-      JSON.parse(l)
-    );
-    assert.equal(failures.length, max);
-    assert.deepEqual(
-      failures.map((f) => f.receive_count),
-      Array.from({ length: max }, (_, i) => i + 1),
-    );
-    assert.match(failures[0].error, /"dynamodb_key" is not a string/);
-    await waitFor("the poison message in the update DLQ", async () => {
-      // A receive moves a message past maxReceiveCount to the DLQ.
-      await clients.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: await queueUrl(clients.sqs, RESOURCES.updateQueue.name),
-          WaitTimeSeconds: 1,
-          VisibilityTimeout: 0,
-        }),
-      );
-      return (await depths(clients.sqs))[RESOURCES.updateQueue.deadLetterQueueName] === 1;
-    });
-    const left = await depths(clients.sqs);
-    assert.deepEqual(left, {
-      [RESOURCES.uploadQueue.name]: 0,
-      [RESOURCES.uploadQueue.deadLetterQueueName]: 0,
-      [RESOURCES.updateQueue.name]: 0,
-      [RESOURCES.updateQueue.deadLetterQueueName]: 1,
-    });
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+    return (await depths(clients.sqs))[RESOURCES.updateQueue.deadLetterQueueName] === 1;
+  });
+  const left = await depths(clients.sqs);
+  assert.deepEqual(left, {
+    [RESOURCES.uploadQueue.name]: 0,
+    [RESOURCES.uploadQueue.deadLetterQueueName]: 0,
+    [RESOURCES.updateQueue.name]: 0,
+    [RESOURCES.updateQueue.deadLetterQueueName]: 1,
+  });
 });

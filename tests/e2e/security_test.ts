@@ -6,14 +6,13 @@
  */
 
 import assert from "node:assert/strict";
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { RESOURCES } from "../../lib/resources.ts";
 import { startLambdaRunner } from "../../local/lambda/mod.ts";
 import { startLocalAws } from "../../local/local_aws.ts";
 import { buildBundle, closedPort, run, tempDir, testClients } from "../_helpers/e2e.ts";
 import { startTask, type TaskProcess } from "../_helpers/processes.ts";
 import { waitFor } from "../_helpers/wait.ts";
-import { queueUrl } from "../_helpers/sqs.ts";
+import { sendTo } from "../_helpers/sqs.ts";
 
 const SECRET = "SECRETxyzNeverPrintThis0123456789abcdefgh";
 const TOKEN = "SECRETtokenNeverPrintThisEither0123456789";
@@ -70,18 +69,8 @@ function programRuns(
 /** Queues a poison message on each queue, for the Lambda and the service to fail on. */
 async function sendPoisonMessages(endpoint: string): Promise<void> {
   using admin = testClients(endpoint);
-  await admin.sqs.send(
-    new SendMessageCommand({
-      QueueUrl: await queueUrl(admin.sqs, RESOURCES.updateQueue.name),
-      MessageBody: '{"dynamodb_key": 1}',
-    }),
-  );
-  await admin.sqs.send(
-    new SendMessageCommand({
-      QueueUrl: await queueUrl(admin.sqs, RESOURCES.uploadQueue.name),
-      MessageBody: "not json",
-    }),
-  );
+  await sendTo(admin.sqs, RESOURCES.updateQueue.name, '{"dynamodb_key": 1}');
+  await sendTo(admin.sqs, RESOURCES.uploadQueue.name, "not json");
 }
 
 /** The paths ran: the success paths worked, the failure paths said why. */

@@ -52,6 +52,18 @@ function message(uuid: string): string {
   return JSON.stringify({ dynamodb_key: uuid, s3_key: `${uuid}.json` });
 }
 
+/** A ReceiveMessage that got message `id` (receipt handle `rh-<id>`) for the first time. */
+function received(QueueUrl: string, id: string, body: string, at: number): ObservedRequest {
+  return request("sqs", "ReceiveMessage", { QueueUrl }, {
+    Messages: [{
+      MessageId: id,
+      ReceiptHandle: `rh-${id}`,
+      Body: body,
+      Attributes: { ApproximateReceiveCount: "1" },
+    }],
+  }, { at });
+}
+
 /** Feeds one laptop's whole way through the pipeline, as the router and runner report it. */
 function runThrough(aggregator: DashboardAggregator, n: number, at = 1_000): void {
   const uuid = uuidOf(n);
@@ -79,14 +91,7 @@ function runThrough(aggregator: DashboardAggregator, n: number, at = 1_000): voi
     { MessageId: `up-${n}` },
     { at: at + 2 },
   ));
-  aggregator.observeRequest(request("sqs", "ReceiveMessage", { QueueUrl: UPLOAD }, {
-    Messages: [{
-      MessageId: `up-${n}`,
-      ReceiptHandle: `rh-up-${n}`,
-      Body: message(uuid),
-      Attributes: { ApproximateReceiveCount: "1" },
-    }],
-  }, { at: at + 3 }));
+  aggregator.observeRequest(received(UPLOAD, `up-${n}`, message(uuid), at + 3));
   aggregator.observeInvocation(invocation([`up-${n}`], at + 4));
   aggregator.observeRequest(request(
     "dynamodb",
@@ -121,14 +126,7 @@ function runThrough(aggregator: DashboardAggregator, n: number, at = 1_000): voi
     { Successful: [{ Id: "0" }] },
     { at: at + 7 },
   ));
-  aggregator.observeRequest(request("sqs", "ReceiveMessage", { QueueUrl: UPDATE }, {
-    Messages: [{
-      MessageId: `down-${n}`,
-      ReceiptHandle: `rh-down-${n}`,
-      Body: message(uuid),
-      Attributes: { ApproximateReceiveCount: "1" },
-    }],
-  }, { at: at + 8 }));
+  aggregator.observeRequest(received(UPDATE, `down-${n}`, message(uuid), at + 8));
   aggregator.observeRequest(request(
     "dynamodb",
     "BatchGetItem",

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { generateLaptops } from "../../lib/generate_laptops.ts";
+import { generateLaptops, type GenerateOptions } from "../../lib/generate_laptops.ts";
 import { type Item, laptopToItem } from "../../lib/item_codec.ts";
 import { makeLaptop } from "../../lib/laptop.ts";
 import { useFakeTime } from "../_helpers/fake_time.ts";
@@ -42,16 +42,20 @@ function setup(
     files: memoryFiles(overrides.existingFiles, log),
   };
   const makeRecord = () => makeLaptop({ randomUuid: () => uuid(++n) });
-  return { log, ports, makeRecord };
+  /** Runs generateLaptops() on these ports with OPTIONS and numbered records. */
+  const generate = (options: Partial<GenerateOptions>) =>
+    generateLaptops(ports, { ...OPTIONS, fileNames: [], makeRecord, ...options });
+  return { log, ports, generate };
+}
+
+/** `l-1.json` … `l-<count>.json`. */
+function fileNamesOf(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `l-${i + 1}.json`);
 }
 
 Deno.test("generateLaptops() writes file, object and item, and sends the message last", async () => {
-  const { log, ports, makeRecord } = setup();
-  const result = await generateLaptops(ports, {
-    ...OPTIONS,
-    fileNames: ["laptop.json"],
-    makeRecord,
-  });
+  const { log, ports, generate } = setup();
+  const result = await generate({ fileNames: ["laptop.json"] });
   assert.deepEqual(log.map((c) => c.operation), [
     "writeFile",
     "PutObject",
@@ -87,12 +91,8 @@ Deno.test("generateLaptops() writes file, object and item, and sends the message
 });
 
 Deno.test("generateLaptops() stops before any AWS call when the local file exists", async () => {
-  const { log, ports, makeRecord } = setup({ existingFiles: ["out/laptop.json"] });
-  const result = await generateLaptops(ports, {
-    ...OPTIONS,
-    fileNames: ["laptop.json"],
-    makeRecord,
-  });
+  const { log, ports, generate } = setup({ existingFiles: ["out/laptop.json"] });
+  const result = await generate({ fileNames: ["laptop.json"] });
   assert.deepEqual(log.map((c) => c.operation), ["writeFile"]);
   assert.equal(ports.files.files.get("out/laptop.json"), "{}", "the existing file is untouched");
   const [failure] = result.failed;
@@ -102,14 +102,10 @@ Deno.test("generateLaptops() stops before any AWS call when the local file exist
 });
 
 Deno.test("generateLaptops() removes its file and sends nothing when the object exists", async () => {
-  const { log, ports, makeRecord } = setup({
+  const { log, ports, generate } = setup({
     s3: { PutObject: conditionalPutObject(new Map([["laptop.json", "{}\n"]])) },
   });
-  const result = await generateLaptops(ports, {
-    ...OPTIONS,
-    fileNames: ["laptop.json"],
-    makeRecord,
-  });
+  const result = await generate({ fileNames: ["laptop.json"] });
   assert.deepEqual(
     log.map((c) => c.operation),
     ["writeFile", "PutObject", "PutObject", "removeFile"],
@@ -127,18 +123,14 @@ Deno.test("generateLaptops() removes its file and sends nothing when the object 
 });
 
 Deno.test("generateLaptops() sends no message when the item cannot be put, and says what was done", async () => {
-  const { log, ports, makeRecord } = setup({
+  const { log, generate } = setup({
     dynamodb: {
       PutItem: conditionalPutItem(
         new Map([[uuid(1), { uuid: { S: uuid(1) }, model: { S: "x" } }]]),
       ),
     },
   });
-  const result = await generateLaptops(ports, {
-    ...OPTIONS,
-    fileNames: ["laptop.json"],
-    makeRecord,
-  });
+  const result = await generate({ fileNames: ["laptop.json"] });
   assert.deepEqual(log.map((c) => c.operation), ["writeFile", "PutObject", "PutItem"]);
   const [failure] = result.failed;
   assert.match(failure?.error.message ?? "", /an item with this uuid exists already/);
@@ -148,7 +140,7 @@ Deno.test("generateLaptops() sends no message when the item cannot be put, and s
 });
 
 Deno.test("generateLaptops() reports a message that could not be sent", async () => {
-  const { ports, makeRecord } = setup({
+  const { generate } = setup({
     sqs: {
       SendMessageBatch: () => ({
         Successful: [],
@@ -156,11 +148,7 @@ Deno.test("generateLaptops() reports a message that could not be sent", async ()
       }),
     },
   });
-  const result = await generateLaptops(ports, {
-    ...OPTIONS,
-    fileNames: ["laptop.json"],
-    makeRecord,
-  });
+  const result = await generate({ fileNames: ["laptop.json"] });
   const [failure] = result.failed;
   assert.deepEqual(failure?.done, ["file", "object", "item"]);
   assert.deepEqual(failure?.notDone, ["message"]);
@@ -168,14 +156,9 @@ Deno.test("generateLaptops() reports a message that could not be sent", async ()
 });
 
 Deno.test("generateLaptops() batches messages ten at a time, each after its writes", async () => {
-  const { log, ports, makeRecord } = setup();
-  const fileNames = Array.from({ length: 25 }, (_, i) => `l-${i + 1}.json`);
-  const result = await generateLaptops(ports, {
-    ...OPTIONS,
-    fileNames,
-    makeRecord,
-    concurrency: 8,
-  });
+  const { log, ports, generate } = setup();
+  const fileNames = fileNamesOf(25);
+  const result = await generate({ fileNames, concurrency: 8 });
   assert.equal(result.generated.length, 25);
   assert.deepEqual(result.generated.map((g) => g.fileName), fileNames);
   const batches = ports.sqs.callsOf("SendMessageBatch");
@@ -197,7 +180,7 @@ Deno.test("generateLaptops() batches messages ten at a time, each after its writ
 
 Deno.test("generateLaptops() starts nothing new once aborted and finishes what is in flight", async () => {
   const controller = new AbortController();
-  const { ports, makeRecord } = setup({
+  const { generate } = setup({
     s3: {
       PutObject: () => {
         controller.abort();
@@ -206,12 +189,7 @@ Deno.test("generateLaptops() starts nothing new once aborted and finishes what i
     },
   });
   const fileNames = ["a.json", "b.json", "c.json"];
-  const result = await generateLaptops(ports, {
-    ...OPTIONS,
-    fileNames,
-    makeRecord,
-    signal: controller.signal,
-  });
+  const result = await generate({ fileNames, signal: controller.signal });
   assert.deepEqual(result.generated.map((g) => g.fileName), ["a.json"]);
   assert.deepEqual(result.skipped, ["b.json", "c.json"]);
   assert.equal(result.failed.length, 0);
@@ -227,7 +205,7 @@ Deno.test("generateLaptops() rejects a concurrency below one", async () => {
 
 Deno.test("generateLaptops() with item batches writes with BatchWriteItem and loses nothing to a partial failure", async () => {
   let n = 0;
-  const { ports, makeRecord } = setup({
+  const { ports, generate } = setup({
     dynamodb: {
       BatchWriteItem: (input: Record<string, unknown>) => {
         n++;
@@ -244,14 +222,8 @@ Deno.test("generateLaptops() with item batches writes with BatchWriteItem and lo
       },
     },
   });
-  const fileNames = Array.from({ length: 40 }, (_, i) => `l-${i + 1}.json`);
-  const result = await generateLaptops(ports, {
-    ...OPTIONS,
-    fileNames,
-    makeRecord,
-    concurrency: 40,
-    itemBatchSize: 25,
-  });
+  const fileNames = fileNamesOf(40);
+  const result = await generate({ fileNames, concurrency: 40, itemBatchSize: 25 });
   assert.equal(ports.dynamodb.callsOf("PutItem").length, 0);
   assert.equal(result.generated.length, 39);
   assert.equal(result.failed.length, 1);
@@ -274,7 +246,7 @@ Deno.test("generateLaptops() with item batches writes with BatchWriteItem and lo
 Deno.test("generateLaptops() loses no message when a SendMessageBatch fails in part", async () => {
   let call = 0;
   const accepted = new Map<string, number>();
-  const { ports, makeRecord } = setup({
+  const { generate } = setup({
     sqs: {
       SendMessageBatch: (input: Record<string, unknown>) => {
         call++;
@@ -304,13 +276,8 @@ Deno.test("generateLaptops() loses no message when a SendMessageBatch fails in p
       },
     },
   });
-  const fileNames = Array.from({ length: 20 }, (_, i) => `l-${i + 1}.json`);
-  const result = await generateLaptops(ports, {
-    ...OPTIONS,
-    fileNames,
-    makeRecord,
-    concurrency: 20,
-  });
+  const fileNames = fileNamesOf(20);
+  const result = await generate({ fileNames, concurrency: 20 });
   assert.equal(result.generated.length, 19);
   assert.deepEqual(result.failed.map((f) => f.done), [["file", "object", "item"]]);
   assert.deepEqual(result.failed.map((f) => f.notDone), [["message"]]);
@@ -324,15 +291,13 @@ Deno.test("generateLaptops() loses no message when a SendMessageBatch fails in p
 });
 
 Deno.test("generateLaptops() with a message batch size of 1 sends each message with SendMessage", async () => {
-  const { ports, makeRecord } = setup({
+  const { ports, generate } = setup({
     sqs: {
       SendMessage: (input: Record<string, unknown>) => ({ MessageId: `m-${input.QueueUrl}` }),
     },
   });
-  const result = await generateLaptops(ports, {
-    ...OPTIONS,
+  const result = await generate({
     fileNames: ["a.json", "b.json", "c.json"],
-    makeRecord,
     concurrency: 3,
     messageBatchSize: 1,
   });
@@ -346,12 +311,11 @@ Deno.test("generateLaptops() with a message batch size of 1 sends each message w
 });
 
 Deno.test("generateLaptops() calls a queueUrl function before each send call, and a failed lookup fails only those messages", async () => {
-  const { ports, makeRecord } = setup({
+  const { generate } = setup({
     sqs: { SendMessage: () => ({ MessageId: "m" }) },
   });
   let lookups = 0;
-  const result = await generateLaptops(ports, {
-    ...OPTIONS,
+  const result = await generate({
     queueUrl: () => {
       lookups++;
       return lookups === 2
@@ -359,7 +323,6 @@ Deno.test("generateLaptops() calls a queueUrl function before each send call, an
         : Promise.resolve(OPTIONS.queueUrl);
     },
     fileNames: ["a.json", "b.json", "c.json"],
-    makeRecord,
     messageBatchSize: 1,
   });
   assert.equal(lookups, 3);
@@ -373,7 +336,7 @@ Deno.test("generateLaptops() calls a queueUrl function before each send call, an
 
 Deno.test("generateLaptops() fills a batch with every record whose upload is in flight", async () => {
   let uploads = 0;
-  const { ports, makeRecord } = setup({
+  const { ports, generate } = setup({
     s3: {
       // Uploads end 2 ms apart, longer than a short linger would wait.
       PutObject: () =>
@@ -381,15 +344,9 @@ Deno.test("generateLaptops() fills a batch with every record whose upload is in 
     },
     dynamodb: { BatchWriteItem: () => ({ UnprocessedItems: {} }) },
   });
-  const fileNames = Array.from({ length: 8 }, (_, i) => `l-${i + 1}.json`);
+  const fileNames = fileNamesOf(8);
   using time = useFakeTime();
-  const run = generateLaptops(ports, {
-    ...OPTIONS,
-    fileNames,
-    makeRecord,
-    concurrency: 8,
-    itemBatchSize: 25,
-  });
+  const run = generate({ fileNames, concurrency: 8, itemBatchSize: 25 });
   await time.runAllAsync();
   const result = await run;
   assert.equal(time.now, 14, "the last upload ended 7 x 2 ms after the first");
@@ -406,14 +363,12 @@ Deno.test("generateLaptops() fills a batch with every record whose upload is in 
 });
 
 Deno.test("generateLaptops() sends a lone record's batches at once, without waiting for more", async () => {
-  const { ports, makeRecord } = setup({
+  const { ports, generate } = setup({
     dynamodb: { BatchWriteItem: () => ({ UnprocessedItems: {} }) },
   });
   using time = useFakeTime();
-  const run = generateLaptops(ports, {
-    ...OPTIONS,
+  const run = generate({
     fileNames: ["a.json", "b.json", "c.json"],
-    makeRecord,
     concurrency: 1,
     itemBatchSize: 25,
   });
@@ -435,7 +390,7 @@ Deno.test("generateLaptops() retries each step on a transient error and goes on"
       return answer(input);
     };
   const reset = Object.assign(new TypeError("fetch failed"), { code: "ECONNRESET" });
-  const { ports, makeRecord } = setup({
+  const { ports, generate } = setup({
     s3: { PutObject: once("PutObject", awsError("SlowDown", 503), () => ({})) },
     dynamodb: { PutItem: once("PutItem", reset, () => ({})) },
     sqs: {
@@ -450,10 +405,8 @@ Deno.test("generateLaptops() retries each step on a transient error and goes on"
     },
   });
   const waits: number[] = [];
-  const result = await generateLaptops(ports, {
-    ...OPTIONS,
+  const result = await generate({
     fileNames: ["laptop.json"],
-    makeRecord,
     retry: { sleep: (n) => (waits.push(n), Promise.resolve()) },
   });
   assert.deepEqual(result.failed, []);
@@ -479,14 +432,12 @@ Deno.test("generateLaptops() takes its own object and item when an attempt's ans
       throw Object.assign(new TypeError("fetch failed"), { code: "ECONNRESET" });
     };
   };
-  const { ports, makeRecord } = setup({
+  const { ports, generate } = setup({
     s3: { PutObject: lost(putObject) },
     dynamodb: { PutItem: lost(putItem) },
   });
-  const result = await generateLaptops(ports, {
-    ...OPTIONS,
+  const result = await generate({
     fileNames: ["laptop.json"],
-    makeRecord,
     retry: { sleep: () => Promise.resolve() },
   });
   assert.deepEqual(result.failed, []);
@@ -498,12 +449,10 @@ Deno.test("generateLaptops() takes its own object and item when an attempt's ans
 });
 
 Deno.test("generateLaptops() with a tracer sends each record's trace as its message's AWSTraceHeader", async () => {
-  const { ports, makeRecord } = setup();
+  const { ports, generate } = setup();
   const recorder = recordingTracer(1_480_615_200_000);
-  const result = await generateLaptops(ports, {
-    ...OPTIONS,
+  const result = await generate({
     fileNames: ["a.json", "b.json"],
-    makeRecord,
     concurrency: 2,
     tracer: recorder.tracer,
   });
@@ -538,15 +487,15 @@ Deno.test("generateLaptops() with a tracer sends each record's trace as its mess
 });
 
 Deno.test("generateLaptops() without a tracer sends no trace header and reports no trace", async () => {
-  const { ports, makeRecord } = setup();
-  const result = await generateLaptops(ports, { ...OPTIONS, fileNames: ["a.json"], makeRecord });
+  const { ports, generate } = setup();
+  const result = await generate({ fileNames: ["a.json"] });
   const entries = ports.sqs.callsOf("SendMessageBatch")[0]?.input.Entries as object[];
   assert.equal("MessageSystemAttributes" in (entries[0] ?? {}), false);
   assert.equal(result.generated[0]?.traceId, undefined);
 });
 
 Deno.test("generateLaptops() ends a failed record's trace with the error", async () => {
-  const { ports, makeRecord } = setup({
+  const { generate } = setup({
     dynamodb: {
       PutItem: () => {
         throw awsError("AccessDeniedException");
@@ -554,10 +503,8 @@ Deno.test("generateLaptops() ends a failed record's trace with the error", async
     },
   });
   const recorder = recordingTracer();
-  const result = await generateLaptops(ports, {
-    ...OPTIONS,
+  const result = await generate({
     fileNames: ["a.json"],
-    makeRecord,
     tracer: recorder.tracer,
     retry: { attempts: 1 },
   });

@@ -19,7 +19,7 @@ import {
   STACK_ID,
   stacks,
 } from "../_helpers/infra_fakes.ts";
-import { readyS3, runDeploy, stackUpToDate, ZIP } from "../_helpers/deploy_runs.ts";
+import { readyS3, runDeploy, stackUpdate, stackUpToDate, ZIP } from "../_helpers/deploy_runs.ts";
 
 Deno.test("deploy() passes on any other UpdateStack error", async () => {
   const fake = stackUpToDate(() => {
@@ -89,20 +89,14 @@ Deno.test("deploy() throws the rollback reasons when the create fails", async ()
 });
 
 Deno.test("deploy() throws the reasons when an update rolls back", async () => {
-  const fake = fakeInfra({
-    s3: readyS3(),
-    cloudformation: {
-      DescribeStacks: stacks(
-        stack("UPDATE_COMPLETE", { outputs: true }),
-        stack("UPDATE_ROLLBACK_COMPLETE", { outputs: true }),
-      ),
-      DescribeStackEvents: eventSnapshots([], [
-        event("3", "laptops", "AWS::CloudFormation::Stack", "UPDATE_ROLLBACK_COMPLETE"),
-        event("2", "Table", "AWS::DynamoDB::Table", "UPDATE_FAILED", "Access denied"),
-      ]),
-      UpdateStack: () => ({ StackId: STACK_ID }),
-    },
-  });
+  const fake = stackUpdate(
+    "UPDATE_COMPLETE",
+    "UPDATE_ROLLBACK_COMPLETE",
+    eventSnapshots([], [
+      event("3", "laptops", "AWS::CloudFormation::Stack", "UPDATE_ROLLBACK_COMPLETE"),
+      event("2", "Table", "AWS::DynamoDB::Table", "UPDATE_FAILED", "Access denied"),
+    ]),
+  );
   await assert.rejects(
     runDeploy(fake).done,
     (error: unknown) =>

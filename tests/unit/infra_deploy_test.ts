@@ -19,6 +19,7 @@ import {
   PARAMETERS,
   readyS3,
   runDeploy,
+  stackUpdate,
   stackUpToDate,
   ZIP,
   ZIP_KEY,
@@ -150,22 +151,12 @@ Deno.test("deploy() reads event pages until one it has seen", async () => {
     },
   };
   let baseline = true;
-  const fake = fakeInfra({
-    s3: readyS3(),
-    cloudformation: {
-      DescribeStacks: stacks(
-        stack("UPDATE_COMPLETE", { outputs: true }),
-        stack("UPDATE_COMPLETE", { outputs: true }),
-      ),
-      DescribeStackEvents: (input) => {
-        if (baseline) {
-          baseline = false;
-          return { StackEvents: [older] };
-        }
-        return pages[(input.NextToken as string | undefined) ?? "first"];
-      },
-      UpdateStack: () => ({ StackId: STACK_ID }),
-    },
+  const fake = stackUpdate("UPDATE_COMPLETE", "UPDATE_COMPLETE", (input) => {
+    if (baseline) {
+      baseline = false;
+      return { StackEvents: [older] };
+    }
+    return pages[(input.NextToken as string | undefined) ?? "first"];
   });
   const { result, progress } = await deployed(fake);
   assert.equal(result.outcome, "updated");
@@ -188,17 +179,7 @@ Deno.test("deploy() updates an existing stack and prints only the new events", a
     event("10", "UpdateFunction", "AWS::Lambda::Function", "UPDATE_COMPLETE"),
     ...before,
   ];
-  const fake = fakeInfra({
-    s3: readyS3(),
-    cloudformation: {
-      DescribeStacks: stacks(
-        stack("CREATE_COMPLETE", { outputs: true }),
-        stack("UPDATE_COMPLETE", { outputs: true }),
-      ),
-      DescribeStackEvents: eventSnapshots(before, after),
-      UpdateStack: () => ({ StackId: STACK_ID }),
-    },
-  });
+  const fake = stackUpdate("CREATE_COMPLETE", "UPDATE_COMPLETE", eventSnapshots(before, after));
   const { result, progress } = await deployed(fake);
   assert.deepEqual(fake.operations(), [
     ...CHECKS,

@@ -34,38 +34,20 @@ function input(
 }
 
 Deno.test("iamRequestsOf() maps S3 operations whose action is not their name", () => {
+  const bucket = "arn:aws:s3:::laptops";
+  const object = "arn:aws:s3:::laptops/a.json";
   const cases: [string, string, string, string][] = [
-    ["HeadObject", "/laptops/a.json", "s3:GetObject", "arn:aws:s3:::laptops/a.json"],
-    ["ListObjectsV2", "/laptops?list-type=2", "s3:ListBucket", "arn:aws:s3:::laptops"],
-    ["ListObjects", "/laptops", "s3:ListBucket", "arn:aws:s3:::laptops"],
-    ["HeadBucket", "/laptops", "s3:ListBucket", "arn:aws:s3:::laptops"],
+    ["HeadObject", "/laptops/a.json", "s3:GetObject", object],
+    ["ListObjectsV2", "/laptops?list-type=2", "s3:ListBucket", bucket],
+    ["ListObjects", "/laptops", "s3:ListBucket", bucket],
+    ["HeadBucket", "/laptops", "s3:ListBucket", bucket],
     ["ListBuckets", "/", "s3:ListAllMyBuckets", "*"],
-    [
-      "CreateMultipartUpload",
-      "/laptops/a.json?uploads",
-      "s3:PutObject",
-      "arn:aws:s3:::laptops/a.json",
-    ],
-    [
-      "UploadPart",
-      "/laptops/a.json?partNumber=1&uploadId=u",
-      "s3:PutObject",
-      "arn:aws:s3:::laptops/a.json",
-    ],
-    [
-      "ListParts",
-      "/laptops/a.json?uploadId=u",
-      "s3:ListMultipartUploadParts",
-      "arn:aws:s3:::laptops/a.json",
-    ],
-    ["GetBucketCors", "/laptops?cors", "s3:GetBucketCORS", "arn:aws:s3:::laptops"],
+    ["CreateMultipartUpload", "/laptops/a.json?uploads", "s3:PutObject", object],
+    ["UploadPart", "/laptops/a.json?partNumber=1&uploadId=u", "s3:PutObject", object],
+    ["ListParts", "/laptops/a.json?uploadId=u", "s3:ListMultipartUploadParts", object],
+    ["GetBucketCors", "/laptops?cors", "s3:GetBucketCORS", bucket],
     ["PutObject", "/laptops/dir/a%20b.json", "s3:PutObject", "arn:aws:s3:::laptops/dir/a b.json"],
-    [
-      "GetObject",
-      "/laptops/a.json?versionId=v1",
-      "s3:GetObjectVersion",
-      "arn:aws:s3:::laptops/a.json",
-    ],
+    ["GetObject", "/laptops/a.json?versionId=v1", "s3:GetObjectVersion", object],
   ];
   for (const [operation, path, action, resource] of cases) {
     assert.deepEqual(
@@ -105,79 +87,46 @@ Deno.test("iamRequestsOf() asks DeleteObjects for s3:DeleteObject on each key", 
 });
 
 Deno.test("iamRequestsOf() names DynamoDB actions after the operation, on each table named", () => {
-  const target = (op: string) => ({ "x-amz-target": `DynamoDB_20120810.${op}` });
-  assert.deepEqual(
-    iamRequestsOf(
-      input("dynamodb", "UpdateItem", {
-        headers: target("UpdateItem"),
-        body: { TableName: "laptops" },
-      }),
-      SCOPE,
-    ),
-    [{ action: "dynamodb:UpdateItem", resource: TABLE_ARN }],
-  );
-  assert.deepEqual(
-    iamRequestsOf(
-      input("dynamodb", "BatchWriteItem", {
-        headers: target("BatchWriteItem"),
-        body: { RequestItems: { laptops: [], other: [] } },
-      }),
-      SCOPE,
-    ),
-    [
+  const cases: [string, Record<string, unknown>, { action: string; resource: string }[]][] = [
+    ["UpdateItem", { TableName: "laptops" }, [{
+      action: "dynamodb:UpdateItem",
+      resource: TABLE_ARN,
+    }]],
+    ["BatchWriteItem", { RequestItems: { laptops: [], other: [] } }, [
       { action: "dynamodb:BatchWriteItem", resource: TABLE_ARN },
       {
         action: "dynamodb:BatchWriteItem",
         resource: "arn:aws:dynamodb:us-east-1:000000000000:table/other",
       },
-    ],
-  );
-  assert.deepEqual(
-    iamRequestsOf(
-      input("dynamodb", "Query", {
-        headers: target("Query"),
-        body: { TableName: "laptops", IndexName: "byYear" },
-      }),
-      SCOPE,
-    ),
-    [{ action: "dynamodb:Query", resource: `${TABLE_ARN}/index/byYear` }],
-  );
-  assert.deepEqual(
-    iamRequestsOf(
-      input("dynamodb", "TransactWriteItems", {
-        headers: target("TransactWriteItems"),
-        body: {
-          TransactItems: [{ Put: { TableName: "laptops" } }, {
-            ConditionCheck: { TableName: "laptops" },
-          }],
-        },
-      }),
-      SCOPE,
-    ),
+    ]],
+    ["Query", { TableName: "laptops", IndexName: "byYear" }, [
+      { action: "dynamodb:Query", resource: `${TABLE_ARN}/index/byYear` },
+    ]],
     [
-      { action: "dynamodb:PutItem", resource: TABLE_ARN },
-      { action: "dynamodb:ConditionCheckItem", resource: TABLE_ARN },
+      "TransactWriteItems",
+      {
+        TransactItems: [{ Put: { TableName: "laptops" } }, {
+          ConditionCheck: { TableName: "laptops" },
+        }],
+      },
+      [
+        { action: "dynamodb:PutItem", resource: TABLE_ARN },
+        { action: "dynamodb:ConditionCheckItem", resource: TABLE_ARN },
+      ],
     ],
-  );
-  assert.deepEqual(
-    iamRequestsOf(
-      input("dynamodb", "ExecuteStatement", {
-        headers: target("ExecuteStatement"),
-        body: { Statement: "UPDATE \"laptops\" SET a = 1 WHERE uuid = 'x'" },
-      }),
-      SCOPE,
-    ),
-    [{ action: "dynamodb:PartiQLUpdate", resource: TABLE_ARN }],
-  );
-  assert.deepEqual(
-    iamRequestsOf(
-      input("dynamodb", "ListTables", { headers: target("ListTables"), body: {} }),
-      SCOPE,
-    ),
-    [
-      { action: "dynamodb:ListTables", resource: "*" },
-    ],
-  );
+    ["ExecuteStatement", { Statement: "UPDATE \"laptops\" SET a = 1 WHERE uuid = 'x'" }, [
+      { action: "dynamodb:PartiQLUpdate", resource: TABLE_ARN },
+    ]],
+    ["ListTables", {}, [{ action: "dynamodb:ListTables", resource: "*" }]],
+  ];
+  for (const [operation, body, expected] of cases) {
+    const headers = { "x-amz-target": `DynamoDB_20120810.${operation}` };
+    assert.deepEqual(
+      iamRequestsOf(input("dynamodb", operation, { headers, body }), SCOPE),
+      expected,
+      operation,
+    );
+  }
 });
 
 Deno.test("iamRequestsOf() maps SQS batch operations to the action of their entries", () => {

@@ -106,23 +106,14 @@ Deno.test("policyDocument() returns copies that do not change POLICIES", () => {
 });
 
 Deno.test("resourceArn() gives the concrete ARNs of the local AWS's names", () => {
-  assert.equal(
-    resourceArn("table", CONTEXT),
-    "arn:aws:dynamodb:us-east-1:000000000000:table/laptops",
-  );
-  assert.equal(resourceArn("bucketObjects", CONTEXT), "arn:aws:s3:::laptops/*");
-  assert.equal(
-    resourceArn("uploadQueue", CONTEXT),
-    "arn:aws:sqs:us-east-1:000000000000:uploaded-laptops",
-  );
-  assert.equal(
-    resourceArn("updateQueue", CONTEXT),
-    "arn:aws:sqs:us-east-1:000000000000:updated-laptops",
-  );
-  assert.equal(
-    resourceArn("functionLogGroup", CONTEXT),
-    "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/update-item:*",
-  );
+  const cases: [PolicyResource, string][] = [
+    ["table", "arn:aws:dynamodb:us-east-1:000000000000:table/laptops"],
+    ["bucketObjects", "arn:aws:s3:::laptops/*"],
+    ["uploadQueue", "arn:aws:sqs:us-east-1:000000000000:uploaded-laptops"],
+    ["updateQueue", "arn:aws:sqs:us-east-1:000000000000:updated-laptops"],
+    ["functionLogGroup", "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/update-item:*"],
+  ];
+  for (const [resource, arn] of cases) assert.equal(resourceArn(resource, CONTEXT), arn);
 });
 
 Deno.test("resourceArn() takes another partition and bucket name", () => {
@@ -132,14 +123,11 @@ Deno.test("resourceArn() takes another partition and bucket name", () => {
     partition: "aws-cn",
     bucketName: "laptops-123456789012-cn-north-1",
   };
-  assert.equal(
-    resourceArn("bucketObjects", context),
-    "arn:aws-cn:s3:::laptops-123456789012-cn-north-1/*",
-  );
-  assert.equal(
-    resourceArn("table", context),
-    "arn:aws-cn:dynamodb:cn-north-1:123456789012:table/laptops",
-  );
+  const cases: [PolicyResource, string][] = [
+    ["bucketObjects", "arn:aws-cn:s3:::laptops-123456789012-cn-north-1/*"],
+    ["table", "arn:aws-cn:dynamodb:cn-north-1:123456789012:table/laptops"],
+  ];
+  for (const [resource, arn] of cases) assert.equal(resourceArn(resource, context), arn);
 });
 
 Deno.test("resourceArn() uses no wildcard but the two AWS's ARN formats and X-Ray require", () => {
