@@ -16,16 +16,23 @@ import type { ServerCpuReport } from "./report.ts";
 export type RunOne = (settings: RunSettings) => Promise<RunMeasurement>;
 
 /**
+ * The order of tracing's runs: off, on, on, off, off, on, … (pairs in
+ * alternating order, so a drift of the machine's load over the runs falls
+ * on both sides alike).
+ */
+export const TRACING_ORDER: readonly boolean[] = [false, true, true, false, false, true];
+
+/**
  * Tracing's cost: the optimized run again, alternately with every program
- * recording and exporting its spans and without (medians: the machine is
- * shared): on, off, on.
+ * recording and exporting its spans and without, three of each
+ * ({@linkcode TRACING_ORDER}; medians: the machine is shared).
  */
 export async function runTracingPairs(
   run: RunOne,
   optimized: RunSettings,
 ): Promise<{ on: RunMeasurement[]; off: RunMeasurement[] }> {
   const runs: { on: RunMeasurement[]; off: RunMeasurement[] } = { on: [], off: [] };
-  for (const tracing of [true, false, true]) {
+  for (const tracing of TRACING_ORDER) {
     const name = `optimized, tracing ${tracing ? "on" : "off"}`;
     runs[tracing ? "on" : "off"].push(await run({ ...optimized, name, tracing }));
   }

@@ -9,6 +9,7 @@
 
 import { DEFAULT_ENVIRONMENT, startLambdaRunner } from "../local/lambda/mod.ts";
 import { startLocalAws } from "../local/local_aws.ts";
+import { processTreeCpuSeconds } from "./process_tree_cpu.ts";
 import type { ToWorker, WorkerEvent } from "./_protocol.ts";
 import type { RunMeasurement, RunSettings } from "./_types.ts";
 import { drawLatencyMs } from "./aws_latency.ts";
@@ -99,6 +100,7 @@ export async function runPipeline(
     }, fail);
     cleanups.unshift(() => generator.worker.terminate());
 
+    const cpuAtStart = await cpuSecondsOrUndefined();
     await startLoad({ services, generator }, aws.endpoint, settings);
 
     const timedOut = await waitWithProgress(
@@ -106,6 +108,7 @@ export async function runPipeline(
       settings.timeoutMs,
       () => onProgress(handledAt.size),
     );
+    const cpuAtEnd = await cpuSecondsOrUndefined();
     const requestStats = aws.stats();
     const lambdaStats = runner.stats();
     const billedMs = lambda.billedMs;
@@ -140,9 +143,22 @@ export async function runPipeline(
       serviceIdleHeapBytes: serviceResult?.idleHeapBytes ?? 0,
       timedOut,
       memory: memory.samples,
+      ...(cpuAtStart === undefined || cpuAtEnd === undefined
+        ? {}
+        : { cpuSeconds: cpuAtEnd - cpuAtStart }),
     };
   } finally {
     for (const cleanup of cleanups) await cleanup();
+  }
+}
+
+/** {@linkcode processTreeCpuSeconds}, or undefined (with a warning) when it cannot be read. */
+async function cpuSecondsOrUndefined(): Promise<number | undefined> {
+  try {
+    return await processTreeCpuSeconds();
+  } catch (error) {
+    console.error(`bench: ${error instanceof Error ? error.message : error}`);
+    return undefined;
   }
 }
 

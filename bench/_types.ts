@@ -80,6 +80,12 @@ export interface RunMeasurement {
   readonly serviceIdleHeapBytes: number;
   /** Whether it ended before every item was handled. */
   readonly timedOut: boolean;
+  /**
+   * CPU seconds of every process of the run (the benchmark's own, with the
+   * local AWS and the program workers, and the Lambda's containers) from the
+   * load's start to the last item handled; absent when it could not be read.
+   */
+  readonly cpuSeconds?: number;
   /** The local AWS's memory every second: `[ms since start, heap used, RSS]`, bytes. */
   readonly memory?: readonly (readonly [number, number, number])[];
 }

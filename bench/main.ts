@@ -180,10 +180,7 @@ async function main(args: string[]): Promise<number> {
     RunReport,
   ];
   const openLoop = openLoopRun ? reportOf(openLoopRun) : null;
-  const tracing = tracingCost(
-    [optimized, ...tracingRuns.off.map(reportOf)],
-    tracingRuns.on.map(reportOf),
-  );
+  const tracing = tracingCost(tracingRuns.off.map(reportOf), tracingRuns.on.map(reportOf));
   const report = buildReport(baseline, optimized, {
     openLoop,
     ceiling,

@@ -47,6 +47,8 @@ export interface RunReport {
   readonly lambda_records_per_invocation: number;
   /** Lambda GB-seconds billed (handler time rounded up to 1 ms, plus init). */
   readonly lambda_gb_s: number;
+  /** CPU milliseconds of all the run's processes per item handled; null when not measured. */
+  readonly cpu_ms_per_item: number | null;
   /** Estimated cost of a million items, US dollars. */
   readonly cost_per_million_items_usd: number;
   /** The same, by service. */
@@ -260,6 +262,9 @@ export function reportRun(
     lambda_invocations: run.invocations,
     lambda_records_per_invocation: run.invocations > 0 ? run.lambdaRecords / run.invocations : 0,
     lambda_gb_s: (billedMs / 1000) * (settings.lambda.memoryMb / 1024),
+    cpu_ms_per_item: run.cpuSeconds === undefined || run.handled === 0
+      ? null
+      : (run.cpuSeconds * 1000) / run.handled,
     cost_per_million_items_usd: cost.total,
     cost_by_service_usd: cost,
     service_peak_heap_mb: run.servicePeakHeapBytes / 1024 / 1024,

@@ -9,6 +9,8 @@
 
 import http from "node:http";
 import https from "node:https";
+import { Buffer } from "node:buffer";
+import type { OtlpRequestInit, OtlpResponse } from "./otlp_exporter.ts";
 
 const agents = {
   "http:": new http.Agent({ keepAlive: true }),
@@ -16,28 +18,34 @@ const agents = {
 };
 
 /**
- * Sends a request with a string body and answers its status (the body is
- * read and dropped): what the OTLP exporter needs of `fetch`.
+ * Sends a POST with a string body and answers its status (the body is read
+ * and dropped): what the OTLP exporter needs to send an export.
+ * Neither `Headers` nor `Response` is used: in Node.js they belong to its
+ * `fetch` (undici), which a first use would load and compile, more CPU than
+ * many exports.
  *
- * @param input The URL.
+ * @param url The URL.
  * @param init Method, headers, body and abort signal.
- * @returns The answer, without its body.
+ * @returns The answer's status.
  */
-export function nodePost(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
-  const url = new URL(input instanceof Request ? input.url : input);
-  const body = new TextEncoder().encode(typeof init.body === "string" ? init.body : "");
+export function nodePost(url: string, init: OtlpRequestInit): Promise<OtlpResponse> {
+  const target = new URL(url);
+  const body = Buffer.from(init.body, "utf8");
   const headers: Record<string, string> = { "content-length": String(body.byteLength) };
-  new Headers(init.headers).forEach((value, name) => headers[name] = value);
-  const secure = url.protocol === "https:";
+  for (const [name, value] of Object.entries(init.headers)) headers[name.toLowerCase()] = value;
+  const secure = target.protocol === "https:";
   return new Promise((resolve, reject) => {
-    const request = (secure ? https : http).request(url, {
-      method: init.method ?? "POST",
+    const request = (secure ? https : http).request(target, {
+      method: init.method,
       headers,
       agent: secure ? agents["https:"] : agents["http:"],
-      ...(init.signal ? { signal: init.signal } : {}),
+      signal: init.signal,
     }, (response) => {
       response.resume();
-      response.on("end", () => resolve(new Response(null, { status: response.statusCode ?? 500 })));
+      response.on("end", () => {
+        const status = response.statusCode ?? 500;
+        resolve({ ok: status >= 200 && status < 300, status, body: null });
+      });
       response.on("error", reject);
     });
     request.on("error", reject);

@@ -9,6 +9,34 @@
 import type { ExportSigner } from "./sign_otlp.ts";
 import type { AttributeValue, SpanExporter, SpanKind, SpanRecord } from "./tracer.ts";
 
+/** A request the exporter sends: a POST with a JSON body. */
+export interface OtlpRequestInit {
+  /** Always `"POST"`. */
+  readonly method: string;
+  /** Request headers, signed when a signer is given. */
+  readonly headers: Record<string, string>;
+  /** The `ExportTraceServiceRequest` as JSON. */
+  readonly body: string;
+  /** Aborts the send at its timeout. */
+  readonly signal: AbortSignal;
+}
+
+/** What the exporter needs of an answer (a `Response` has it). */
+export interface OtlpResponse {
+  /** Whether the status is 2xx. */
+  readonly ok: boolean;
+  /** The status. */
+  readonly status: number;
+  /** The body, dropped unread. */
+  readonly body?: { cancel(): Promise<void> } | null;
+}
+
+/**
+ * Sends one export: the global `fetch` fits, and so does a lighter one (the
+ * Lambda's `nodePost`, which loads no `fetch` implementation).
+ */
+export type OtlpSend = (url: string, init: OtlpRequestInit) => Promise<OtlpResponse>;
+
 /** Options of {@linkcode createOtlpExporter}. */
 export interface OtlpExporterOptions {
   /** The traces URL, `…/v1/traces`. */
@@ -31,8 +59,8 @@ export interface OtlpExporterOptions {
   readonly onError?: (error: Error) => void;
   /** Signs each export (SigV4 for X-Ray's OTLP endpoint). Default none. */
   readonly sign?: ExportSigner;
-  /** The fetch to send with. Defaults to the global one. */
-  readonly fetch?: typeof fetch;
+  /** What sends each export. Defaults to the global `fetch`. */
+  readonly fetch?: OtlpSend;
 }
 
 const KINDS: Record<SpanKind, number> = {

@@ -133,10 +133,22 @@ export function newSpanId(): string {
   return id;
 }
 
+// Random bytes are drawn 4 KiB at a time: one `getRandomValues` call per id
+// costs more than the id (most under Node.js, the Lambda's runtime).
+const RANDOM_POOL_BYTES = 4096;
+const randomPool = new Uint8Array(RANDOM_POOL_BYTES);
+let randomUsed = RANDOM_POOL_BYTES;
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
 function randomHex(bytes: number): string {
-  const buffer = crypto.getRandomValues(new Uint8Array(bytes));
+  if (randomUsed + bytes > RANDOM_POOL_BYTES) {
+    crypto.getRandomValues(randomPool);
+    randomUsed = 0;
+  }
   let hex = "";
-  for (const byte of buffer) hex += byte.toString(16).padStart(2, "0");
+  for (const end = randomUsed + bytes; randomUsed < end; randomUsed++) {
+    hex += HEX_BYTES[randomPool[randomUsed]!];
+  }
   return hex;
 }
 

@@ -9,7 +9,7 @@
 
 import type { EnvReader } from "./config.ts";
 import { ConfigError } from "./errors.ts";
-import { createOtlpExporter } from "./otlp_exporter.ts";
+import { createOtlpExporter, type OtlpSend } from "./otlp_exporter.ts";
 import { type CredentialsProvider, xrayEndpointRegion, xraySigner } from "./sign_otlp.ts";
 import { createTracer, NOOP_TRACER, type Tracer } from "./tracer.ts";
 
@@ -133,7 +133,7 @@ export interface StartTracingOptions extends TraceExportOptions {
    */
   readonly credentials?: CredentialsProvider;
   /** What sends the exports. Defaults to the global `fetch`. */
-  readonly fetch?: typeof fetch;
+  readonly fetch?: OtlpSend;
 }
 
 /**
