@@ -21,9 +21,9 @@
  * @module
  */
 
-import type { InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
-import { callInnerJson, postInnerJson } from "../core/mod.ts";
-import type { S3Vault } from "../engines/mod.ts";
+import type { InnerRequest, InnerResponse } from "../core/mod.ts";
+import { callInnerJson } from "../core/mod.ts";
+import type { DynaliteService, S3Vault } from "../engines/mod.ts";
 import {
   awsMessage,
   cancellationMessage,
@@ -41,7 +41,7 @@ import { startTtlSweeper } from "./_ttl_sweeper.ts";
 /** Options of {@linkcode createDynamoDbLayer}. */
 export interface DynamoDbLayerOptions {
   /** dynalite. */
-  readonly dynamodb: InnerService;
+  readonly dynamodb: DynaliteService;
   /** Where table settings dynalite does not keep are recorded. */
   readonly vault: S3Vault;
   /**
@@ -85,11 +85,11 @@ const decoder = new TextDecoder();
  * @example Usage
  * ```ts
  * // Needs the engines the local AWS starts (dynalite, fauxqs): type-checked by `deno task ok`, not run.
- * import type { InnerRequest, InnerService } from "../core/mod.ts";
- * import type { FauxqsService } from "../engines/mod.ts";
+ * import type { InnerRequest } from "../core/mod.ts";
+ * import type { DynaliteService, FauxqsService } from "../engines/mod.ts";
  * import { createDynamoDbLayer } from "./_layer.ts";
  *
- * declare const dynamodb: InnerService, fauxqs: FauxqsService, request: InnerRequest;
+ * declare const dynamodb: DynaliteService, fauxqs: FauxqsService, request: InnerRequest;
  * const layer = createDynamoDbLayer({ dynamodb, vault: fauxqs.vault });
  * const answer = await layer.handle("TransactWriteItems", request);
  * ```
@@ -246,7 +246,7 @@ export function createDynamoDbLayer(options: DynamoDbLayerOptions): DynamoDbLaye
     };
     delete headers["content-length"];
     // An answer without JSON keeps its status.
-    const inner = await postInnerJson(dynamodb, headers, body);
+    const inner = await dynamodb.callJson(headers, body);
     const json = inner.status >= 400 && typeof inner.json.message === "string"
       ? { ...inner.json, message: awsMessage(inner.json.message) }
       : inner.json;
