@@ -22,7 +22,7 @@
  */
 
 import type { InnerRequest, InnerResponse } from "../core/mod.ts";
-import { callInnerJson } from "../core/mod.ts";
+import { callInnerJson, encodeJsonBody, jsonBody } from "../core/mod.ts";
 import type { DynaliteService, S3Vault } from "../engines/mod.ts";
 import {
   awsMessage,
@@ -76,9 +76,6 @@ interface Answer {
   readonly json: Json;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
 /**
  * Makes the DynamoDB layer.
  *
@@ -116,14 +113,10 @@ export function createDynamoDbLayer(options: DynamoDbLayerOptions): DynamoDbLaye
 
   return {
     async handle(operation, request) {
-      let body: Json;
-      try {
-        const parsed: unknown = JSON.parse(decoder.decode(request.body) || "{}");
-        if (parsed === null || typeof parsed !== "object") return await dynamodb.handle(request);
-        body = parsed as Json;
-      } catch {
-        return await dynamodb.handle(request);
-      }
+      // Shared with IAM and the dashboard: read, never changed.
+      const parsed = request.body.length === 0 ? {} : jsonBody(request.body);
+      if (parsed === null || typeof parsed !== "object") return await dynamodb.handle(request);
+      const body = parsed as Json;
       const named = withTableNames(body);
       const run = () => answer(operation, named.body, request);
       const result = operation === "TransactWriteItems"
@@ -504,6 +497,6 @@ function respond(status: number, json: Json): InnerResponse {
       "content-type": "application/x-amz-json-1.0",
       "x-amzn-requestid": crypto.randomUUID(),
     },
-    body: encoder.encode(JSON.stringify(json)),
+    body: encodeJsonBody(json),
   };
 }
