@@ -109,8 +109,9 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Dyna
   // the one shared instance of its `db` module, and close it ourselves.
   // Loaded here, not at module load, so that a load failure (its native
   // LevelDB binding needs --allow-ffi) is a start error the caller reports.
-  const { default: dynalite } = await import("dynalite");
   const require = createRequire(import.meta.resolve("dynalite"));
+  keepStringsInMemory(require);
+  const { default: dynalite } = await import("dynalite");
   const dbModule = require("./db/index.js") as DynaliteDbModule;
   const create = dbModule.create;
   let store: DynaliteStore | undefined;
@@ -163,6 +164,40 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Dyna
     },
     close: () => opened.lifecycleManager.gracefulClose(),
   };
+}
+
+/** What this module uses of memory-level, dynalite's in-memory store. */
+interface MemoryLevelModule {
+  MemoryLevel: new (options?: unknown, more?: unknown) => object;
+}
+
+const STRING_STORE = Symbol("memory-level keeps strings");
+
+/**
+ * Makes the in-memory store dynalite creates keep its keys and values as
+ * strings rather than bytes (memory-level's `storeEncoding: "utf8"`), before
+ * dynalite loads memory-level.
+ *
+ * By default memory-level stores bytes: every key dynalite writes or looks
+ * up is encoded to a buffer and compared byte by byte in its tree, and every
+ * JSON value goes through a buffer both ways. dynalite's keys are ASCII
+ * (table and index names, hex digests and hex-encoded key values), whose
+ * string order is their byte order, so the store sorts them as before.
+ * Persistent stores (LevelDB) are not changed.
+ */
+function keepStringsInMemory(require: (id: string) => unknown): void {
+  const memoryLevel = require("memory-level") as MemoryLevelModule & { [STRING_STORE]?: true };
+  if (memoryLevel[STRING_STORE]) return;
+  const ByteStore = memoryLevel.MemoryLevel;
+  memoryLevel.MemoryLevel = class StringStore extends ByteStore {
+    constructor(location?: unknown, options?: unknown) {
+      // memory-level takes its options first or after a location.
+      const first = location !== null && typeof location === "object";
+      const settings = { storeEncoding: "utf8", ...((first ? location : options) ?? {}) };
+      super(...(first ? [settings] : [location, settings]));
+    }
+  };
+  memoryLevel[STRING_STORE] = true;
 }
 
 interface LoadedOperation {
