@@ -8,8 +8,8 @@
  */
 
 import type { AwsService } from "./core/mod.ts";
-import type { FauxqsService } from "./engines/mod.ts";
-import type { InnerRequest, InnerResponse, InnerService } from "./core/mod.ts";
+import type { DynaliteService, FauxqsService } from "./engines/mod.ts";
+import type { InnerRequest, InnerResponse } from "./core/mod.ts";
 import { createDynamoDbLayer } from "./dynamodb/mod.ts";
 import { createS3Layer } from "./s3/mod.ts";
 import { createSqsLayer } from "./sqs/mod.ts";
@@ -17,7 +17,7 @@ import { createSqsLayer } from "./sqs/mod.ts";
 /** Options of {@linkcode createCompat}. */
 export interface CompatOptions {
   /** DynamoDB. */
-  readonly dynamodb: InnerService;
+  readonly dynamodb: DynaliteService;
   /** SQS, S3, SNS and STS. */
   readonly fauxqs: FauxqsService;
   /** The local AWS's region (of resources whose requests name none). */

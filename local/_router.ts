@@ -15,8 +15,8 @@
  * @module
  */
 
-import type { InnerRequest, InnerResponse, InnerService } from "./core/mod.ts";
-import type { FauxqsService } from "./engines/mod.ts";
+import type { InnerRequest, InnerResponse } from "./core/mod.ts";
+import type { DynaliteService, FauxqsService } from "./engines/mod.ts";
 import { createCompat, type DynamoDbSweeps } from "./_compat.ts";
 import { type AwsService, describeOperation } from "./core/mod.ts";
 import { QUEUE_URL_OPERATIONS, rewriteQueueUrls } from "./sqs/mod.ts";
@@ -28,7 +28,7 @@ export interface RouterOptions {
   /** Interceptors run before dispatch, in order. Default none. */
   readonly interceptors?: readonly Interceptor[];
   /** DynamoDB. */
-  readonly dynamodb: InnerService;
+  readonly dynamodb: DynaliteService;
   /** SQS, S3, SNS and STS. */
   readonly fauxqs: FauxqsService;
   /** Called after each answer. */

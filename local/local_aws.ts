@@ -8,9 +8,9 @@
  */
 
 import { type ResourceDefinition, RESOURCES } from "../lib/resources.ts";
-import { startDynalite } from "./engines/mod.ts";
+import { type DynaliteService, startDynalite } from "./engines/mod.ts";
 import { type FauxqsService, startFauxqs } from "./engines/mod.ts";
-import { type InnerService, urlPath } from "./core/mod.ts";
+import { urlPath } from "./core/mod.ts";
 import { provisionResources } from "./_provision.ts";
 import { createIamInterceptor, type PolicySet } from "./iam/mod.ts";
 import { createRouter } from "./_router.ts";
@@ -315,7 +315,7 @@ function listen(
 
 /** The two emulators. */
 interface Engines {
-  readonly dynamodb: InnerService;
+  readonly dynamodb: DynaliteService;
   readonly fauxqs: FauxqsService;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The local AWS's shared plumbing, used by every service folder: the shape in
  * which the router hands a request to an in-process emulator and back, the
- * operation a request names, the router's interceptor and report types, a
+ * operation a request names, a JSON body parsed once for all its readers, the router's interceptor and report types, a
  * keyed lock, and the small XML helpers of the S3 and SQS query protocols.
  *
  * @module
@@ -29,6 +29,7 @@ export type {
   LocalAwsRequest,
   RequestAnnotations,
 } from "./_request.ts";
+export { encodeJsonBody, jsonBody } from "./_json_body.ts";
 export { KeyedLock } from "./_keyed_lock.ts";
 export { urlPath } from "./_url_path.ts";
 export { element, elementText, elementTexts, escapeXml, unescapeXml } from "./_xml.ts";

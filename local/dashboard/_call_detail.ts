@@ -9,7 +9,7 @@
  */
 
 import type { InnerRequest, InnerResponse } from "../core/mod.ts";
-import { type AwsService, s3Target } from "../core/mod.ts";
+import { type AwsService, jsonBody, s3Target } from "../core/mod.ts";
 
 /** What {@linkcode describeCall} looks at: a subset of the router's report. */
 export interface ObservedCall {
@@ -504,13 +504,10 @@ function isForm(inner: InnerRequest): boolean {
     inner.url.includes("Action=");
 }
 
+/** A body's JSON value, parsed once for IAM, the layers and the dashboard: read, never change it. */
 function parseJson(bytes: Uint8Array): unknown {
-  if (bytes.length === 0 || bytes.length > MAX_BODY_BYTES) return undefined;
-  try {
-    return JSON.parse(decoder.decode(bytes));
-  } catch {
-    return undefined;
-  }
+  if (bytes.length > MAX_BODY_BYTES) return undefined;
+  return jsonBody(bytes);
 }
 
 function jsonField(text: string, field: string): string | undefined {

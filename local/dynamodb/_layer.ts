@@ -21,9 +21,9 @@
  * @module
  */
 
-import type { InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
-import { callInnerJson, postInnerJson } from "../core/mod.ts";
-import type { S3Vault } from "../engines/mod.ts";
+import type { InnerRequest, InnerResponse } from "../core/mod.ts";
+import { callInnerJson, encodeJsonBody, jsonBody } from "../core/mod.ts";
+import type { DynaliteService, S3Vault } from "../engines/mod.ts";
 import {
   awsMessage,
   cancellationMessage,
@@ -41,7 +41,7 @@ import { startTtlSweeper } from "./_ttl_sweeper.ts";
 /** Options of {@linkcode createDynamoDbLayer}. */
 export interface DynamoDbLayerOptions {
   /** dynalite. */
-  readonly dynamodb: InnerService;
+  readonly dynamodb: DynaliteService;
   /** Where table settings dynalite does not keep are recorded. */
   readonly vault: S3Vault;
   /**
@@ -76,20 +76,17 @@ interface Answer {
   readonly json: Json;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
 /**
  * Makes the DynamoDB layer.
  *
  * @example Usage
  * ```ts
  * // Needs the engines the local AWS starts (dynalite, fauxqs): type-checked by `deno task ok`, not run.
- * import type { InnerRequest, InnerService } from "../core/mod.ts";
- * import type { FauxqsService } from "../engines/mod.ts";
+ * import type { InnerRequest } from "../core/mod.ts";
+ * import type { DynaliteService, FauxqsService } from "../engines/mod.ts";
  * import { createDynamoDbLayer } from "./_layer.ts";
  *
- * declare const dynamodb: InnerService, fauxqs: FauxqsService, request: InnerRequest;
+ * declare const dynamodb: DynaliteService, fauxqs: FauxqsService, request: InnerRequest;
  * const layer = createDynamoDbLayer({ dynamodb, vault: fauxqs.vault });
  * const answer = await layer.handle("TransactWriteItems", request);
  * ```
@@ -116,14 +113,10 @@ export function createDynamoDbLayer(options: DynamoDbLayerOptions): DynamoDbLaye
 
   return {
     async handle(operation, request) {
-      let body: Json;
-      try {
-        const parsed: unknown = JSON.parse(decoder.decode(request.body) || "{}");
-        if (parsed === null || typeof parsed !== "object") return await dynamodb.handle(request);
-        body = parsed as Json;
-      } catch {
-        return await dynamodb.handle(request);
-      }
+      // Shared with IAM and the dashboard: read, never changed.
+      const parsed = request.body.length === 0 ? {} : jsonBody(request.body);
+      if (parsed === null || typeof parsed !== "object") return await dynamodb.handle(request);
+      const body = parsed as Json;
       const named = withTableNames(body);
       const run = () => answer(operation, named.body, request);
       const result = operation === "TransactWriteItems"
@@ -246,7 +239,7 @@ export function createDynamoDbLayer(options: DynamoDbLayerOptions): DynamoDbLaye
     };
     delete headers["content-length"];
     // An answer without JSON keeps its status.
-    const inner = await postInnerJson(dynamodb, headers, body);
+    const inner = await dynamodb.callJson(headers, body);
     const json = inner.status >= 400 && typeof inner.json.message === "string"
       ? { ...inner.json, message: awsMessage(inner.json.message) }
       : inner.json;
@@ -504,6 +497,6 @@ function respond(status: number, json: Json): InnerResponse {
       "content-type": "application/x-amz-json-1.0",
       "x-amzn-requestid": crypto.randomUUID(),
     },
-    body: encoder.encode(JSON.stringify(json)),
+    body: encodeJsonBody(json),
   };
 }

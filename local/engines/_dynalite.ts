@@ -13,7 +13,8 @@ import { EventEmitter } from "node:events";
 import { Buffer } from "node:buffer";
 import { createRequire } from "node:module";
 import { mkdir } from "node:fs/promises";
-import type { InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
+import type { InnerJsonResponse, InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
+import { parseJsonObject } from "../core/mod.ts";
 
 /** What this module uses of dynalite's internal store (`db/index.js`). */
 interface DynaliteStore {
@@ -29,6 +30,66 @@ interface NodeRequestListener {
   (request: unknown, response: unknown): void;
 }
 
+/** What this module uses of dynalite's request checks (`validations/index.js`). */
+interface DynaliteValidations {
+  checkTypes(data: Json, types: unknown): Json;
+  checkValidations(data: Json, types: unknown, custom: unknown, store: DynaliteStore): void;
+}
+
+/** One operation's checks (`validations/<operation>.js`). */
+interface DynaliteOperationChecks {
+  readonly types: unknown;
+  readonly custom?: unknown;
+}
+
+/** One operation (`actions/<operation>.js`). */
+type DynaliteAction = (
+  store: DynaliteStore,
+  data: Json,
+  callback: (error: unknown, answer?: Json) => void,
+) => void;
+
+type Json = Record<string, unknown>;
+
+/** DynamoDB in this process: dynalite's HTTP listener and its operations below it. */
+export interface DynaliteService extends InnerService {
+  /**
+   * Answers a JSON request (`POST /` with `headers`) as dynalite's listener
+   * would, without the listener's serialising: a well-formed signed request
+   * goes straight to dynalite's checks and operation, whose answer comes
+   * back as an object; anything else goes through the listener. dynalite
+   * takes fields it does not know (or that are null) out of the objects
+   * nested in `body`, as it did from its own copy; the top level is kept.
+   */
+  callJson(headers: Record<string, string>, body: Json): Promise<InnerJsonResponse>;
+}
+
+/** The operations of dynalite 4 (its `validOperations`). */
+const OPERATIONS = [
+  "BatchGetItem",
+  "BatchWriteItem",
+  "CreateTable",
+  "DeleteItem",
+  "DeleteTable",
+  "DescribeTable",
+  "DescribeTimeToLive",
+  "GetItem",
+  "ListTables",
+  "PutItem",
+  "Query",
+  "Scan",
+  "TagResource",
+  "UntagResource",
+  "ListTagsOfResource",
+  "UpdateItem",
+  "UpdateTable",
+];
+
+/** The API versions dynalite answers. */
+const TARGET_PREFIXES = ["DynamoDB_20111205.", "DynamoDB_20120810."];
+
+const encoder = new TextEncoder();
+
 /** Options of {@linkcode startDynalite}. */
 export interface DynaliteOptions {
   /** LevelDB directory; in memory when absent. */
@@ -41,15 +102,16 @@ export interface DynaliteOptions {
  * Tables are ACTIVE at once (`createTableMs: 0`): a local run has no reason
  * to wait half a second per table.
  */
-export async function startDynalite(options: DynaliteOptions = {}): Promise<InnerService> {
+export async function startDynalite(options: DynaliteOptions = {}): Promise<DynaliteService> {
   // dynalite keeps its store (and so the LevelDB handle) in a closure. Its
   // `server.close()` only closes the store after closing a listening socket,
   // and we never listen. So we take the store as dynalite creates it, through
   // the one shared instance of its `db` module, and close it ourselves.
   // Loaded here, not at module load, so that a load failure (its native
   // LevelDB binding needs --allow-ffi) is a start error the caller reports.
-  const { default: dynalite } = await import("dynalite");
   const require = createRequire(import.meta.resolve("dynalite"));
+  keepStringsInMemory(require);
+  const { default: dynalite } = await import("dynalite");
   const dbModule = require("./db/index.js") as DynaliteDbModule;
   const create = dbModule.create;
   let store: DynaliteStore | undefined;
@@ -82,10 +144,139 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Inne
     }
     throw error;
   }
+  const operations = loadOperations(require);
+  const handle = (request: InnerRequest) => callListener(listener, request);
   return {
-    handle: (request) => callListener(listener, request),
+    handle,
+    async callJson(headers, body) {
+      const operation = directOperation(headers);
+      const checks = operation === undefined ? undefined : operations.get(operation);
+      if (checks === undefined) {
+        const answer = await handle({
+          method: "POST",
+          url: "/",
+          headers,
+          body: encoder.encode(JSON.stringify(body)),
+        });
+        return { status: answer.status, headers: answer.headers, json: parseJsonObject(answer) };
+      }
+      return await callOperation(opened, checks, { ...body });
+    },
     close: () => opened.lifecycleManager.gracefulClose(),
   };
+}
+
+/** What this module uses of memory-level, dynalite's in-memory store. */
+interface MemoryLevelModule {
+  MemoryLevel: new (options?: unknown, more?: unknown) => object;
+}
+
+const STRING_STORE = Symbol("memory-level keeps strings");
+
+/**
+ * Makes the in-memory store dynalite creates keep its keys and values as
+ * strings rather than bytes (memory-level's `storeEncoding: "utf8"`), before
+ * dynalite loads memory-level.
+ *
+ * By default memory-level stores bytes: every key dynalite writes or looks
+ * up is encoded to a buffer and compared byte by byte in its tree, and every
+ * JSON value goes through a buffer both ways. dynalite's keys are ASCII
+ * (table and index names, hex digests and hex-encoded key values), whose
+ * string order is their byte order, so the store sorts them as before.
+ * Persistent stores (LevelDB) are not changed.
+ */
+function keepStringsInMemory(require: (id: string) => unknown): void {
+  const memoryLevel = require("memory-level") as MemoryLevelModule & { [STRING_STORE]?: true };
+  if (memoryLevel[STRING_STORE]) return;
+  const ByteStore = memoryLevel.MemoryLevel;
+  memoryLevel.MemoryLevel = class StringStore extends ByteStore {
+    constructor(location?: unknown, options?: unknown) {
+      // memory-level takes its options first or after a location.
+      const first = location !== null && typeof location === "object";
+      const settings = { storeEncoding: "utf8", ...((first ? location : options) ?? {}) };
+      super(...(first ? [settings] : [location, settings]));
+    }
+  };
+  memoryLevel[STRING_STORE] = true;
+}
+
+interface LoadedOperation {
+  readonly validations: DynaliteValidations;
+  readonly checks: DynaliteOperationChecks;
+  readonly action: DynaliteAction;
+}
+
+function loadOperations(require: (id: string) => unknown): Map<string, LoadedOperation> {
+  const validations = require("./validations/index.js") as DynaliteValidations;
+  const operations = new Map<string, LoadedOperation>();
+  for (const operation of OPERATIONS) {
+    const file = operation[0]?.toLowerCase() + operation.slice(1);
+    operations.set(operation, {
+      validations,
+      checks: require(`./validations/${file}.js`) as DynaliteOperationChecks,
+      action: require(`./actions/${file}.js`) as DynaliteAction,
+    });
+  }
+  return operations;
+}
+
+/**
+ * The operation of a request that dynalite's listener would pass to its
+ * checks: a JSON content type, a known target, and a complete `AWS4-`
+ * authorization header with a date. `undefined` for any other, which the
+ * listener answers itself (with its own errors).
+ */
+function directOperation(headers: Record<string, string>): string | undefined {
+  const type = (headers["content-type"] ?? "").split(";")[0]?.trim();
+  if (type !== "application/json" && type !== "application/x-amz-json-1.0") return undefined;
+  if (headers["x-amz-date"] === undefined && headers.date === undefined) return undefined;
+  const target = headers["x-amz-target"] ?? "";
+  const prefix = TARGET_PREFIXES.find((known) => target.startsWith(known));
+  if (prefix === undefined) return undefined;
+  const authorization = headers.authorization ?? "";
+  if (authorization.trim().slice(0, 5) !== "AWS4-") return undefined;
+  const parts = new Map<string, string | undefined>();
+  for (const part of authorization.split(/,| /).slice(1)) {
+    const [name = "", value] = part.trim().split("=");
+    if (name !== "") parts.set(name, value);
+  }
+  for (const required of ["Credential", "Signature", "SignedHeaders"]) {
+    if (!parts.get(required)) return undefined;
+  }
+  return target.slice(prefix.length);
+}
+
+/** Runs dynalite's checks and operation on `data`, as its listener does after parsing. */
+function callOperation(
+  store: DynaliteStore,
+  operation: LoadedOperation,
+  data: Json,
+): Promise<InnerJsonResponse> {
+  const { validations, checks, action } = operation;
+  const headers = { "content-type": "application/x-amz-json-1.0" };
+  return new Promise((resolve, reject) => {
+    const failed = (error: unknown): boolean => {
+      const { statusCode, body } = error as { statusCode?: unknown; body?: unknown };
+      if (typeof statusCode !== "number") return false;
+      resolve({ status: statusCode, headers, json: body as Json });
+      return true;
+    };
+    let checked: Json;
+    try {
+      checked = validations.checkTypes(data, checks.types);
+      validations.checkValidations(checked, checks.types, checks.custom, store);
+    } catch (error) {
+      if (!failed(error)) reject(error);
+      return;
+    }
+    action(store, checked, (error, answer) => {
+      if (error) {
+        if (!failed(error)) reject(error);
+        return;
+      }
+      resolve({ status: 200, headers, json: answer ?? {} });
+    });
+  });
 }
 
 function callListener(

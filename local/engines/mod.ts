@@ -6,7 +6,7 @@
  * @module
  */
 
-export { type DynaliteOptions, startDynalite } from "./_dynalite.ts";
+export { type DynaliteOptions, type DynaliteService, startDynalite } from "./_dynalite.ts";
 export { type FauxqsOptions, type FauxqsService, startFauxqs } from "./_fauxqs.ts";
 export {
   INTERNAL_BUCKET,

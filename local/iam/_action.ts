@@ -10,7 +10,7 @@
  */
 
 import type { AwsService } from "../core/mod.ts";
-import { s3Target } from "../core/mod.ts";
+import { jsonBody, s3Target } from "../core/mod.ts";
 import type { IamRequestContext } from "./_policy.ts";
 
 /** What {@linkcode iamRequestsOf} looks at. */
@@ -189,7 +189,7 @@ function dynamodbRequests(input: ActionInput, scope: ArnScope): IamRequestContex
   const { operation } = input;
   const action = `dynamodb:${operation}`;
   if (DYNAMODB_UNSCOPED.has(operation)) return [{ action, resource: "*" }];
-  const body = jsonBody(input.body);
+  const body = jsonObject(input.body);
   const table = (name: unknown, index?: unknown): string => {
     if (typeof name !== "string" || name === "") return "*";
     const arn = name.startsWith("arn:")
@@ -266,7 +266,7 @@ function sqsRequests(input: ActionInput, scope: ArnScope): IamRequestContext[] {
   if (SQS_UNSCOPED.has(input.operation)) return [{ action, resource: "*" }];
   const json = input.headers.has("x-amz-target");
   const params = json ? undefined : queryParams(input);
-  const body = json ? jsonBody(input.body) : {};
+  const body = json ? jsonObject(input.body) : {};
   const param = (name: string): string | undefined => {
     const value = json ? body[name] : params?.get(name);
     return typeof value === "string" && value !== "" ? value : undefined;
@@ -326,12 +326,9 @@ function queryParams(input: ActionInput): URLSearchParams {
   return input.url.searchParams;
 }
 
-function jsonBody(body: Uint8Array): Record<string, unknown> {
-  try {
-    return asRecord(JSON.parse(new TextDecoder().decode(body)));
-  } catch {
-    return {};
-  }
+/** A JSON body's object, parsed once for IAM, the layers and the dashboard. */
+function jsonObject(body: Uint8Array): Record<string, unknown> {
+  return asRecord(jsonBody(body));
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

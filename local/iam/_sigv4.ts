@@ -265,8 +265,9 @@ function checkTime(signature: Signature, now: Date): Problem | undefined {
       detail: `X-Amz-Date ${signature.amzDate} does not match the credential date`,
     };
   }
-  const serverTime = amzDate(now);
-  const extra = { requestTime: signature.amzDate, serverTime };
+  // Only a refusal shows the server's time: written then, not per request.
+  const serverTime = () => amzDate(now);
+  const extra = () => ({ requestTime: signature.amzDate, serverTime: serverTime() });
   if (signature.expires === undefined) {
     const skew = signingDate.getTime() - now.getTime();
     if (skew < -MAX_SKEW_MS) {
@@ -274,8 +275,8 @@ function checkTime(signature: Signature, now: Date): Problem | undefined {
         kind: "expired",
         detail: `Signature expired: ${signature.amzDate} is now earlier than ${
           amzDate(new Date(now.getTime() - MAX_SKEW_MS))
-        } (${serverTime} - 15 min.)`,
-        extra,
+        } (${serverTime()} - 15 min.)`,
+        extra: extra(),
       };
     }
     if (skew > MAX_SKEW_MS) {
@@ -283,8 +284,8 @@ function checkTime(signature: Signature, now: Date): Problem | undefined {
         kind: "notYetValid",
         detail: `Signature not yet current: ${signature.amzDate} is still later than ${
           amzDate(new Date(now.getTime() + MAX_SKEW_MS))
-        } (${serverTime} + 15 min.)`,
-        extra,
+        } (${serverTime()} + 15 min.)`,
+        extra: extra(),
       };
     }
     return undefined;
@@ -296,10 +297,10 @@ function checkTime(signature: Signature, now: Date): Problem | undefined {
     };
   }
   if (now.getTime() > signingDate.getTime() + signature.expires * 1000) {
-    return { kind: "presignExpired", detail: "Request has expired", extra };
+    return { kind: "presignExpired", detail: "Request has expired", extra: extra() };
   }
   if (signingDate.getTime() - now.getTime() > MAX_SKEW_MS) {
-    return { kind: "notYetValid", detail: "Request is not valid yet", extra };
+    return { kind: "notYetValid", detail: "Request is not valid yet", extra: extra() };
   }
   return undefined;
 }
