@@ -169,44 +169,62 @@ export function otlpJson(resource: { attributes: unknown[] }, spans: readonly Sp
       resource,
       scopeSpans: [{
         scope: { name: "aws-discovery" },
-        spans: spans.map((span) => ({
-          traceId: span.context.traceId,
-          spanId: span.context.spanId,
-          ...(span.parentSpanId === undefined ? {} : { parentSpanId: span.parentSpanId }),
-          name: span.name,
-          kind: KINDS[span.kind],
-          startTimeUnixNano: nanos(span.startMs),
-          endTimeUnixNano: nanos(span.endMs),
-          attributes: toAttributes(span.attributes),
-          ...(span.links.length === 0 ? {} : {
-            links: span.links.map((link) => ({ traceId: link.traceId, spanId: link.spanId })),
-          }),
-          // Success stays unset, as OpenTelemetry asks of instrumentation.
-          ...(span.error === undefined ? {} : { status: { code: 2, message: span.error } }),
-        })),
+        spans: spans.map(otlpSpan),
       }],
     }],
   };
 }
 
-function toAttributes(attributes: Readonly<Record<string, AttributeValue>>) {
-  return Object.entries(attributes).map(([key, value]) => ({
-    key,
-    value: typeof value === "string"
-      ? { stringValue: value }
-      : typeof value === "boolean"
-      ? { boolValue: value }
-      : Number.isInteger(value)
-      ? { intValue: String(value) }
-      : { doubleValue: value },
-  }));
+function otlpSpan(span: SpanRecord) {
+  const json: Record<string, unknown> = {
+    traceId: span.context.traceId,
+    spanId: span.context.spanId,
+  };
+  if (span.parentSpanId !== undefined) json.parentSpanId = span.parentSpanId;
+  json.name = span.name;
+  json.kind = KINDS[span.kind];
+  json.startTimeUnixNano = nanos(span.startMs);
+  json.endTimeUnixNano = nanos(span.endMs);
+  json.attributes = toAttributes(span.attributes);
+  if (span.links.length > 0) {
+    json.links = span.links.map((link) => ({ traceId: link.traceId, spanId: link.spanId }));
+  }
+  // Success stays unset, as OpenTelemetry asks of instrumentation.
+  if (span.error !== undefined) json.status = { code: 2, message: span.error };
+  return json;
 }
 
-/** Epoch milliseconds (fractional) as a decimal string of nanoseconds. */
+function toAttributes(attributes: Readonly<Record<string, AttributeValue>>) {
+  const list = [];
+  for (const key in attributes) {
+    const value = attributes[key]!;
+    list.push({
+      key,
+      value: typeof value === "string"
+        ? { stringValue: value }
+        : typeof value === "boolean"
+        ? { boolValue: value }
+        : Number.isInteger(value)
+        ? { intValue: String(value) }
+        : { doubleValue: value },
+    });
+  }
+  return list;
+}
+
+/**
+ * Epoch milliseconds (fractional) as a decimal string of nanoseconds, without
+ * BigInt: the whole milliseconds, then six digits of the fraction.
+ */
 function nanos(ms: number): string {
-  const whole = Math.floor(ms);
-  const fraction = Math.round((ms - whole) * 1e6);
-  return (BigInt(whole) * 1_000_000n + BigInt(fraction)).toString();
+  let whole = Math.floor(ms);
+  let fraction = Math.round((ms - whole) * 1e6);
+  if (fraction === 1e6) {
+    whole += 1;
+    fraction = 0;
+  }
+  if (whole === 0) return String(fraction);
+  return `${whole}${String(fraction).padStart(6, "0")}`;
 }
 
 function unref(timer: ReturnType<typeof setTimeout>): void {

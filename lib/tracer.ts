@@ -121,35 +121,40 @@ export function createTracer(options: TracerOptions): Tracer {
   return {
     enabled: true,
     startSpan(name, spanOptions = {}) {
-      const { parent, kind = "internal", links = [] } = spanOptions;
+      const parent = spanOptions.parent;
       const startMs = spanOptions.startMs ?? now();
       const context: TraceContext = {
         traceId: parent?.traceId ?? newTraceId(startMs),
         spanId: newSpanId(),
         sampled: parent?.sampled ?? true,
       };
-      const attributes: Record<string, AttributeValue> = { ...spanOptions.attributes };
+      // The options' attributes are shared until the first setAttribute.
+      let attributes: Readonly<Record<string, AttributeValue>> = spanOptions.attributes ?? NONE;
+      let own = false;
       let ended = false;
       return {
         context,
         setAttribute(key, value) {
-          attributes[key] = value;
+          if (!own) attributes = { ...attributes };
+          own = true;
+          (attributes as Record<string, AttributeValue>)[key] = value;
         },
-        end(endOptions = {}) {
+        end(endOptions) {
           if (ended) return;
           ended = true;
           if (!context.sampled) return;
-          exporter.add({
+          const record: Mutable<SpanRecord> = {
             context,
-            ...(parent === undefined ? {} : { parentSpanId: parent.spanId }),
             name,
-            kind,
+            kind: spanOptions.kind ?? "internal",
             startMs,
-            endMs: endOptions.endMs ?? now(),
+            endMs: endOptions?.endMs ?? now(),
             attributes,
-            links,
-            ...(endOptions.error === undefined ? {} : { error: errorMessage(endOptions.error) }),
-          });
+            links: spanOptions.links ?? NO_LINKS,
+          };
+          if (parent !== undefined) record.parentSpanId = parent.spanId;
+          if (endOptions?.error !== undefined) record.error = errorMessage(endOptions.error);
+          exporter.add(record);
         },
       };
     },
@@ -165,6 +170,10 @@ export const NOOP_TRACER: Tracer = Object.freeze({
   },
   flush: () => Promise.resolve(),
 });
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+const NONE: Readonly<Record<string, AttributeValue>> = Object.freeze({});
+const NO_LINKS: readonly TraceContext[] = Object.freeze([]);
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

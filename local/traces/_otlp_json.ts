@@ -132,10 +132,12 @@ function jsonValue(value: unknown): unknown {
   return null;
 }
 
-function hexId(value: unknown, digits: number, name: string): string {
+const HEX_IDS: Record<number, RegExp> = { 16: /^[0-9a-f]{16}$/, 32: /^[0-9a-f]{32}$/ };
+
+function hexId(value: unknown, digits: 16 | 32, name: string): string {
   if (typeof value === "string") {
     const lower = value.toLowerCase();
-    if (new RegExp(`^[0-9a-f]{${digits}}$`).test(lower)) return lower;
+    if (HEX_IDS[digits]!.test(lower)) return lower;
   }
   throw new TypeError(`Cannot parse OTLP/JSON: "${name}" must be ${digits} hex digits`);
 }

@@ -54,6 +54,18 @@ Deno.test("otlpJson() writes OTLP/JSON: hex ids, nanoseconds as strings, kinds a
   assert.equal(written && "status" in written, false, "a success leaves the status unset");
 });
 
+Deno.test("otlpJson() writes nanoseconds exactly, carrying a fraction that rounds up to a whole millisecond", () => {
+  const [written] = otlpJson({ attributes: [] }, [
+    { ...SPAN, startMs: 1480615200000.9999999, endMs: 1480615200017.0625 },
+  ]).resourceSpans[0]?.scopeSpans[0]?.spans ?? [];
+  assert.equal(written?.startTimeUnixNano, "1480615200001000000");
+  assert.equal(written?.endTimeUnixNano, "1480615200017062500");
+  const [small] = otlpJson({ attributes: [] }, [{ ...SPAN, startMs: 0.5, endMs: 12 }])
+    .resourceSpans[0]?.scopeSpans[0]?.spans ?? [];
+  assert.equal(small?.startTimeUnixNano, "500000");
+  assert.equal(small?.endTimeUnixNano, "12000000");
+});
+
 function fakeFetch(status = 200) {
   const posts: { url: string; headers: Headers; body: unknown }[] = [];
   const send = (input: string | URL | Request, init?: RequestInit) => {
