@@ -7,8 +7,8 @@
 
 import { listenForStop } from "../lib/stop_signals.ts";
 import { parseCommandLine, parseNumber, runProgram } from "../lib/cli.ts";
-import { createClients, destroyClients } from "../lib/clients.ts";
-import { type PipelineConfig, readConfig } from "../lib/config.ts";
+import { destroyClients } from "../lib/clients.ts";
+import type { PipelineConfig } from "../lib/config.ts";
 import { UsageError } from "../lib/errors.ts";
 import { denoFiles } from "../lib/deno_files.ts";
 import { describeError } from "../lib/describe_error.ts";
@@ -23,7 +23,7 @@ import {
 import { generateLaptops, type GenerateResult } from "../lib/generate_laptops.ts";
 import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { createQueueUrlResolver } from "../lib/queue_urls.ts";
-import { startTracing } from "../lib/tracing_config.ts";
+import { setUpProgram } from "../lib/program_setup.ts";
 import { retryTransient, SDK_ATTEMPTS } from "../lib/retry.ts";
 
 const USAGE = `Usage: deno task generate [options] <name>.json
@@ -93,17 +93,11 @@ async function main(args: string[]): Promise<number> {
   if (options === undefined) return 0;
   const { fileNames, concurrency, itemBatchSize, outDir, json } = options;
 
-  const config = readConfig((name) => Deno.env.get(name), { program: "generate" });
-  const tracer = startTracing((name) => Deno.env.get(name), {
-    serviceName: "generator",
-    program: "generate",
-    localEndpoint: config.local ? config.endpoint : undefined,
-    // Exports to X-Ray's OTLP endpoint are signed as the program's AWS calls are.
-    credentials: () => clients.sqs.config.credentials(),
-  });
   // Against the local AWS with no credentials configured: the generator's own identity.
   // generateLaptops retries whole steps (lib/retry.ts): the clients make one attempt per call.
-  const clients = createClients(config, {
+  const { config, clients, tracer } = setUpProgram((name) => Deno.env.get(name), {
+    program: "generate",
+    serviceName: "generator",
     localCredentials: LOCAL_IDENTITIES.generator,
     maxAttempts: 1,
   });

@@ -8,14 +8,13 @@
 
 import { listenForStop } from "../lib/stop_signals.ts";
 import { parseCommandLine, parseNumber, runProgram } from "../lib/cli.ts";
-import { createClients, destroyClients } from "../lib/clients.ts";
-import { readConfig } from "../lib/config.ts";
+import { destroyClients } from "../lib/clients.ts";
 import { describeError } from "../lib/describe_error.ts";
 import { comparisonLine, formatComparison } from "../lib/format_comparison.ts";
 import { LOCAL_IDENTITIES } from "../lib/local_identities.ts";
 import { pollUpdates } from "../lib/poll_updates.ts";
 import { createQueueUrlResolver } from "../lib/queue_urls.ts";
-import { startTracing } from "../lib/tracing_config.ts";
+import { setUpProgram } from "../lib/program_setup.ts";
 
 const USAGE = `Usage: deno task service [options]
 
@@ -54,16 +53,12 @@ async function main(args: string[]): Promise<number> {
     : parseNumber(values["max-messages"], { flag: "max-messages", min: 1 });
   const wait = parseNumber(values.wait, { flag: "wait", min: 0, max: 20, unit: "seconds" });
 
-  const config = readConfig((name) => Deno.env.get(name), { program: "service" });
-  const tracer = startTracing((name) => Deno.env.get(name), {
-    serviceName: "service",
-    program: "service",
-    localEndpoint: config.local ? config.endpoint : undefined,
-    // Exports to X-Ray's OTLP endpoint are signed as the program's AWS calls are.
-    credentials: () => clients.sqs.config.credentials(),
-  });
   // Against the local AWS with no credentials configured: the service's own identity.
-  const clients = createClients(config, { localCredentials: LOCAL_IDENTITIES.service });
+  const { config, clients, tracer } = setUpProgram((name) => Deno.env.get(name), {
+    program: "service",
+    serviceName: "service",
+    localCredentials: LOCAL_IDENTITIES.service,
+  });
   const controller = new AbortController();
   const stop = () => {
     if (!values.json) console.error("Stopping: finishing the messages in hand");
