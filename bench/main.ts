@@ -215,6 +215,7 @@ async function main(args: string[]): Promise<number> {
     const soakRun = await run({
       ...optimizedSettings,
       name: "soak",
+      soak: true,
       items: Math.round(rate * seconds),
       generator: { ...optimizedSettings.generator, concurrency: 256, ratePerSecond: rate },
       timeoutMs: seconds * 1000 * 3,
@@ -224,6 +225,7 @@ async function main(args: string[]): Promise<number> {
       memory: soakRun.memory ?? [],
       durationS: seconds,
       offeredItemsPerS: rate,
+      stored: soakRun.stored ?? null,
     });
     const soakReport = { soak, run: reportRun(soakRun), machine: await machine(loadAtStart) };
     await Deno.writeTextFile(`${OUT_DIR}/soak.json`, JSON.stringify(soakReport, null, 2) + "\n");
