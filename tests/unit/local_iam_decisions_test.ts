@@ -1,0 +1,95 @@
+/**
+ * The decisions kept per principal, action and resource: the same answers as
+ * the evaluator, on the policies given when it was made, within its bound.
+ */
+
+import assert from "node:assert/strict";
+import { PolicyDecisions } from "../../local/iam/_decisions.ts";
+import { evaluatePolicies, type IamPolicy } from "../../local/iam/_policy.ts";
+
+const QUEUE = "arn:aws:sqs:us-east-1:123456789012:jobs";
+const OTHER = "arn:aws:sqs:us-east-1:123456789012:other";
+
+function workerPolicies(): Record<string, IamPolicy[]> {
+  return {
+    worker: [{
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "All", Effect: "Allow", Action: "sqs:*", Resource: "*" },
+        { Sid: "NoPurge", Effect: "Deny", Action: "sqs:PurgeQueue", Resource: QUEUE },
+      ],
+    }],
+    reader: [{ Statement: { Effect: "Allow", Action: "sqs:Receive*", Resource: QUEUE } }],
+  };
+}
+
+Deno.test("PolicyDecisions.decide() answers as evaluatePolicies(), asked once or again", () => {
+  const policies = workerPolicies();
+  const decisions = new PolicyDecisions(policies);
+  const cases: [string, string, string][] = [
+    ["worker", "sqs:SendMessage", QUEUE],
+    ["worker", "sqs:PurgeQueue", QUEUE],
+    ["worker", "sqs:PurgeQueue", OTHER],
+    ["reader", "sqs:ReceiveMessage", QUEUE],
+    ["reader", "sqs:ReceiveMessage", OTHER],
+    ["reader", "sqs:SendMessage", QUEUE],
+    ["nobody", "sqs:SendMessage", QUEUE],
+  ];
+  for (let round = 0; round < 2; round++) {
+    for (const [principal, action, resource] of cases) {
+      const want = evaluatePolicies(policies[principal] ?? [], { action, resource });
+      assert.deepEqual(decisions.decide(principal, { action, resource }), want, action);
+    }
+  }
+  assert.equal(decisions.size, cases.length);
+});
+
+Deno.test("PolicyDecisions.decide() keeps one principal's decision from another's", () => {
+  const decisions = new PolicyDecisions(workerPolicies());
+  const request = { action: "sqs:SendMessage", resource: QUEUE };
+  assert.equal(decisions.decide("worker", request).decision, "allow");
+  assert.equal(decisions.decide("reader", request).decision, "implicitDeny");
+  assert.equal(decisions.decide("worker", request).decision, "allow");
+});
+
+Deno.test("PolicyDecisions.decide() judges on the policies it was given, whatever they become", () => {
+  const policies = workerPolicies();
+  const decisions = new PolicyDecisions(policies);
+  const request = { action: "sqs:DeleteQueue", resource: QUEUE };
+  assert.equal(decisions.decide("worker", request).decision, "allow");
+  // A change of the objects given afterwards changes neither kept nor new decisions.
+  const statements = policies.worker?.[0]?.Statement as { Effect: string }[];
+  statements.forEach((statement) => statement.Effect = "Deny");
+  assert.equal(decisions.decide("worker", request).decision, "allow");
+  assert.equal(decisions.decide("worker", { ...request, resource: OTHER }).decision, "allow");
+  // Other policies are other decisions: nothing kept from the first.
+  const changed = new PolicyDecisions(policies);
+  assert.equal(changed.decide("worker", request).decision, "explicitDeny");
+  assert.equal(decisions.decide("worker", request).decision, "allow");
+});
+
+Deno.test("PolicyDecisions.decide() keeps at most maxEntries decisions, and still answers beyond", () => {
+  const decisions = new PolicyDecisions(workerPolicies(), { maxEntries: 3 });
+  for (let i = 0; i < 10; i++) {
+    const resource = `${QUEUE}-${i}`;
+    assert.equal(
+      decisions.decide("worker", { action: "sqs:PurgeQueue", resource }).decision,
+      "allow",
+    );
+    assert.ok(decisions.size <= 3, `${decisions.size} kept`);
+  }
+  assert.equal(
+    decisions.decide("worker", { action: "sqs:PurgeQueue", resource: QUEUE }).decision,
+    "explicitDeny",
+  );
+});
+
+Deno.test("PolicyDecisions refuses a policy the evaluator does not model, and a bad bound", () => {
+  const conditioned = {
+    worker: [{
+      Statement: { Effect: "Allow", Action: "*", Resource: "*", Condition: {} },
+    } as unknown as IamPolicy],
+  };
+  assert.throws(() => new PolicyDecisions(conditioned), TypeError);
+  assert.throws(() => new PolicyDecisions({}, { maxEntries: 0 }), RangeError);
+});
