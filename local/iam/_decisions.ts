@@ -1,30 +1,36 @@
 /**
- * The decisions of {@linkcode evaluatePolicies}, kept per principal, action
- * and resource: a client repeats the same few calls, and the answer depends
- * on nothing else while the policies are the same.
+ * IAM decisions with the action's part of the work done once: for each
+ * principal and action, the statements whose `Action` (or `NotAction`)
+ * covers it are kept in order, so a request only matches its resource
+ * against those. A client repeats the same few actions, on resources that
+ * vary (S3 keys): the decision is {@linkcode evaluatePolicies}'s, and the
+ * policies cannot change under what is kept.
  *
  * @module
  */
 
 import {
+  actionApplies,
   checkPolicy,
-  evaluatePolicies,
   type IamDecision,
   type IamPolicy,
   type IamRequestContext,
+  type IamStatement,
+  resourceApplies,
+  statementsOf,
 } from "./_policy.ts";
 
 /** Options of {@linkcode PolicyDecisions}. */
 export interface PolicyDecisionsOptions {
-  /** Decisions kept at most; all are dropped when it is reached. Default 4,096. */
+  /** Statement lists (principal and action) kept at most; all are dropped when it is reached. Default 1,024. */
   readonly maxEntries?: number;
 }
 
 /**
  * Each principal's policies, copied and frozen so that they cannot change
- * under the decisions kept (a later change of the policies given is not
- * seen: other policies are another `PolicyDecisions`), and the decisions
- * taken on them, a bounded number.
+ * under what is kept (a later change of the policies given is not seen:
+ * other policies are another `PolicyDecisions`), and for each principal and
+ * action the statements that cover the action, a bounded number of lists.
  *
  * @example Usage
  * ```ts
@@ -40,8 +46,8 @@ export interface PolicyDecisionsOptions {
  * ```
  */
 export class PolicyDecisions {
-  #policies: ReadonlyMap<string, readonly IamPolicy[]>;
-  #decisions = new Map<string, IamDecision>();
+  #statements: ReadonlyMap<string, readonly IamStatement[]>;
+  #byAction = new Map<string, readonly IamStatement[]>();
   #maxEntries: number;
 
   /**
@@ -52,36 +58,51 @@ export class PolicyDecisions {
     policies: Readonly<Record<string, readonly IamPolicy[]>>,
     options: PolicyDecisionsOptions = {},
   ) {
-    const maxEntries = options.maxEntries ?? 4096;
+    const maxEntries = options.maxEntries ?? 1024;
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
       throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
     }
     this.#maxEntries = maxEntries;
-    const copies = new Map<string, readonly IamPolicy[]>();
+    const statements = new Map<string, readonly IamStatement[]>();
     for (const [principal, list] of Object.entries(policies)) {
       const copy = deepFreeze(structuredClone(list) as IamPolicy[]);
       copy.forEach(checkPolicy);
-      copies.set(principal, copy);
+      statements.set(principal, Object.freeze(copy.flatMap(statementsOf)));
     }
-    this.#policies = copies;
+    this.#statements = statements;
   }
 
-  /** Decisions kept now. */
+  /** Statement lists (one per principal and action seen) kept now. */
   get size(): number {
-    return this.#decisions.size;
+    return this.#byAction.size;
   }
 
   /** The decision on `request` by `principal`'s policies (none: an implicit deny). */
   decide(principal: string, request: IamRequestContext): IamDecision {
-    // Names and actions have no line break: the key is one request's only.
-    const key = `${principal}\n${request.action}\n${request.resource}`;
-    let decision = this.#decisions.get(key);
-    if (decision === undefined) {
-      decision = Object.freeze(evaluatePolicies(this.#policies.get(principal) ?? [], request));
-      if (this.#decisions.size >= this.#maxEntries) this.#decisions.clear();
-      this.#decisions.set(key, decision);
+    let allowedBy: IamStatement | undefined;
+    for (const statement of this.#covering(principal, request.action)) {
+      if (!resourceApplies(statement, request.resource)) continue;
+      if (statement.Effect === "Deny") return { decision: "explicitDeny", statement };
+      allowedBy ??= statement;
     }
-    return decision;
+    return allowedBy === undefined
+      ? { decision: "implicitDeny" }
+      : { decision: "allow", statement: allowedBy };
+  }
+
+  /** The principal's statements that cover `action`, in order. */
+  #covering(principal: string, action: string): readonly IamStatement[] {
+    // Principal names have no line break: the key is one pair's only.
+    const key = `${principal}\n${action}`;
+    let statements = this.#byAction.get(key);
+    if (statements === undefined) {
+      statements = Object.freeze(
+        (this.#statements.get(principal) ?? []).filter((s) => actionApplies(s, action)),
+      );
+      if (this.#byAction.size >= this.#maxEntries) this.#byAction.clear();
+      this.#byAction.set(key, statements);
+    }
+    return statements;
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * The decisions kept per principal, action and resource: the same answers as
- * the evaluator, on the policies given when it was made, within its bound.
+ * Decisions with each principal's statements for an action kept: the same
+ * answers as the evaluator, on the policies given when it was made, within
+ * its bound.
  */
 
 import assert from "node:assert/strict";
@@ -41,7 +42,8 @@ Deno.test("PolicyDecisions.decide() answers as evaluatePolicies(), asked once or
       assert.deepEqual(decisions.decide(principal, { action, resource }), want, action);
     }
   }
-  assert.equal(decisions.size, cases.length);
+  // One list per principal and action, whatever the resources.
+  assert.equal(decisions.size, 5);
 });
 
 Deno.test("PolicyDecisions.decide() keeps one principal's decision from another's", () => {
@@ -68,20 +70,48 @@ Deno.test("PolicyDecisions.decide() judges on the policies it was given, whateve
   assert.equal(decisions.decide("worker", request).decision, "allow");
 });
 
-Deno.test("PolicyDecisions.decide() keeps at most maxEntries decisions, and still answers beyond", () => {
-  const decisions = new PolicyDecisions(workerPolicies(), { maxEntries: 3 });
-  for (let i = 0; i < 10; i++) {
-    const resource = `${QUEUE}-${i}`;
+Deno.test("PolicyDecisions.decide() keeps at most maxEntries lists, and still answers beyond", () => {
+  const policies = workerPolicies();
+  const decisions = new PolicyDecisions(policies, { maxEntries: 3 });
+  const actions = ["sqs:PurgeQueue", "sqs:SendMessage", "sqs:ReceiveMessage", "sqs:Other"];
+  for (let i = 0; i < 12; i++) {
+    for (const principal of ["worker", "reader"]) {
+      const request = {
+        action: actions[i % actions.length] ?? "",
+        resource: i % 2 ? QUEUE : OTHER,
+      };
+      const want = evaluatePolicies(policies[principal] ?? [], request);
+      assert.deepEqual(
+        decisions.decide(principal, request),
+        want,
+        `${principal} ${request.action}`,
+      );
+      assert.ok(decisions.size <= 3, `${decisions.size} kept`);
+    }
+  }
+});
+
+Deno.test("PolicyDecisions.decide() matches each request's own resource, not the first one's", () => {
+  const decisions = new PolicyDecisions(workerPolicies());
+  for (let i = 0; i < 3; i++) {
+    const key = `${QUEUE}-${i}`;
     assert.equal(
-      decisions.decide("worker", { action: "sqs:PurgeQueue", resource }).decision,
+      decisions.decide("worker", { action: "sqs:PurgeQueue", resource: key }).decision,
       "allow",
     );
-    assert.ok(decisions.size <= 3, `${decisions.size} kept`);
+    assert.equal(
+      decisions.decide("worker", { action: "sqs:PurgeQueue", resource: QUEUE }).decision,
+      "explicitDeny",
+    );
+    assert.equal(
+      decisions.decide("reader", { action: "sqs:ReceiveMessage", resource: key }).decision,
+      "implicitDeny",
+    );
+    assert.equal(
+      decisions.decide("reader", { action: "sqs:ReceiveMessage", resource: QUEUE }).decision,
+      "allow",
+    );
   }
-  assert.equal(
-    decisions.decide("worker", { action: "sqs:PurgeQueue", resource: QUEUE }).decision,
-    "explicitDeny",
-  );
 });
 
 Deno.test("PolicyDecisions refuses a policy the evaluator does not model, and a bad bound", () => {
