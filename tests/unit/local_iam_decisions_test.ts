@@ -95,22 +95,15 @@ Deno.test("PolicyDecisions.decide() matches each request's own resource, not the
   const decisions = new PolicyDecisions(workerPolicies());
   for (let i = 0; i < 3; i++) {
     const key = `${QUEUE}-${i}`;
-    assert.equal(
-      decisions.decide("worker", { action: "sqs:PurgeQueue", resource: key }).decision,
-      "allow",
-    );
-    assert.equal(
-      decisions.decide("worker", { action: "sqs:PurgeQueue", resource: QUEUE }).decision,
-      "explicitDeny",
-    );
-    assert.equal(
-      decisions.decide("reader", { action: "sqs:ReceiveMessage", resource: key }).decision,
-      "implicitDeny",
-    );
-    assert.equal(
-      decisions.decide("reader", { action: "sqs:ReceiveMessage", resource: QUEUE }).decision,
-      "allow",
-    );
+    const cases: [string, string, string, string][] = [
+      ["worker", "sqs:PurgeQueue", key, "allow"],
+      ["worker", "sqs:PurgeQueue", QUEUE, "explicitDeny"],
+      ["reader", "sqs:ReceiveMessage", key, "implicitDeny"],
+      ["reader", "sqs:ReceiveMessage", QUEUE, "allow"],
+    ];
+    for (const [principal, action, resource, decision] of cases) {
+      assert.equal(decisions.decide(principal, { action, resource }).decision, decision, resource);
+    }
   }
 });
 
