@@ -180,7 +180,7 @@ export function escapeUri(text: string): string {
 }
 
 /** `decodeURIComponent`, or the text itself when it is not a valid encoding. */
-export function decode(text: string): string {
+function decode(text: string): string {
   if (!text.includes("%")) return text;
   try {
     return decodeURIComponent(text);
