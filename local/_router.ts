@@ -33,6 +33,11 @@ export interface RouterOptions {
   readonly fauxqs: FauxqsService;
   /** Called after each answer. */
   readonly onRequest: (request: LocalAwsRequest) => void;
+  /**
+   * The last step: the response to send for a request answered as its report
+   * says (the fault injector cuts connections there). Default the response.
+   */
+  readonly finish?: (report: LocalAwsRequest, response: Response) => Response;
   /** Whether the server is closing: new requests then get 503. */
   readonly isClosing: () => boolean;
   /** Region of resources whose requests name none. Default `us-east-1`. */
@@ -60,6 +65,8 @@ export function createRouter(options: RouterOptions): Router {
     region: options.region ?? "us-east-1",
     ...(options.dynamoDbSweeps === undefined ? {} : { dynamoDbSweeps: options.dynamoDbSweeps }),
   });
+  const interceptors = options.interceptors ?? [];
+  const finish = options.finish;
 
   return async function route(request: Request): Promise<Response> {
     const startedAt = Date.now();
@@ -85,16 +92,17 @@ export function createRouter(options: RouterOptions): Router {
       answer = failure(service, 503, "ServiceUnavailable", "The local AWS is shutting down");
     } else {
       try {
+        const intercepted = {
+          service,
+          operation,
+          inner,
+          url,
+          headers: request.headers,
+          annotations,
+        };
         let early: InnerResponse | undefined;
-        for (const intercept of options.interceptors ?? []) {
-          const result = intercept({
-            service,
-            operation,
-            inner,
-            url,
-            headers: request.headers,
-            annotations,
-          });
+        for (const intercept of interceptors) {
+          const result = intercept(intercepted);
           // An interceptor with nothing to do answers at once: no promise to wait for.
           early = result instanceof Promise ? await result : result;
           if (early !== undefined) break;
@@ -109,7 +117,7 @@ export function createRouter(options: RouterOptions): Router {
       answer = withQueueUrls(answer, `${url.protocol}//${request.headers.get("host") ?? url.host}`);
     }
     const response = toResponse(request.method, answer);
-    options.onRequest({
+    const report: LocalAwsRequest = {
       service,
       operation,
       name: `${service}:${operation}`,
@@ -121,8 +129,9 @@ export function createRouter(options: RouterOptions): Router {
       inner,
       answer,
       ...annotations,
-    });
-    return response;
+    };
+    options.onRequest(report);
+    return finish === undefined ? response : finish(report, response);
   };
 
   function dispatch(
@@ -173,12 +182,13 @@ function withQueueUrls(answer: InnerResponse, origin: string): InnerResponse {
 }
 
 function toResponse(method: string, answer: InnerResponse): Response {
-  const headers = new Headers();
   const bodyless = method === "HEAD" || answer.status === 204 || answer.status === 304;
-  for (const [name, value] of Object.entries(answer.headers)) {
+  // A record, not a Headers filled by set(): the Response checks each header once.
+  const headers: Record<string, string> = {};
+  for (const name in answer.headers) {
     // A HEAD answer keeps Content-Length: it is the size of the object.
     if (DROPPED_HEADERS.has(name) && !(bodyless && name === "content-length")) continue;
-    headers.set(name, value);
+    headers[name] = answer.headers[name] as string;
   }
   return new Response(bodyless ? null : answer.body as Uint8Array<ArrayBuffer>, {
     status: answer.status,
