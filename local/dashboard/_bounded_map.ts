@@ -6,18 +6,21 @@
  * entry's slot until it grows or shrinks, and `keys().next()` walks every
  * such slot from the start, so once the map is full each eviction walks the
  * slots of all the evictions before it (4.5–15 µs each against 0.7 µs for an
- * insert, issue 15). Here the order of insertion is a queue of keys beside
+ * insert, issue 15). Here the order of insertion is a queue of slots beside
  * the map: evicting takes the queue's head, a key set again or deleted
- * leaves a stale slot that is skipped once, and the queue is rebuilt when
- * stale slots outnumber live ones. Every operation is O(1) amortized.
+ * marks its slot dead (skipped once, with no look-up), and the queue is
+ * rebuilt when dead slots outnumber live ones. Every operation is O(1)
+ * amortized, with one look-up in the map per get, two per set of a new key
+ * and one per eviction.
  *
  * @module
  */
 
-interface Slot<V> {
+interface Slot<K, V> {
+  readonly key: K;
   value: V;
-  /** The queue position of the key's latest insertion. */
-  position: number;
+  /** False once its key was set again, deleted or evicted. */
+  live: boolean;
 }
 
 /** Entries of a {@linkcode BoundedMap}, for tests: its queue's length and the work done. */
@@ -47,21 +50,24 @@ export interface BoundedMapCounts {
  */
 export class BoundedMap<K, V> {
   readonly #max: number;
-  readonly #entries = new Map<K, Slot<V>>();
-  /** Keys in the order they were set; `#head` is the oldest still queued. */
-  #queue: K[] = [];
+  readonly #onEvict: ((key: K, value: V) => void) | undefined;
+  readonly #entries = new Map<K, Slot<K, V>>();
+  /** Slots in the order they were set; `#head` is the oldest still queued. */
+  #queue: (Slot<K, V> | undefined)[] = [];
   #head = 0;
-  /** Position of `#queue[0]` since the map was made (positions only grow). */
-  #base = 0;
   #visited = 0;
   #evicted = 0;
 
-  /** Makes an empty map of at most `max` entries. */
-  constructor(max: number) {
+  /**
+   * Makes an empty map of at most `max` entries; `onEvict` gets the entries
+   * {@linkcode BoundedMap.getOrAdd} forgets (`set` returns them).
+   */
+  constructor(max: number, onEvict?: (key: K, value: V) => void) {
     if (!Number.isInteger(max) || max < 1) {
       throw new RangeError(`Invalid max: expected a whole number above 0, got ${max}`);
     }
     this.#max = max;
+    this.#onEvict = onEvict;
   }
 
   /** Entries held. */
@@ -85,39 +91,63 @@ export class BoundedMap<K, V> {
    * undefined when none was forgotten.
    */
   set(key: K, value: V): [K, V] | undefined {
-    const position = this.#base + this.#queue.length;
-    const slot = this.#entries.get(key);
-    if (slot === undefined) this.#entries.set(key, { value, position });
-    else {
-      slot.value = value;
-      slot.position = position;
+    const old = this.#entries.get(key);
+    const slot: Slot<K, V> = { key, value, live: true };
+    this.#entries.set(key, slot);
+    this.#queue.push(slot);
+    if (old !== undefined) {
+      old.live = false;
+      this.#compact();
+      return undefined;
     }
-    this.#queue.push(key);
     const evicted = this.#entries.size > this.#max ? this.#evictOldest() : undefined;
-    this.#compact();
+    this.#dropHead();
     return evicted;
+  }
+
+  /**
+   * The value of a key; when it is not held, sets `make(key)` as the newest
+   * entry, as {@linkcode BoundedMap.set} does, with one look-up less than
+   * `get` then `set`. An entry it forgets goes to the `onEvict` of the
+   * constructor.
+   */
+  getOrAdd(key: K, make: (key: K) => V): V {
+    const held = this.#entries.get(key);
+    if (held !== undefined) return held.value;
+    const slot: Slot<K, V> = { key, value: make(key), live: true };
+    this.#entries.set(key, slot);
+    this.#queue.push(slot);
+    if (this.#entries.size > this.#max) {
+      const evicted = this.#evictOldest();
+      if (evicted !== undefined) this.#onEvict?.(evicted[0], evicted[1]);
+    }
+    this.#dropHead();
+    return slot.value;
   }
 
   /** Forgets a key; true when it was held. */
   delete(key: K): boolean {
-    const deleted = this.#entries.delete(key);
-    if (deleted) this.#compact();
-    return deleted;
+    const slot = this.#entries.get(key);
+    if (slot === undefined) return false;
+    this.#entries.delete(key);
+    slot.live = false;
+    this.#compact();
+    return true;
   }
 
   /** Values, oldest first. */
   *values(): IterableIterator<V> {
     for (let index = this.#head; index < this.#queue.length; index++) {
-      const slot = this.#live(index);
-      if (slot !== undefined) yield slot.value;
+      const slot = this.#queue[index];
+      if (slot?.live) yield slot.value;
     }
   }
 
   /** Values, newest first. */
   *valuesNewestFirst(): IterableIterator<V> {
     for (let index = this.#queue.length - 1; index >= this.#head; index--) {
-      const slot = this.#live(index);
-      if (slot !== undefined) yield slot.value;
+      const slot = this.#queue[index];
+      if (slot?.live) yield slot.value;
     }
   }
 
@@ -130,48 +160,45 @@ export class BoundedMap<K, V> {
     };
   }
 
-  /** The slot whose latest insertion is at queue index `index`, if any. */
-  #live(index: number): Slot<V> | undefined {
-    const slot = this.#entries.get(this.#queue[index] as K);
-    return slot?.position === this.#base + index ? slot : undefined;
-  }
-
   #evictOldest(): [K, V] | undefined {
-    while (this.#head < this.#queue.length) {
+    const queue = this.#queue;
+    while (this.#head < queue.length) {
       this.#visited++;
-      const index = this.#head++;
-      const slot = this.#live(index);
-      if (slot === undefined) continue;
-      const key = this.#queue[index] as K;
-      this.#entries.delete(key);
+      const slot = queue[this.#head];
+      // The array does not keep what left the queue alive.
+      queue[this.#head++] = undefined;
+      if (slot === undefined || !slot.live) continue;
+      slot.live = false;
+      this.#entries.delete(slot.key);
       this.#evicted++;
-      return [key, slot.value];
+      return [slot.key, slot.value];
     }
     return undefined;
   }
 
+  /** Drops the queue's evicted head once it is half the queue (amortized O(1)). */
+  #dropHead(): void {
+    if (this.#head >= 1024 && 2 * this.#head >= this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
   /**
-   * Drops the queue's evicted head once it is half the queue, and rebuilds
-   * the queue once stale slots outnumber the entries: each costs as many
-   * steps as slots went stale or evicted before it (amortized O(1)).
+   * Rebuilds the queue with its live slots once dead ones outnumber the
+   * entries: it costs as many steps as slots died before it (amortized O(1)).
    */
   #compact(): void {
-    const queued = this.#queue.length - this.#head;
-    if (queued <= 2 * this.#entries.size + 16) {
-      if (this.#head >= 1024 && 2 * this.#head >= this.#queue.length) {
-        this.#base += this.#head;
-        this.#queue = this.#queue.slice(this.#head);
-        this.#head = 0;
-      }
+    if (this.#queue.length - this.#head <= 2 * this.#entries.size + 16) {
+      this.#dropHead();
       return;
     }
-    const live: K[] = [];
+    const live: Slot<K, V>[] = [];
     for (let index = this.#head; index < this.#queue.length; index++) {
-      if (this.#live(index) !== undefined) live.push(this.#queue[index] as K);
+      const slot = this.#queue[index];
+      if (slot?.live) live.push(slot);
     }
-    this.#base += this.#queue.length;
     this.#queue = live;
     this.#head = 0;
-    live.forEach((key, index) => (this.#entries.get(key) as Slot<V>).position = this.#base + index);
   }
 }
