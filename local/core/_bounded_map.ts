@@ -125,6 +125,13 @@ export class BoundedMap<K, V> {
     return slot.value;
   }
 
+  /** Forgets the oldest entry and returns it, or undefined when the map is empty. */
+  removeOldest(): [K, V] | undefined {
+    const removed = this.#evictOldest();
+    this.#dropHead();
+    return removed;
+  }
+
   /** Forgets a key; true when it was held. */
   delete(key: K): boolean {
     const slot = this.#entries.get(key);

@@ -16,7 +16,7 @@ import type {
   TraceStage,
   TraceView,
 } from "./api_types.ts";
-import { BoundedMap } from "./_bounded_map.ts";
+import { BoundedMap } from "../core/mod.ts";
 
 /** The stages in order. */
 export const TRACE_STAGES: readonly TraceStage[] = [

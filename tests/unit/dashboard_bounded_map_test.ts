@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { BoundedMap } from "../../local/dashboard/_bounded_map.ts";
+import { BoundedMap } from "../../local/core/_bounded_map.ts";
 
 Deno.test("BoundedMap.set() forgets the oldest entry beyond its limit and returns it", () => {
   const map = new BoundedMap<string, number>(3);
