@@ -56,6 +56,9 @@ const DROPPED_HEADERS = new Set([
   "content-length",
 ]);
 
+/** The query of a URL without one; only read (by `describeOperation`). */
+const NO_QUERY = new URLSearchParams();
+
 /** Makes the router. */
 export function createRouter(options: RouterOptions): Router {
   const { dynamodb, fauxqs } = options;
@@ -76,7 +79,8 @@ export function createRouter(options: RouterOptions): Router {
     const { service, operation } = describeOperation({
       method: request.method,
       path: url.pathname,
-      query: url.searchParams,
+      // No query (DynamoDB, SQS's JSON protocol): no URLSearchParams made for it.
+      query: url.search === "" ? NO_QUERY : url.searchParams,
       headers: request.headers,
       body,
     });

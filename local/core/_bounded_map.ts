@@ -6,12 +6,14 @@
  * entry's slot until it grows or shrinks, and `keys().next()` walks every
  * such slot from the start, so once the map is full each eviction walks the
  * slots of all the evictions before it (4.5–15 µs each against 0.7 µs for an
- * insert, issue 15). Here the order of insertion is a queue of slots beside
- * the map: evicting takes the queue's head, a key set again or deleted
- * marks its slot dead (skipped once, with no look-up), and the queue is
- * rebuilt when dead slots outnumber live ones. Every operation is O(1)
- * amortized, with one look-up in the map per get, two per set of a new key
- * and one per eviction.
+ * insert, issue 15). Here the order of insertion is a queue of the entries'
+ * slots beside the map, each slot knowing its latest place in the queue: a
+ * key set again changes its slot in place and queues it again (its older
+ * place goes stale), a key deleted marks its slot, evicting takes the
+ * queue's head and skips stale places with no look-up, and the queue is
+ * rebuilt when stale places outnumber live ones. Every operation is O(1)
+ * amortized: one look-up in the map per get and per set of a held key, two
+ * per set of a new key, one per eviction; a slot is made per new key only.
  *
  * @module
  */
@@ -19,8 +21,8 @@
 interface Slot<K, V> {
   readonly key: K;
   value: V;
-  /** False once its key was set again, deleted or evicted. */
-  live: boolean;
+  /** Its latest place in the queue (since the map was made); -1 once deleted or evicted. */
+  position: number;
 }
 
 /** Entries of a {@linkcode BoundedMap}, for tests: its queue's length and the work done. */
@@ -52,9 +54,11 @@ export class BoundedMap<K, V> {
   readonly #max: number;
   readonly #onEvict: ((key: K, value: V) => void) | undefined;
   readonly #entries = new Map<K, Slot<K, V>>();
-  /** Slots in the order they were set; `#head` is the oldest still queued. */
+  /** Slots in the order they were set; `#head` is the oldest place still queued. */
   #queue: (Slot<K, V> | undefined)[] = [];
   #head = 0;
+  /** Place of `#queue[0]` since the map was made (places only grow). */
+  #base = 0;
   #visited = 0;
   #evicted = 0;
 
@@ -91,18 +95,15 @@ export class BoundedMap<K, V> {
    * undefined when none was forgotten.
    */
   set(key: K, value: V): [K, V] | undefined {
-    const old = this.#entries.get(key);
-    const slot: Slot<K, V> = { key, value, live: true };
-    this.#entries.set(key, slot);
-    this.#queue.push(slot);
-    if (old !== undefined) {
-      old.live = false;
+    const held = this.#entries.get(key);
+    if (held !== undefined) {
+      held.value = value;
+      held.position = this.#base + this.#queue.length;
+      this.#queue.push(held);
       this.#compact();
       return undefined;
     }
-    const evicted = this.#entries.size > this.#max ? this.#evictOldest() : undefined;
-    this.#dropHead();
-    return evicted;
+    return this.#add(key, value);
   }
 
   /**
@@ -114,15 +115,10 @@ export class BoundedMap<K, V> {
   getOrAdd(key: K, make: (key: K) => V): V {
     const held = this.#entries.get(key);
     if (held !== undefined) return held.value;
-    const slot: Slot<K, V> = { key, value: make(key), live: true };
-    this.#entries.set(key, slot);
-    this.#queue.push(slot);
-    if (this.#entries.size > this.#max) {
-      const evicted = this.#evictOldest();
-      if (evicted !== undefined) this.#onEvict?.(evicted[0], evicted[1]);
-    }
-    this.#dropHead();
-    return slot.value;
+    const value = make(key);
+    const evicted = this.#add(key, value);
+    if (evicted !== undefined) this.#onEvict?.(evicted[0], evicted[1]);
+    return value;
   }
 
   /** Forgets the oldest entry and returns it, or undefined when the map is empty. */
@@ -137,7 +133,7 @@ export class BoundedMap<K, V> {
     const slot = this.#entries.get(key);
     if (slot === undefined) return false;
     this.#entries.delete(key);
-    slot.live = false;
+    slot.position = -1;
     this.#compact();
     return true;
   }
@@ -145,16 +141,16 @@ export class BoundedMap<K, V> {
   /** Values, oldest first. */
   *values(): IterableIterator<V> {
     for (let index = this.#head; index < this.#queue.length; index++) {
-      const slot = this.#queue[index];
-      if (slot?.live) yield slot.value;
+      const slot = this.#live(index);
+      if (slot !== undefined) yield slot.value;
     }
   }
 
   /** Values, newest first. */
   *valuesNewestFirst(): IterableIterator<V> {
     for (let index = this.#queue.length - 1; index >= this.#head; index--) {
-      const slot = this.#queue[index];
-      if (slot?.live) yield slot.value;
+      const slot = this.#live(index);
+      if (slot !== undefined) yield slot.value;
     }
   }
 
@@ -167,15 +163,31 @@ export class BoundedMap<K, V> {
     };
   }
 
+  /** Adds a key known not to be held; returns the entry forgotten, if any. */
+  #add(key: K, value: V): [K, V] | undefined {
+    const slot: Slot<K, V> = { key, value, position: this.#base + this.#queue.length };
+    this.#entries.set(key, slot);
+    this.#queue.push(slot);
+    const evicted = this.#entries.size > this.#max ? this.#evictOldest() : undefined;
+    this.#dropHead();
+    return evicted;
+  }
+
+  /** The slot whose latest place is queue index `index`, if any (no look-up). */
+  #live(index: number): Slot<K, V> | undefined {
+    const slot = this.#queue[index];
+    return slot !== undefined && slot.position === this.#base + index ? slot : undefined;
+  }
+
   #evictOldest(): [K, V] | undefined {
-    const queue = this.#queue;
-    while (this.#head < queue.length) {
+    while (this.#head < this.#queue.length) {
       this.#visited++;
-      const slot = queue[this.#head];
+      const index = this.#head++;
+      const slot = this.#live(index);
       // The array does not keep what left the queue alive.
-      queue[this.#head++] = undefined;
-      if (slot === undefined || !slot.live) continue;
-      slot.live = false;
+      this.#queue[index] = undefined;
+      if (slot === undefined) continue;
+      slot.position = -1;
       this.#entries.delete(slot.key);
       this.#evicted++;
       return [slot.key, slot.value];
@@ -186,14 +198,16 @@ export class BoundedMap<K, V> {
   /** Drops the queue's evicted head once it is half the queue (amortized O(1)). */
   #dropHead(): void {
     if (this.#head >= 1024 && 2 * this.#head >= this.#queue.length) {
+      this.#base += this.#head;
       this.#queue = this.#queue.slice(this.#head);
       this.#head = 0;
     }
   }
 
   /**
-   * Rebuilds the queue with its live slots once dead ones outnumber the
-   * entries: it costs as many steps as slots died before it (amortized O(1)).
+   * Rebuilds the queue with its live places once stale ones outnumber the
+   * entries: it costs as many steps as places went stale before it
+   * (amortized O(1)), with no look-up.
    */
   #compact(): void {
     if (this.#queue.length - this.#head <= 2 * this.#entries.size + 16) {
@@ -202,10 +216,12 @@ export class BoundedMap<K, V> {
     }
     const live: Slot<K, V>[] = [];
     for (let index = this.#head; index < this.#queue.length; index++) {
-      const slot = this.#queue[index];
-      if (slot?.live) live.push(slot);
+      const slot = this.#live(index);
+      if (slot !== undefined) live.push(slot);
     }
+    this.#base += this.#queue.length;
     this.#queue = live;
     this.#head = 0;
+    live.forEach((slot, index) => slot.position = this.#base + index);
   }
 }
