@@ -54,15 +54,11 @@ interface ParseContext {
   readonly compare?: unknown;
 }
 
-/** Where a request's value goes in a copy of a parsed tree. */
-class Slot {
-  constructor(readonly name: string) {}
-}
-
-type Template = unknown;
+/** Makes a fresh copy of a parsed tree with a request's values in it. */
+type Build = (values: Record<string, unknown>, made: unknown[]) => unknown;
 
 type Outcome =
-  | { readonly kind: "returned"; readonly template: Template; readonly shared: boolean }
+  | { readonly kind: "returned"; readonly build: Build; readonly shared: number }
   | { readonly kind: "threw"; readonly error: unknown };
 
 interface Entry {
@@ -221,87 +217,113 @@ function deleteUsed(entry: Omit<Entry, "outcome">, context: ParseContext): void 
 }
 
 /**
- * The template of a returned answer, or `undefined` when the answer holds
+ * How to copy a returned answer, or `undefined` when the answer holds
  * something the memo cannot copy faithfully (a value object under two names,
- * a class instance, a function).
+ * a cycle, a class instance, a function).
  */
 function returnedOutcome(
   answer: unknown,
   values: Record<string, unknown> | undefined,
 ): Outcome | undefined {
-  const slots = new Map<unknown, Slot>();
+  const slots = new Map<unknown, string>();
   for (const name in values) {
     const value = values[name];
     if (value === null || typeof value !== "object") continue;
     if (slots.has(value)) return undefined;
-    slots.set(value, new Slot(name));
+    slots.set(value, name);
   }
-  const seen = new Map<object, Template>();
-  const state = { shared: false, copyable: true };
-  const template = toTemplate(answer, slots, seen, state);
-  if (!state.copyable) return undefined;
-  return { kind: "returned", template, shared: state.shared };
+  const counts = new Map<object, number>();
+  if (!countNodes(answer, slots, counts, new Set())) return undefined;
+  const compiler = { slots, counts, builds: new Map<object, Build>(), shared: 0 };
+  const build = compile(answer, compiler);
+  return { kind: "returned", build: build ?? (() => answer), shared: compiler.shared };
 }
 
-function toTemplate(
+/** Counts how often each object of a tree is reached; `false` if it cannot be copied. */
+function countNodes(
   node: unknown,
-  slots: Map<unknown, Slot>,
-  seen: Map<object, Template>,
-  state: { shared: boolean; copyable: boolean },
-): Template {
-  if (node === null || typeof node !== "object") {
-    if (typeof node === "function" || typeof node === "symbol") state.copyable = false;
-    return node;
-  }
-  const slot = slots.get(node);
-  if (slot !== undefined) return slot;
-  if (seen.has(node)) {
-    state.shared = true;
-    return seen.get(node);
-  }
-  if (Array.isArray(node)) {
-    const copy: Template[] = [];
-    seen.set(node, copy);
-    for (const item of node) copy.push(toTemplate(item, slots, seen, state));
-    return copy;
-  }
+  slots: Map<unknown, string>,
+  counts: Map<object, number>,
+  open: Set<object>,
+): boolean {
+  if (typeof node === "function" || typeof node === "symbol") return false;
+  if (node === null || typeof node !== "object" || slots.has(node)) return true;
+  if (open.has(node)) return false;
+  const count = counts.get(node) ?? 0;
+  counts.set(node, count + 1);
+  if (count > 0) return true;
   const prototype = Object.getPrototypeOf(node);
-  if (prototype !== null && prototype !== Object.prototype) state.copyable = false;
-  const copy: Record<string, Template> = Object.create(prototype);
-  seen.set(node, copy);
-  for (const [name, value] of Object.entries(node)) {
-    copy[name] = toTemplate(value, slots, seen, state);
+  if (!Array.isArray(node) && prototype !== null && prototype !== Object.prototype) return false;
+  open.add(node);
+  for (const child of Object.values(node)) {
+    if (!countNodes(child, slots, counts, open)) return false;
   }
-  return copy;
+  open.delete(node);
+  return true;
+}
+
+interface Compiler {
+  readonly slots: Map<unknown, string>;
+  readonly counts: Map<object, number>;
+  readonly builds: Map<object, Build>;
+  shared: number;
+}
+
+/** The build of a node, `undefined` for a constant (a primitive). */
+function compile(node: unknown, compiler: Compiler): Build | undefined {
+  if (node === null || typeof node !== "object") return undefined;
+  const slot = compiler.slots.get(node);
+  if (slot !== undefined) return (values) => values[slot];
+  const known = compiler.builds.get(node);
+  if (known !== undefined) return known;
+  const keys = Array.isArray(node) ? undefined : Object.keys(node);
+  const children = keys === undefined ? node as unknown[] : keys.map((key) => node[key as never]);
+  const parts = children.map((child) => compile(child, compiler));
+  let build = keys === undefined
+    ? arrayBuild(parts, children)
+    : objectBuild(Object.getPrototypeOf(node) === null, keys, parts, children);
+  if ((compiler.counts.get(node) ?? 0) > 1) {
+    const index = compiler.shared++;
+    const inner = build;
+    build = (values, made) => made[index] ??= inner(values, made);
+  }
+  compiler.builds.set(node, build);
+  return build;
+}
+
+function arrayBuild(parts: (Build | undefined)[], constants: unknown[]): Build {
+  return (values, made) => {
+    const copy: unknown[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      copy.push(part === undefined ? constants[i] : part(values, made));
+    }
+    return copy;
+  };
+}
+
+function objectBuild(
+  bare: boolean,
+  keys: string[],
+  parts: (Build | undefined)[],
+  constants: unknown[],
+): Build {
+  return (values, made) => {
+    const copy: Record<string, unknown> = bare ? Object.create(null) : {};
+    for (let i = 0; i < keys.length; i++) {
+      const part = parts[i];
+      copy[keys[i]!] = part === undefined ? constants[i] : part(values, made);
+    }
+    return copy;
+  };
 }
 
 function replay(entry: Entry, context: ParseContext): unknown {
   deleteUsed(entry, context);
   const { outcome } = entry;
   if (outcome.kind === "threw") throw outcome.error;
-  const values = context.attrVals ?? {};
-  return fromTemplate(outcome.template, values, outcome.shared ? new Map() : undefined);
+  const made = outcome.shared === 0 ? NOTHING_MADE : new Array(outcome.shared);
+  return outcome.build(context.attrVals ?? {}, made);
 }
 
-function fromTemplate(
-  node: Template,
-  values: Record<string, unknown>,
-  copies: Map<object, unknown> | undefined,
-): unknown {
-  if (node === null || typeof node !== "object") return node;
-  if (node instanceof Slot) return values[node.name];
-  const made = copies?.get(node);
-  if (made !== undefined) return made;
-  if (Array.isArray(node)) {
-    const copy: unknown[] = new Array(node.length);
-    copies?.set(node, copy);
-    for (let i = 0; i < node.length; i++) copy[i] = fromTemplate(node[i], values, copies);
-    return copy;
-  }
-  const copy: Record<string, unknown> = Object.create(Object.getPrototypeOf(node));
-  copies?.set(node, copy);
-  for (const name in node) {
-    copy[name] = fromTemplate((node as Record<string, Template>)[name], values, copies);
-  }
-  return copy;
-}
+const NOTHING_MADE: unknown[] = [];
