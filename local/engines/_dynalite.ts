@@ -16,6 +16,8 @@ import { mkdir } from "node:fs/promises";
 import type { InnerJsonResponse, InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
 import { parseJsonObject } from "../core/mod.ts";
 import { ExpressionMemo } from "./_expression_memo.ts";
+import { hashKeysInIsolate } from "./_dynalite_keys.ts";
+import type { DynaliteKeyModule } from "./_dynalite_keys.ts";
 import type { ExpressionParse } from "./_expression_memo.ts";
 
 /** What this module uses of dynalite's internal store (`db/index.js`). */
@@ -116,6 +118,7 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Dyna
   memoizeExpressionParses(require);
   const { default: dynalite } = await import("dynalite");
   const dbModule = require("./db/index.js") as DynaliteDbModule;
+  hashKeysInIsolate(dbModule as unknown as DynaliteKeyModule);
   const create = dbModule.create;
   let store: DynaliteStore | undefined;
   dbModule.create = (storeOptions: unknown) => (store = create(storeOptions));
