@@ -7,7 +7,10 @@
  * a BatchWriteItem). {@linkcode hashKeysInIsolate} replaces the module's
  * exported `createKey` and `hashPrefix`, which the operations call, with
  * versions that hash a string hash key with {@linkcode md5Hex} and leave
- * every other case (numbers, binaries, a range key) to dynalite's own.
+ * every other case (numbers, binaries, a range key) to dynalite's own. The
+ * last few thousand string keys' prefixes are kept: a BatchWriteItem makes
+ * each item's key twice, and an item is often read or updated soon after it
+ * is written.
  *
  * @module
  */
@@ -37,7 +40,8 @@ const ORIGINALS = Symbol("dynalite's key functions");
 /** dynalite's salt (`hashPrefix`). */
 const SALT = "Outliers";
 
-const encoder = new TextEncoder();
+/** How many string hash keys' prefixes are kept (an item is often read or updated soon after it is written). */
+const KEPT_PREFIXES = 4_096;
 
 /**
  * Replaces `db.createKey` and `db.hashPrefix` (once) with versions that
@@ -49,11 +53,18 @@ export function hashKeysInIsolate(db: DynaliteKeyModule): OriginalKeyFunctions {
   const known = db[ORIGINALS];
   if (known !== undefined) return known;
   const originals = { createKey: db.createKey, hashPrefix: db.hashPrefix };
+  const prefixes = new Map<string, string>();
   const hashPrefix: DynaliteKeyModule["hashPrefix"] = (hashKey, hashType, rangeKey, rangeType) => {
     if (hashType !== "S" || typeof hashKey !== "string" || rangeKey) {
       return originals.hashPrefix(hashKey, hashType, rangeKey, rangeType);
     }
-    return md5Hex(encoder.encode(SALT + hashKey)).slice(0, 6);
+    let prefix = prefixes.get(hashKey);
+    if (prefix === undefined) {
+      if (prefixes.size >= KEPT_PREFIXES) prefixes.clear();
+      prefix = md5Hex(SALT + hashKey).slice(0, 6);
+      prefixes.set(hashKey, prefix);
+    }
+    return prefix;
   };
   db.hashPrefix = hashPrefix;
   db.createKey = (item, table, keySchema) => {

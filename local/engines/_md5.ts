@@ -11,9 +11,9 @@
  */
 
 /** The per-step additive constants: floor(|sin(i + 1)| * 2^32). */
-const SINES = Uint32Array.from(
+const SINES = Int32Array.from(
   { length: 64 },
-  (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32),
+  (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32) | 0,
 );
 
 /** The per-step left rotations, four per round. */
@@ -32,29 +32,51 @@ const WORDS = Uint8Array.from({ length: 64 }, (_, i) => {
 
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
 
-const block = new Uint32Array(16);
+const block = new Int32Array(16);
+const state = new Int32Array(4);
+const encoder = new TextEncoder();
+
+/** The message and its padding; grown when a longer message comes. */
+let padded = new Uint8Array(256);
 
 /**
- * The MD5 digest of `bytes`, as lowercase hex.
+ * The MD5 digest of `input` (bytes, or a string as UTF-8), as lowercase hex.
  *
  * @example
  * ```ts
  * import { md5Hex } from "./_md5.ts";
- * md5Hex(new TextEncoder().encode("abc")); // "900150983cd24fb0d6963f7d28e17f72"
+ * md5Hex("abc"); // "900150983cd24fb0d6963f7d28e17f72"
  * ```
  */
-export function md5Hex(bytes: Uint8Array): string {
-  const state = new Uint32Array([0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476]);
-  const padded = new Uint8Array((((bytes.length + 8) >> 6) + 1) * 64);
-  padded.set(bytes);
-  padded[bytes.length] = 0x80;
-  const view = new DataView(padded.buffer);
-  const bits = bytes.length * 8;
-  view.setUint32(padded.length - 8, bits >>> 0, true);
-  view.setUint32(padded.length - 4, Math.floor(bits / 2 ** 32), true);
-  for (let offset = 0; offset < padded.length; offset += 64) {
-    for (let i = 0; i < 16; i++) block[i] = view.getUint32(offset + i * 4, true);
-    compress(state);
+export function md5Hex(input: Uint8Array | string): string {
+  const most = typeof input === "string" ? input.length * 3 : input.length;
+  if (padded.length < most + 72) padded = new Uint8Array(most + 72);
+  let length: number;
+  if (typeof input === "string") {
+    length = encoder.encodeInto(input, padded).written;
+  } else {
+    padded.set(input);
+    length = input.length;
+  }
+  const size = (((length + 8) >> 6) + 1) * 64;
+  padded.fill(0, length, size);
+  padded[length] = 0x80;
+  const bits = length * 8;
+  const high = Math.floor(bits / 2 ** 32);
+  for (let i = 0; i < 4; i++) {
+    padded[size - 8 + i] = (bits >>> (8 * i)) & 0xff;
+    padded[size - 4 + i] = (high >>> (8 * i)) & 0xff;
+  }
+  state[0] = 0x67452301;
+  state[1] = 0xefcdab89 | 0;
+  state[2] = 0x98badcfe | 0;
+  state[3] = 0x10325476;
+  for (let offset = 0; offset < size; offset += 64) {
+    for (let i = 0, at = offset; i < 16; i++, at += 4) {
+      block[i] = padded[at]! | (padded[at + 1]! << 8) | (padded[at + 2]! << 16) |
+        (padded[at + 3]! << 24);
+    }
+    compress();
   }
   let hex = "";
   for (let i = 0; i < 4; i++) {
@@ -66,7 +88,7 @@ export function md5Hex(bytes: Uint8Array): string {
 }
 
 /** Mixes `block` into `state`: MD5's 64 steps over one 64-byte block. */
-function compress(state: Uint32Array): void {
+function compress(): void {
   let a = state[0]!, b = state[1]!, c = state[2]!, d = state[3]!;
   for (let i = 0; i < 64; i++) {
     let mixed: number;

@@ -38,3 +38,13 @@ Deno.test("md5Hex() agrees with node:crypto for every length up to three blocks"
     assert.equal(md5Hex(bytes), nodeMd5(bytes), `length ${length}`);
   }
 });
+
+Deno.test("md5Hex() hashes a string as its UTF-8 bytes, as node:crypto does", () => {
+  const texts = ["Outliers9b2f6a0e-4c1d", "héllo wörld 😀", "\ud800 lone", "é".repeat(100), ""];
+  for (const text of texts) {
+    assert.equal(md5Hex(text), createHash("md5").update(text, "utf8").digest("hex"), text);
+  }
+  const long = new Uint8Array(1000).fill(97);
+  assert.equal(md5Hex(long), nodeMd5(long), "a message longer than the buffer so far");
+  assert.equal(md5Hex("abc"), "900150983cd24fb0d6963f7d28e17f72", "a short one after it");
+});
