@@ -17,6 +17,7 @@ import type { InnerJsonResponse, InnerRequest, InnerResponse, InnerService } fro
 import { parseJsonObject } from "../core/mod.ts";
 import { ExpressionMemo } from "./_expression_memo.ts";
 import { hashKeysInIsolate } from "./_dynalite_keys.ts";
+import { fastCheckTypes } from "./_dynalite_types.ts";
 import type { DynaliteKeyModule } from "./_dynalite_keys.ts";
 import type { ExpressionParse } from "./_expression_memo.ts";
 
@@ -295,7 +296,7 @@ function callOperation(
     };
     let checked: Json;
     try {
-      checked = validations.checkTypes(data, checks.types);
+      checked = fastCheckTypes(data, checks.types as object, validations.checkTypes);
       validations.checkValidations(checked, checks.types, checks.custom, store);
     } catch (error) {
       if (!failed(error)) reject(error);
