@@ -3,7 +3,10 @@ import conditionParser from "dynalite/db/conditionParser.js";
 import updateParser from "dynalite/db/updateParser.js";
 import projectionParser from "dynalite/db/projectionParser.js";
 import { ExpressionMemo } from "../../local/engines/_expression_memo.ts";
-import type { ExpressionParse } from "../../local/engines/_expression_memo.ts";
+import type {
+  ExpressionMemoOptions,
+  ExpressionParse,
+} from "../../local/engines/_expression_memo.ts";
 
 // dynalite's own generated parsers, each called as dynalite's
 // validateExpressions() calls them: the memo must answer exactly as they do.
@@ -80,6 +83,16 @@ const NOW: Values = { ":now": { S: "2026-01-01T00:00:00Z" } };
 const SS = { SS: ["a", "b"] };
 const XY_S: Values = { ":x": { S: "1" }, ":y": { N: "2" } };
 const X_S: Values = { ":x": { S: "x" } };
+
+/** A memo of `kind`'s parser that counts the parses it asks of it. */
+function countingMemo(kind: Kind, options: ExpressionMemoOptions = {}) {
+  const parses = { count: 0 };
+  const memo = new ExpressionMemo((input, context) => {
+    parses.count++;
+    return PARSERS[kind](input, context);
+  }, options);
+  return { memo, parses };
+}
 
 const CASES: readonly Case[] = [
   { kind: "condition", expression: "attribute_not_exists(#uuid)", names: { "#uuid": "uuid" } },
@@ -183,11 +196,7 @@ Deno.test("ExpressionMemo.parse() tells apart expressions that differ only in na
 });
 
 Deno.test("ExpressionMemo.parse() answers from its memo for the same expression with new values", () => {
-  let parses = 0;
-  const memo = new ExpressionMemo((input, options) => {
-    parses++;
-    return PARSERS.update(input, options);
-  });
+  const { memo, parses } = countingMemo("update");
   const test: Case = { kind: "update", expression: "SET #timestamp = :now", names: TS };
   for (const now of ["2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z"]) {
     const context = contextOf({ ...test, values: { ":now": { S: now } } });
@@ -204,7 +213,7 @@ Deno.test("ExpressionMemo.parse() answers from its memo for the same expression 
     answer.sections[0]!.val = { S: "changed" };
     answer.paths[0]!.push("changed");
   }
-  assert.equal(parses, 1);
+  assert.equal(parses.count, 1);
   assert.equal(memo.size, 1);
 });
 
@@ -237,37 +246,29 @@ Deno.test("ExpressionMemo.parse() keeps a copy of shared parts of an answer shar
 });
 
 Deno.test("ExpressionMemo.parse() keeps at most maxEntries parses, the least recently used dropped", () => {
-  let parses = 0;
-  const memo = new ExpressionMemo((input, options) => {
-    parses++;
-    return PARSERS.projection(input, options);
-  }, { maxEntries: 3 });
+  const { memo, parses } = countingMemo("projection", { maxEntries: 3 });
   const parse = (expression: string) =>
     memo.parse(expression, { context: contextOf({ kind: "projection", expression }) });
   for (let i = 0; i < 10; i++) parse(`a${i}`);
   assert.equal(memo.size, 3);
-  assert.equal(parses, 10);
+  assert.equal(parses.count, 10);
   parse("a7");
   parse("a10");
   parse("a7");
   parse("a8");
-  assert.equal(parses, 12, "a7 was used last, a8 was dropped");
+  assert.equal(parses.count, 12, "a7 was used last, a8 was dropped");
   assert.equal(memo.size, 3);
 });
 
 Deno.test("ExpressionMemo.parse() leaves other calls and over-long keys to the parser", () => {
-  let parses = 0;
-  const memo = new ExpressionMemo((input, options) => {
-    parses++;
-    return PARSERS.projection(input, options);
-  }, { maxKeyLength: 100 });
+  const { memo, parses } = countingMemo("projection", { maxKeyLength: 100 });
   const long = Array.from({ length: 30 }, (_, i) => `a${i}`).join(", ");
   memo.parse(long, { context: contextOf({ kind: "projection", expression: long }) });
   memo.parse("a", { context: { attrNames: {}, isReserved } });
   const context = contextOf({ kind: "projection", expression: "a" });
   const options = { context, startRule: "Start" };
   assert.deepEqual((memo.parse("a", options) as { paths: unknown }).paths, [["a"]]);
-  assert.equal(parses, 3);
+  assert.equal(parses.count, 3);
   assert.equal(memo.size, 0);
 });
 
