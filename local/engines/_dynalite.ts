@@ -28,7 +28,10 @@ import type { ExpressionParse } from "./_expression_memo.ts";
 interface DynaliteStore {
   readonly db: { open(): Promise<void>; readonly status: string; get: CallbackGet };
   readonly lifecycleManager: { gracefulClose(): Promise<void>; getState(): string };
+  getTable(name: string, checkStatus: unknown, callback?: TableCallback): void;
 }
+
+type TableCallback = (error: unknown, table?: { TableStatus?: unknown }) => void;
 
 /** dynalite's callback `get` on its store (`wrapWithCallbacks` in `db/index.js`). */
 type CallbackGet = (key: unknown, callback?: (error: unknown, value?: unknown) => void) => unknown;
@@ -237,6 +240,8 @@ interface LoadedOperation {
   readonly validations: DynaliteValidations;
   readonly checks: DynaliteOperationChecks;
   readonly action: DynaliteAction;
+  /** Reads its tables' descriptions once per item, and never changes them. */
+  readonly batch: boolean;
 }
 
 function loadOperations(require: (id: string) => unknown): Map<string, LoadedOperation> {
@@ -248,6 +253,7 @@ function loadOperations(require: (id: string) => unknown): Map<string, LoadedOpe
       validations,
       checks: require(`./validations/${file}.js`) as DynaliteOperationChecks,
       action: require(`./actions/${file}.js`) as DynaliteAction,
+      batch: operation === "BatchGetItem" || operation === "BatchWriteItem",
     });
   }
   return operations;
@@ -279,6 +285,31 @@ function directOperation(headers: Record<string, string>): string | undefined {
   return target.slice(prefix.length);
 }
 
+/**
+ * `store` for one batch operation, whose `getTable` reads each table's
+ * description once: dynalite's BatchGetItem and BatchWriteItem read it for
+ * the request and again for each item (with GetItem, PutItem, DeleteItem,
+ * which only read it). A table that is being created or deleted is read
+ * each time, as are tables that cannot be read.
+ */
+function readingTablesOnce(store: DynaliteStore): DynaliteStore {
+  const read = new Map<string, { TableStatus?: unknown }>();
+  const getTable: DynaliteStore["getTable"] = (name, checkStatus, callback) => {
+    const answer = (typeof checkStatus === "function" ? checkStatus : callback) as TableCallback;
+    const table = read.get(name);
+    if (table !== undefined) return void setImmediate(answer, null, table);
+    const keep: TableCallback = (error, table) => {
+      const settled = table?.TableStatus !== "CREATING" && table?.TableStatus !== "DELETING";
+      if (!error && table !== undefined && settled) read.set(name, table);
+      answer(error, table);
+    };
+    // dynalite's getTable tells (name, callback) from (name, checkStatus, callback).
+    if (answer === checkStatus) store.getTable(name, keep);
+    else store.getTable(name, checkStatus, keep);
+  };
+  return Object.assign(Object.create(store) as DynaliteStore, { getTable });
+}
+
 /** Runs dynalite's checks and operation on `data`, as its listener does after parsing. */
 function callOperation(
   store: DynaliteStore,
@@ -302,7 +333,8 @@ function callOperation(
       if (!failed(error)) reject(error);
       return;
     }
-    action(store, checked, (error, answer) => {
+    const reader = operation.batch ? readingTablesOnce(store) : store;
+    action(reader, checked, (error, answer) => {
       if (error) {
         if (!failed(error)) reject(error);
         return;
