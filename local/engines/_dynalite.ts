@@ -21,6 +21,8 @@ import { hashKeysInIsolate } from "./_dynalite_keys.ts";
 import { fastCheckTypes } from "./_dynalite_types.ts";
 import { isMirroredStore, keepStringsInMemory, NOT_READ } from "./_dynalite_memory.ts";
 import type { MemoryLevelModule } from "./_dynalite_memory.ts";
+import { TableDescriptions } from "./_dynalite_tables.ts";
+import type { TableCallback } from "./_dynalite_tables.ts";
 import type { DynaliteKeyModule } from "./_dynalite_keys.ts";
 import type { ExpressionParse } from "./_expression_memo.ts";
 
@@ -30,8 +32,6 @@ interface DynaliteStore {
   readonly lifecycleManager: { gracefulClose(): Promise<void>; getState(): string };
   getTable(name: string, checkStatus: unknown, callback?: TableCallback): void;
 }
-
-type TableCallback = (error: unknown, table?: { TableStatus?: unknown }) => void;
 
 /** dynalite's callback `get` on its store (`wrapWithCallbacks` in `db/index.js`). */
 type CallbackGet = (key: unknown, callback?: (error: unknown, value?: unknown) => void) => unknown;
@@ -102,6 +102,16 @@ const OPERATIONS = [
 /** The API versions dynalite answers. */
 const TARGET_PREFIXES = ["DynamoDB_20111205.", "DynamoDB_20120810."];
 
+/** The operations that read table descriptions (once per item) and never change them. */
+const ITEM_OPERATIONS = new Set([
+  "BatchGetItem",
+  "BatchWriteItem",
+  "DeleteItem",
+  "GetItem",
+  "PutItem",
+  "UpdateItem",
+]);
+
 const encoder = new TextEncoder();
 
 /** Options of {@linkcode startDynalite}. */
@@ -162,6 +172,7 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Dyna
   }
   readExactKeysNow(opened);
   const operations = loadOperations(require);
+  const tables = new TableDescriptions(opened.db);
   const handle = (request: InnerRequest) => callListener(listener, request);
   return {
     handle,
@@ -177,7 +188,7 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Dyna
         });
         return { status: answer.status, headers: answer.headers, json: parseJsonObject(answer) };
       }
-      return await callOperation(opened, checks, { ...body });
+      return await callOperation(opened, checks, { ...body }, tables);
     },
     close: () => opened.lifecycleManager.gracefulClose(),
   };
@@ -240,8 +251,8 @@ interface LoadedOperation {
   readonly validations: DynaliteValidations;
   readonly checks: DynaliteOperationChecks;
   readonly action: DynaliteAction;
-  /** Reads its tables' descriptions once per item, and never changes them. */
-  readonly batch: boolean;
+  /** Reads table descriptions (once per item), and never changes them. */
+  readonly readsTables: boolean;
 }
 
 function loadOperations(require: (id: string) => unknown): Map<string, LoadedOperation> {
@@ -253,7 +264,7 @@ function loadOperations(require: (id: string) => unknown): Map<string, LoadedOpe
       validations,
       checks: require(`./validations/${file}.js`) as DynaliteOperationChecks,
       action: require(`./actions/${file}.js`) as DynaliteAction,
-      batch: operation === "BatchGetItem" || operation === "BatchWriteItem",
+      readsTables: ITEM_OPERATIONS.has(operation),
     });
   }
   return operations;
@@ -285,36 +296,12 @@ function directOperation(headers: Record<string, string>): string | undefined {
   return target.slice(prefix.length);
 }
 
-/**
- * `store` for one batch operation, whose `getTable` reads each table's
- * description once: dynalite's BatchGetItem and BatchWriteItem read it for
- * the request and again for each item (with GetItem, PutItem, DeleteItem,
- * which only read it). A table that is being created or deleted is read
- * each time, as are tables that cannot be read.
- */
-function readingTablesOnce(store: DynaliteStore): DynaliteStore {
-  const read = new Map<string, { TableStatus?: unknown }>();
-  const getTable: DynaliteStore["getTable"] = (name, checkStatus, callback) => {
-    const answer = (typeof checkStatus === "function" ? checkStatus : callback) as TableCallback;
-    const table = read.get(name);
-    if (table !== undefined) return void setImmediate(answer, null, table);
-    const keep: TableCallback = (error, table) => {
-      const settled = table?.TableStatus !== "CREATING" && table?.TableStatus !== "DELETING";
-      if (!error && table !== undefined && settled) read.set(name, table);
-      answer(error, table);
-    };
-    // dynalite's getTable tells (name, callback) from (name, checkStatus, callback).
-    if (answer === checkStatus) store.getTable(name, keep);
-    else store.getTable(name, checkStatus, keep);
-  };
-  return Object.assign(Object.create(store) as DynaliteStore, { getTable });
-}
-
 /** Runs dynalite's checks and operation on `data`, as its listener does after parsing. */
 function callOperation(
   store: DynaliteStore,
   operation: LoadedOperation,
   data: Json,
+  tables: TableDescriptions,
 ): Promise<InnerJsonResponse> {
   const { validations, checks, action } = operation;
   const headers = { "content-type": "application/x-amz-json-1.0" };
@@ -333,7 +320,7 @@ function callOperation(
       if (!failed(error)) reject(error);
       return;
     }
-    const reader = operation.batch ? readingTablesOnce(store) : store;
+    const reader = operation.readsTables ? tables.forRequest(store) : store;
     action(reader, checked, (error, answer) => {
       if (error) {
         if (!failed(error)) reject(error);

@@ -48,6 +48,8 @@ export interface MirroredStore {
    * Throws what `get` rejects with when the value cannot be decoded.
    */
   readNow(key: string): unknown;
+  /** The string stored under `key`, undecoded; otherwise as {@linkcode MirroredStore.readNow}. */
+  storedNow(key: string): string | undefined | typeof NOT_READ;
 }
 
 /** {@linkcode MirroredStore.readNow}'s answer when it did not read. */
@@ -85,10 +87,13 @@ export function keepStringsInMemory(memoryLevel: MemoryLevelModule): void {
       super(...(first ? [settings] : [location, settings]));
     }
 
+    storedNow(key: string): string | undefined | typeof NOT_READ {
+      return this.status === "open" ? this.#stored.get(key) : NOT_READ;
+    }
+
     readNow(key: string): unknown {
-      if (this.status !== "open") return NOT_READ;
-      const stored = this.#stored.get(key);
-      if (stored === undefined) return undefined;
+      const stored = this.storedNow(key);
+      if (stored === undefined || stored === NOT_READ) return stored;
       this.#decode ??= decoder(this);
       return this.#decode(stored);
     }
