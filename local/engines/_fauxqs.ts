@@ -18,10 +18,11 @@ import { Buffer } from "node:buffer";
 import { mkdir } from "node:fs/promises";
 import type { BuildAppOptions } from "fauxqs";
 import type { InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
+import { postInnerJson } from "../core/mod.ts";
 import { INTERNAL_BUCKET, type S3ObjectInfo, type S3Vault } from "./_s3_vault.ts";
 import type { MovedMessage, SqsQueues } from "./_sqs_queues.ts";
 import { INVALID_BODY_CHARACTER } from "../sqs/mod.ts";
-import { createDirectSqs } from "./_fauxqs_sqs.ts";
+import { createDirectSqs, type SqsActions, type SqsAnswer } from "./_fauxqs_sqs.ts";
 import { createDirectS3 } from "./_fauxqs_s3.ts";
 
 /** Options of {@linkcode startFauxqs}. */
@@ -33,7 +34,7 @@ export interface FauxqsOptions {
 }
 
 /** fauxqs in this process, plus the one look-up the router needs. */
-export interface FauxqsService extends InnerService {
+export interface FauxqsService extends InnerService, SqsActions {
   /** Whether an object exists (false for a missing bucket too). */
   hasObject(bucket: string, key: string): boolean;
   /** Ends every pending long poll now, with no messages. */
@@ -160,27 +161,48 @@ export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService
   await app.ready();
   const directSqs = await createDirectSqs(base, sqsStore);
   const directS3 = await createDirectS3(base, s3Store);
+  async function handle(request: InnerRequest): Promise<InnerResponse> {
+    const s3Answer = directS3(request);
+    if (s3Answer !== undefined) return s3Answer;
+    const direct = directSqs.handle(request);
+    if (direct !== undefined) return await direct;
+    const body = request.body;
+    const response = await app.inject({
+      method: request.method as "GET",
+      url: request.url,
+      headers: request.headers,
+      ...(body.length > 0
+        ? { payload: Buffer.from(body.buffer, body.byteOffset, body.byteLength) }
+        : {}),
+    });
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value === undefined) continue;
+      headers[name] = Array.isArray(value) ? value.join(", ") : String(value);
+    }
+    return { status: response.statusCode, headers, body: response.rawPayload };
+  }
+  const viaHttp: InnerService = { handle, close: () => app.close() };
   return {
-    async handle(request: InnerRequest): Promise<InnerResponse> {
-      const s3Answer = directS3(request);
-      if (s3Answer !== undefined) return s3Answer;
-      const direct = directSqs(request);
+    ...viaHttp,
+    async callSqs(action, body, headers): Promise<SqsAnswer> {
+      const direct = directSqs.call(action, body, headers);
       if (direct !== undefined) return await direct;
-      const body = request.body;
-      const response = await app.inject({
-        method: request.method as "GET",
-        url: request.url,
-        headers: request.headers,
-        ...(body.length > 0
-          ? { payload: Buffer.from(body.buffer, body.byteOffset, body.byteLength) }
-          : {}),
-      });
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(response.headers)) {
-        if (value === undefined) continue;
-        headers[name] = Array.isArray(value) ? value.join(", ") : String(value);
+      const inner: Record<string, string> = {
+        "content-type": "application/x-amz-json-1.0",
+        "x-amz-target": `AmazonSQS.${action}`,
+      };
+      for (const name of ["host", "authorization", "x-amz-date"]) {
+        const value = headers[name];
+        if (value !== undefined) inner[name] = value;
       }
-      return { status: response.statusCode, headers, body: response.rawPayload };
+      const answer = await postInnerJson(viaHttp, inner, body);
+      const queryError = answer.headers["x-amzn-query-error"];
+      return {
+        status: answer.status,
+        json: answer.json,
+        ...(queryError === undefined ? {} : { queryError }),
+      };
     },
     hasObject(bucket: string, key: string): boolean {
       try {
@@ -193,7 +215,6 @@ export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService
     interruptPolls: () => sqsStore.shutdown(),
     vault: createVault(s3Store),
     queues: createQueues(sqsStore, SqsStore),
-    close: () => app.close(),
   };
 }
 
