@@ -9,7 +9,8 @@
  * does not wire it, so we wire it as `startFauxqs()` does, from the modules of
  * the pinned fauxqs version. SQS's message path and S3's object reads and
  * writes skip `inject()` and call fauxqs's action handlers directly
- * (`_fauxqs_sqs.ts`, `_fauxqs_s3.ts`).
+ * (`_fauxqs_sqs.ts`, `_fauxqs_s3.ts`); its queues skip the walks of their
+ * in-flight messages that would find none due (`_fauxqs_timers.ts`).
  *
  * @module
  */
@@ -24,6 +25,7 @@ import type { MovedMessage, SqsQueues } from "./_sqs_queues.ts";
 import { INVALID_BODY_CHARACTER } from "../sqs/mod.ts";
 import { createDirectSqs, type SqsActions, type SqsAnswer } from "./_fauxqs_sqs.ts";
 import { createDirectS3 } from "./_fauxqs_s3.ts";
+import { indexVisibilityTimers, type TimedQueue } from "./_fauxqs_timers.ts";
 
 /** Options of {@linkcode startFauxqs}. */
 export interface FauxqsOptions {
@@ -72,6 +74,7 @@ interface StoredQueue {
 
 interface SqsStoreLike {
   persistence?: Persistence;
+  createQueue(...args: unknown[]): TimedQueue;
   shutdown(): void;
   allQueues(): Iterable<StoredQueue>;
   getQueueByArn(arn: string): StoredQueue | undefined;
@@ -151,6 +154,7 @@ export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService
     s3Store.persistence = persistence as unknown as S3Persistence;
     for (const queue of sqsStore.allQueues()) queue.persistence = persistence;
   }
+  indexQueueTimers(sqsStore);
   const app = buildApp({
     logger: false,
     defaultRegion: options.region,
@@ -215,6 +219,17 @@ export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService
     interruptPolls: () => sqsStore.shutdown(),
     vault: createVault(s3Store),
     queues: createQueues(sqsStore, SqsStore),
+  };
+}
+
+/** Indexes the visibility timers of the store's queues, those loaded and those to come. */
+function indexQueueTimers(store: SqsStoreLike): void {
+  for (const queue of store.allQueues()) indexVisibilityTimers(queue as unknown as TimedQueue);
+  const createQueue = store.createQueue;
+  store.createQueue = function (...args) {
+    const queue = createQueue.apply(this, args);
+    indexVisibilityTimers(queue);
+    return queue;
   };
 }
 
