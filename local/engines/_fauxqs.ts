@@ -10,7 +10,8 @@
  * the pinned fauxqs version. SQS's message path and S3's object reads and
  * writes skip `inject()` and call fauxqs's action handlers directly
  * (`_fauxqs_sqs.ts`, `_fauxqs_s3.ts`); its queues skip the walks of their
- * in-flight messages that would find none due (`_fauxqs_timers.ts`).
+ * in-flight messages that would find none due (`_fauxqs_timers.ts`) and
+ * take received messages off a long list in one move (`_fauxqs_ready_list.ts`).
  *
  * @module
  */
@@ -26,6 +27,7 @@ import { INVALID_BODY_CHARACTER } from "../sqs/mod.ts";
 import { createDirectSqs, type SqsActions, type SqsAnswer } from "./_fauxqs_sqs.ts";
 import { createDirectS3 } from "./_fauxqs_s3.ts";
 import { indexVisibilityTimers, type TimedQueue } from "./_fauxqs_timers.ts";
+import { type ReadyQueue, takeReadyInOneMove } from "./_fauxqs_ready_list.ts";
 
 /** Options of {@linkcode startFauxqs}. */
 export interface FauxqsOptions {
@@ -74,7 +76,7 @@ interface StoredQueue {
 
 interface SqsStoreLike {
   persistence?: Persistence;
-  createQueue(...args: unknown[]): TimedQueue;
+  createQueue(...args: unknown[]): TimedQueue & ReadyQueue;
   shutdown(): void;
   allQueues(): Iterable<StoredQueue>;
   getQueueByArn(arn: string): StoredQueue | undefined;
@@ -154,7 +156,7 @@ export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService
     s3Store.persistence = persistence as unknown as S3Persistence;
     for (const queue of sqsStore.allQueues()) queue.persistence = persistence;
   }
-  indexQueueTimers(sqsStore);
+  speedUpQueues(sqsStore);
   const app = buildApp({
     logger: false,
     defaultRegion: options.region,
@@ -222,13 +224,21 @@ export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService
   };
 }
 
-/** Indexes the visibility timers of the store's queues, those loaded and those to come. */
-function indexQueueTimers(store: SqsStoreLike): void {
-  for (const queue of store.allQueues()) indexVisibilityTimers(queue as unknown as TimedQueue);
+/**
+ * Takes fauxqs's slow paths out of the store's queues, those loaded and those
+ * to come: the timers' walks (`_fauxqs_timers.ts`) and the receives from a
+ * long list (`_fauxqs_ready_list.ts`).
+ */
+function speedUpQueues(store: SqsStoreLike): void {
+  const speedUp = (queue: TimedQueue & ReadyQueue) => {
+    indexVisibilityTimers(queue);
+    takeReadyInOneMove(queue);
+  };
+  for (const queue of store.allQueues()) speedUp(queue as unknown as TimedQueue & ReadyQueue);
   const createQueue = store.createQueue;
   store.createQueue = function (...args) {
     const queue = createQueue.apply(this, args);
-    indexVisibilityTimers(queue);
+    speedUp(queue);
     return queue;
   };
 }
