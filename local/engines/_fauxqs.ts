@@ -318,6 +318,7 @@ function createVault(store: S3StoreLike): S3Vault {
   });
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
+  const recordTexts = new WeakMap<StoredObject, string>();
   return {
     hasBucket: (bucket) => store.buckets.has(bucket),
     objectInfo(bucket, key) {
@@ -348,8 +349,16 @@ function createVault(store: S3StoreLike): S3Vault {
       if (store.buckets.get(bucket)?.has(key)) store.deleteObject(bucket, key);
     },
     readRecord(key) {
-      if (!store.buckets.get(INTERNAL_BUCKET)?.has(key)) return undefined;
-      return decoder.decode(store.getObject(INTERNAL_BUCKET, key).body);
+      const stored = store.buckets.get(INTERNAL_BUCKET)?.get(key);
+      if (stored === undefined) return undefined;
+      // A write stores a new object: the text of this one does not change.
+      let text = recordTexts.get(stored);
+      if (text === undefined) {
+        // getObject() loads the body from SQLite when it is not in memory.
+        text = decoder.decode(store.getObject(INTERNAL_BUCKET, key).body);
+        recordTexts.set(stored, text);
+      }
+      return text;
     },
     writeRecord(key, text) {
       store.putObject(INTERNAL_BUCKET, key, encoder.encode(text), "application/json");
