@@ -13,6 +13,7 @@
 
 import { randomUUID } from "node:crypto";
 import type { InnerRequest, InnerResponse } from "../core/mod.ts";
+import { httpDate } from "./_http_date.ts";
 
 /** A fauxqs SQS action: `(body, store, request)` → the JSON answer. */
 type SqsAction = (body: unknown, store: unknown, request: { headers: unknown }) => unknown;
@@ -202,18 +203,4 @@ function respond(status: number, headers: Record<string, string>, text: string):
     },
     body,
   };
-}
-
-let dateSecond = 0;
-let dateText = "";
-
-/** The `Date` header value, computed once a second. */
-function httpDate(): string {
-  const now = Date.now();
-  const second = Math.floor(now / 1000);
-  if (second !== dateSecond) {
-    dateSecond = second;
-    dateText = new Date(second * 1000).toUTCString();
-  }
-  return dateText;
 }
