@@ -11,7 +11,8 @@
  * writes skip `inject()` and call fauxqs's action handlers directly
  * (`_fauxqs_sqs.ts`, `_fauxqs_s3.ts`); its queues skip the walks of their
  * in-flight messages that would find none due (`_fauxqs_timers.ts`) and
- * take received messages off a long list in one move (`_fauxqs_ready_list.ts`).
+ * take received messages off the front of a long list at no cost
+ * (`_fauxqs_ready_list.ts`).
  *
  * @module
  */
@@ -27,7 +28,7 @@ import { INVALID_BODY_CHARACTER } from "../sqs/mod.ts";
 import { createDirectSqs, type SqsActions, type SqsAnswer } from "./_fauxqs_sqs.ts";
 import { createDirectS3 } from "./_fauxqs_s3.ts";
 import { indexVisibilityTimers, type TimedQueue } from "./_fauxqs_timers.ts";
-import { type ReadyQueue, takeReadyInOneMove } from "./_fauxqs_ready_list.ts";
+import { keepReadyList, type ReadyQueue } from "./_fauxqs_ready_list.ts";
 
 /** Options of {@linkcode startFauxqs}. */
 export interface FauxqsOptions {
@@ -67,7 +68,8 @@ interface StoredQueue {
   url: string;
   arn: string;
   attributes: Record<string, string | undefined>;
-  messages: StoredMessage[];
+  /** Visible messages, oldest first (a `ReadyList`, `_fauxqs_ready_list.ts`). */
+  messages: { readonly length: number; shift(): StoredMessage | undefined };
   persistence?: Persistence;
   isFifo(): boolean;
   processTimers(): void;
@@ -232,7 +234,7 @@ export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService
 function speedUpQueues(store: SqsStoreLike): void {
   const speedUp = (queue: TimedQueue & ReadyQueue) => {
     indexVisibilityTimers(queue);
-    takeReadyInOneMove(queue);
+    keepReadyList(queue);
   };
   for (const queue of store.allQueues()) speedUp(queue as unknown as TimedQueue & ReadyQueue);
   const createQueue = store.createQueue;

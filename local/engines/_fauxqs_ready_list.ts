@@ -1,6 +1,5 @@
 /**
- * fauxqs's receive from a long queue without moving the whole ready list once
- * per message.
+ * fauxqs's ready lists with a front that costs nothing to take from.
  *
  * fauxqs (pinned version) keeps a standard queue's visible messages in one
  * array and takes each received message off its front with `shift()`. For a
@@ -9,77 +8,102 @@
  * the local AWS's busy time under `ReceiveMessage` with 80,000 messages
  * waiting.
  *
- * Here, while fauxqs's `dequeue()` runs on a long list, it sees a view of the
- * list whose `shift()` only moves a start index; the taken messages leave the
- * array in one `splice()` once it returns. Messages that fauxqs puts back
- * meanwhile (`push()`, from its timers) go to the end of the array, as they
- * would have. The messages received, their order and the list left behind are
- * the same.
+ * Here each queue's `messages` is a {@linkcode ReadyList}: what fauxqs and
+ * the local AWS use of the array (`length`, `shift()`, `push()`, iteration),
+ * with a start index that `shift()` moves; the array is cut once half of it
+ * is taken, so each message costs a constant time however long the list.
+ * A list fauxqs assigns (`messages = []` when a queue is purged) becomes one
+ * too. The messages, their order and what every reader sees are the same.
  *
  * @module
  */
 
-/** A queue of fauxqs's SQS store (the members used here). */
+/** A queue of fauxqs's SQS store (the member used here). */
 export interface ReadyQueue {
-  messages: unknown[];
-  dequeue(...args: unknown[]): unknown[];
+  messages: Iterable<unknown>;
 }
 
-/** From this length on, a receive takes its messages through a view. */
-const LONG = 4096;
-const VIEWED = Symbol("ready list viewed");
+/** The array is cut when at least this many messages, and half of it, are taken. */
+const CUT_FROM = 1024;
+const KEPT = Symbol("ready list kept");
 
-/** The ready list as fauxqs's `dequeue()` uses it: `length`, `shift()`, `push()`. */
-class ShiftView {
-  #all: unknown[];
+/**
+ * A queue's visible messages, oldest first, with the members of an array
+ * that fauxqs's queue uses.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ReadyList } from "./_fauxqs_ready_list.ts";
+ *
+ * const list = new ReadyList(["a", "b"]);
+ * list.push("c");
+ * assert.equal(list.shift(), "a");
+ * assert.deepEqual([...list], ["b", "c"]);
+ * assert.equal(list.length, 2);
+ * ```
+ */
+export class ReadyList<T> implements Iterable<T> {
+  #items: (T | undefined)[];
   #start = 0;
 
-  constructor(all: unknown[]) {
-    this.#all = all;
+  /** A list of `items`, in their order. */
+  constructor(items: Iterable<T> = []) {
+    this.#items = [...items];
   }
 
+  /** How many messages are in the list. */
   get length(): number {
-    return this.#all.length - this.#start;
+    return this.#items.length - this.#start;
   }
 
-  shift(): unknown {
-    return this.#start < this.#all.length ? this.#all[this.#start++] : undefined;
+  /** Takes the oldest message off the list; undefined when it is empty. */
+  shift(): T | undefined {
+    if (this.#start === this.#items.length) return undefined;
+    const item = this.#items[this.#start];
+    this.#items[this.#start++] = undefined;
+    if (this.#start === this.#items.length) {
+      this.#items = [];
+      this.#start = 0;
+    } else if (this.#start >= CUT_FROM && this.#start * 2 >= this.#items.length) {
+      this.#items = this.#items.slice(this.#start);
+      this.#start = 0;
+    }
+    return item;
   }
 
-  push(...items: unknown[]): number {
-    this.#all.push(...items);
+  /** Adds messages at the end; the new length. */
+  push(...items: T[]): number {
+    for (const item of items) this.#items.push(item);
     return this.length;
   }
 
-  /** Takes the shifted messages off the array, all at once. */
-  settle(): void {
-    if (this.#start > 0) this.#all.splice(0, this.#start);
-    this.#start = 0;
+  /** The messages, oldest first. */
+  *[Symbol.iterator](): Iterator<T> {
+    for (let index = this.#start; index < this.#items.length; index++) {
+      yield this.#items[index] as T;
+    }
   }
 }
 
 /**
- * Makes `queue`'s receives from a long ready list take their messages in one
- * move. Changes only this queue object; a queue done already is left as it is.
+ * Makes `queue.messages` a {@linkcode ReadyList}, now and whenever a list is
+ * assigned to it. Changes only this queue object; a queue done already is
+ * left as it is.
  *
- * @param queue A standard or FIFO queue of fauxqs's SQS store (FIFO queues
- * keep their messages elsewhere and are not changed in effect).
+ * @param queue A queue of fauxqs's SQS store.
  */
-export function takeReadyInOneMove(queue: ReadyQueue): void {
-  const marked = queue as ReadyQueue & { [VIEWED]?: true };
-  if (marked[VIEWED]) return;
-  marked[VIEWED] = true;
-  const dequeue = queue.dequeue;
-  queue.dequeue = function (...args) {
-    const all = this.messages;
-    if (all.length < LONG) return dequeue.apply(this, args);
-    const view = new ShiftView(all);
-    this.messages = view as unknown as unknown[];
-    try {
-      return dequeue.apply(this, args);
-    } finally {
-      view.settle();
-      if (this.messages === (view as unknown)) this.messages = all;
-    }
-  };
+export function keepReadyList(queue: ReadyQueue): void {
+  const marked = queue as ReadyQueue & { [KEPT]?: true };
+  if (marked[KEPT]) return;
+  marked[KEPT] = true;
+  let list = new ReadyList(queue.messages);
+  Object.defineProperty(queue, "messages", {
+    get: () => list,
+    set: (items: Iterable<unknown>) => {
+      list = items instanceof ReadyList ? items : new ReadyList(items);
+    },
+    enumerable: true,
+    configurable: true,
+  });
 }
