@@ -42,6 +42,8 @@ import type { LoadMessage, LoadOperation, ToWorker, WorkerEvent } from "./_proto
 
 const REPORT_INTERVAL_MS = 100;
 const MEMORY_SAMPLE_MS = 20;
+/** The isolate's memory is reported to the benchmark this often (the soak's breakdown). */
+const MEMORY_REPORT_MS = 1000;
 
 let stopService: (() => void) | undefined;
 
@@ -81,6 +83,17 @@ function clientsFor(endpoint: string) {
   return { config, clients: createClients(config) };
 }
 
+/** Posts this isolate's heap reserve and external memory now and every second; returns a stopper. */
+function reportMemory(): () => void {
+  const report = () => {
+    const { heapTotal, external } = Deno.memoryUsage();
+    post({ type: "memory", heapTotal, external });
+  };
+  report();
+  const timer = setInterval(report, MEMORY_REPORT_MS);
+  return () => clearInterval(timer);
+}
+
 /** Collects `[key, time]` pairs and posts them every 100 ms. */
 function reporter(kind: "started" | "handled") {
   let pending: [string, number][] = [];
@@ -110,6 +123,7 @@ async function generate(message: Extract<ToWorker, { type: "generate" }>): Promi
   const fileNames = fileNamesFor(`${message.prefix}.json`, message.items);
   const slotMs = message.ratePerSecond > 0 ? 1000 / message.ratePerSecond : 0;
   const started = reporter("started");
+  const stopMemory = reportMemory();
   post({ type: "ready" });
   const t0 = Date.now() + 50;
   const slotOf = new Map(
@@ -151,6 +165,7 @@ async function generate(message: Extract<ToWorker, { type: "generate" }>): Promi
       failed: result.failed.map((f) => `${f.fileName}: ${f.error.message}`),
     });
   } finally {
+    stopMemory();
     clients.s3.destroy();
     clients.dynamodb.destroy();
     clients.sqs.destroy();
@@ -167,6 +182,7 @@ async function serve(message: Extract<ToWorker, { type: "serve" }>): Promise<voi
     peakHeap = Math.max(peakHeap, Deno.memoryUsage().heapUsed);
   };
   const sampler = setInterval(sample, MEMORY_SAMPLE_MS);
+  const stopMemory = reportMemory();
   const handled = reporter("handled");
   const failures: string[] = [];
   try {
@@ -204,6 +220,7 @@ async function serve(message: Extract<ToWorker, { type: "serve" }>): Promise<voi
     });
   } finally {
     clearInterval(sampler);
+    stopMemory();
     clients.s3.destroy();
     clients.dynamodb.destroy();
     clients.sqs.destroy();

@@ -97,4 +97,10 @@ export type WorkerEvent =
     /** Requests sent by operation, warm-up included. */
     readonly sent: Partial<Record<LoadOperation, number>>;
   }
+  | {
+    /** The worker's isolate, every second while it generates or serves; bytes. */
+    readonly type: "memory";
+    readonly heapTotal: number;
+    readonly external: number;
+  }
   | { readonly type: "error"; readonly message: string };

@@ -13,12 +13,12 @@ import { processTreeCpuSeconds } from "./process_tree_cpu.ts";
 import type { ToWorker, WorkerEvent } from "./_protocol.ts";
 import type { RunMeasurement, RunSettings } from "./_types.ts";
 import { drawLatencyMs } from "./aws_latency.ts";
+import { readStoredData } from "./_stored_data.ts";
+import { type MemorySampler, sampleMemory } from "./_memory_sampler.ts";
 
 export type { RunMeasurement, RunSettings } from "./_types.ts";
 
 const WORKER_URL = new URL("./_pipeline_worker.ts", import.meta.url);
-/** The local AWS's memory is sampled this often (this thread's isolate is the local AWS's). */
-const MEMORY_SAMPLE_MS = 1000;
 
 /**
  * Runs N items through the pipeline with the given settings and measures.
@@ -38,7 +38,8 @@ export async function runPipeline(
       ? { callLatencyMs: (service: string) => drawLatencyMs(service, Math.random) }
       : {}),
   });
-  const memory = sampleMemory();
+  const handledAt = new Map<string, number>();
+  const memory = memorySampler(settings, () => handledAt.size);
   const cleanups: (() => Promise<unknown> | void)[] = [
     () => aws.close(),
     () => memory.stop(),
@@ -51,7 +52,6 @@ export async function runPipeline(
     cleanups.unshift(() => runner.close());
 
     const started = new Map<string, number>();
-    const handledAt = new Map<string, number>();
     let duplicates = 0;
     let generated = 0;
     // Items to wait for: all of them, or those the generator got through.
@@ -76,6 +76,8 @@ export async function runPipeline(
             else handledAt.set(key, at);
           }
           if (handledAt.size >= target) allHandled.resolve();
+        } else if (event.type === "memory") {
+          memory.worker("service", String(i), event.heapTotal + event.external);
         } else if (event.type === "served") {
           serviceResults.push(event);
           if (serviceResults.length === instances) {
@@ -96,6 +98,8 @@ export async function runPipeline(
         if (handledAt.size >= target) allHandled.resolve();
         failures.push(...event.failed.slice(0, 20).map((f) => `generator: ${f}`));
         generatorDone.resolve();
+      } else if (event.type === "memory") {
+        memory.worker("generator", "generator", event.heapTotal + event.external);
       }
     }, fail);
     cleanups.unshift(() => generator.worker.terminate());
@@ -108,8 +112,11 @@ export async function runPipeline(
       settings.timeoutMs,
       () => onProgress(handledAt.size),
     );
+    await memory.stop();
     const cpuAtEnd = await cpuSecondsOrUndefined();
     const requestStats = aws.stats();
+    // Read after the counts: its requests are not the pipeline's.
+    const stored = settings.soak && !timedOut ? await readStoredData(aws.endpoint) : undefined;
     const lambdaStats = runner.stats();
     const billedMs = lambda.billedMs;
     const initMs = lambda.initMs;
@@ -143,6 +150,7 @@ export async function runPipeline(
       serviceIdleHeapBytes: serviceResult?.idleHeapBytes ?? 0,
       timedOut,
       memory: memory.samples,
+      ...(stored === undefined ? {} : { stored }),
       ...(cpuAtStart === undefined || cpuAtEnd === undefined
         ? {}
         : { cpuSeconds: cpuAtEnd - cpuAtStart }),
@@ -163,19 +171,16 @@ async function cpuSecondsOrUndefined(): Promise<number | undefined> {
 }
 
 /**
- * Samples this isolate's memory (the local AWS's) now and every
- * {@linkcode MEMORY_SAMPLE_MS}: `[ms since the start, heap used, RSS]`.
+ * The run's memory sampler: every second; in a soak every 5 s, after a full
+ * garbage collection, with RssAnon and RssFile (a `cat` per sample).
  */
-function sampleMemory(): { samples: [number, number, number][]; stop: () => void } {
-  const started = performance.now();
-  const samples: [number, number, number][] = [];
-  const sample = () => {
-    const { heapUsed, rss } = Deno.memoryUsage();
-    samples.push([Math.round(performance.now() - started), heapUsed, rss]);
-  };
-  sample();
-  const timer = setInterval(sample, MEMORY_SAMPLE_MS);
-  return { samples, stop: () => clearInterval(timer) };
+function memorySampler(settings: RunSettings, items: () => number): MemorySampler {
+  return sampleMemory({
+    everyMs: settings.soak ? 5000 : 1000,
+    collect: settings.soak ?? false,
+    items,
+    ...(settings.soak ? {} : { readStatus: () => Promise.resolve(undefined) }),
+  });
 }
 
 /**

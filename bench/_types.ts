@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { MemorySample, StoredData } from "./soak.ts";
+
 /** How one run drives the pipeline. */
 export interface RunSettings {
   /** Name in the report. */
@@ -44,6 +46,13 @@ export interface RunSettings {
    * (the default), none does: the function runs with `OTEL_TRACES_EXPORTER=none`.
    */
   readonly tracing?: boolean;
+  /**
+   * A soak: memory sampled every 5 s instead of every second, each sample
+   * after a full garbage collection of the local AWS's isolate when `gc` is
+   * exposed (`--v8-flags=--expose-gc`), and what the local AWS keeps read at
+   * the end. Default false.
+   */
+  readonly soak?: boolean;
 }
 
 /** What one run measured. */
@@ -86,6 +95,8 @@ export interface RunMeasurement {
    * load's start to the last item handled; absent when it could not be read.
    */
   readonly cpuSeconds?: number;
-  /** The local AWS's memory every second: `[ms since start, heap used, RSS]`, bytes. */
-  readonly memory?: readonly (readonly [number, number, number])[];
+  /** The process's memory every second (every 5 s in a soak), broken down. */
+  readonly memory?: readonly MemorySample[];
+  /** What the local AWS kept once the items were through (soak only). */
+  readonly stored?: StoredData;
 }

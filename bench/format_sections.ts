@@ -7,6 +7,7 @@
  */
 
 import type { BenchReport } from "./report.ts";
+import type { SoakReport } from "./soak.ts";
 
 /**
  * Lines of text for the sections the report holds (none for a section not run).
@@ -64,24 +65,59 @@ export function formatSections(
     );
   }
   const soak = report.soak ?? null;
-  if (soak !== null) {
-    out.push(
-      `Soak: ${soak.offered_items_per_s} items/s offered for ${soak.duration_s} s ` +
-        `(local AWS heap ${soak.heap_growth_mb >= 0 ? "+" : ""}${soak.heap_growth_mb} MB ` +
-        "from the first minute to the last):",
-      table(soak.minutes, [
-        ["minute", (m) => String(m.minute)],
-        ["items", (m) => String(m.items)],
-        ["p50 ms", (m) => m.p50_ms.toFixed(0)],
-        ["p95 ms", (m) => m.p95_ms.toFixed(0)],
-        ["p99 ms", (m) => m.p99_ms.toFixed(0)],
-        ["heap MB", (m) => m.heap_mb.toFixed(1)],
-        ["RSS MB", (m) => m.rss_mb.toFixed(1)],
-      ]),
-      "",
+  if (soak !== null) out.push(...formatSoak(soak), "");
+  return out;
+}
+
+/** The soak: its minutes, then what grew per item kept and the data kept per item. */
+function formatSoak(soak: SoakReport): string[] {
+  const orDash = (value: number | null) => value === null ? "-" : value.toFixed(1);
+  const lines = [
+    `Soak: ${soak.offered_items_per_s} items/s offered for ${soak.duration_s} s ` +
+    `(local AWS heap ${soak.heap_growth_mb >= 0 ? "+" : ""}${soak.heap_growth_mb} MB ` +
+    "from the first minute to the last; memory in MB at each minute's end):",
+    table(soak.minutes, [
+      ["minute", (m) => String(m.minute)],
+      ["items", (m) => String(m.items)],
+      ["p50 ms", (m) => m.p50_ms.toFixed(0)],
+      ["p95 ms", (m) => m.p95_ms.toFixed(0)],
+      ["p99 ms", (m) => m.p99_ms.toFixed(0)],
+      ["kept", (m) => String(m.kept_items)],
+      ["heap", (m) => m.heap_mb.toFixed(1)],
+      ["reserved", (m) => m.heap_total_mb.toFixed(1)],
+      ["external", (m) => m.external_mb.toFixed(1)],
+      ["generator", (m) => m.generator_mb.toFixed(1)],
+      ["service", (m) => m.service_mb.toFixed(1)],
+      ["rest", (m) => orDash(m.rest_mb)],
+      ["RSS", (m) => m.rss_mb.toFixed(1)],
+      ["anon", (m) => orDash(m.rss_anon_mb)],
+      ["file", (m) => orDash(m.rss_file_mb)],
+    ]),
+  ];
+  const growth = soak.growth_per_item_bytes;
+  if (growth !== null) {
+    const bytes = (value: number | null) => value === null ? "-" : `${value} B`;
+    lines.push(
+      `Growth per item kept (${growth.items} items, end of minute 1 to end of the last): ` +
+        `RSS ${bytes(growth.rss)}, of which anonymous ${bytes(growth.rss_anon)} = ` +
+        `local AWS heap reserved ${bytes(growth.heap_total)} (in use ${bytes(growth.heap_used)}) ` +
+        `+ external ${bytes(growth.external)} + generator ${bytes(growth.generator)} ` +
+        `+ service ${bytes(growth.service)} ` +
+        `+ rest ${bytes(growth.rest)}`,
     );
   }
-  return out;
+  const stored = soak.stored;
+  if (stored !== null) {
+    const each = (total: number, count: number) => count === 0 ? 0 : Math.round(total / count);
+    lines.push(
+      `Kept at the end: ${stored.objects} objects (${
+        each(stored.object_bytes, stored.objects)
+      } B ` +
+        `each), ${stored.items} items (${each(stored.item_bytes, stored.items)} B each), ` +
+        `${stored.messages} messages; ${soak.stored_per_item_bytes ?? "-"} B of data per item`,
+    );
+  }
+  return lines;
 }
 
 /** A column: its header and how a row shows in it. */

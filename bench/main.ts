@@ -64,8 +64,10 @@ Options:
                   then deno install in it): server CPU per request of its
                   local AWS (before) and this tree's (after), per operation
   --duration S    soak instead: optimized, open loop at --rate items/s for S
-                  seconds; latency percentiles and the local AWS's memory per
-                  minute (nothing else runs)
+                  seconds; latency percentiles and the process's memory per
+                  minute, broken down (the local AWS's heap, its reserve and
+                  external memory, the workers, the rest), its growth per item
+                  kept and the data the local AWS keeps (nothing else runs)
   --json          print one JSON object on stdout instead of the table
   -h, --help      show this help`;
 
@@ -215,6 +217,7 @@ async function main(args: string[]): Promise<number> {
     const soakRun = await run({
       ...optimizedSettings,
       name: "soak",
+      soak: true,
       items: Math.round(rate * seconds),
       generator: { ...optimizedSettings.generator, concurrency: 256, ratePerSecond: rate },
       timeoutMs: seconds * 1000 * 3,
@@ -224,6 +227,7 @@ async function main(args: string[]): Promise<number> {
       memory: soakRun.memory ?? [],
       durationS: seconds,
       offeredItemsPerS: rate,
+      stored: soakRun.stored ?? null,
     });
     const soakReport = { soak, run: reportRun(soakRun), machine: await machine(loadAtStart) };
     await Deno.writeTextFile(`${OUT_DIR}/soak.json`, JSON.stringify(soakReport, null, 2) + "\n");

@@ -33,6 +33,11 @@ export interface RouterOptions {
   readonly fauxqs: FauxqsService;
   /** Called after each answer. */
   readonly onRequest: (request: LocalAwsRequest) => void;
+  /**
+   * The last step: the response to send for a request answered as its report
+   * says (the fault injector cuts connections there). Default the response.
+   */
+  readonly finish?: (report: LocalAwsRequest, response: Response) => Response;
   /** Whether the server is closing: new requests then get 503. */
   readonly isClosing: () => boolean;
   /** Region of resources whose requests name none. Default `us-east-1`. */
@@ -51,6 +56,9 @@ const DROPPED_HEADERS = new Set([
   "content-length",
 ]);
 
+/** The query of a URL without one; only read (by `describeOperation`). */
+const NO_QUERY = new URLSearchParams();
+
 /** Makes the router. */
 export function createRouter(options: RouterOptions): Router {
   const { dynamodb, fauxqs } = options;
@@ -60,6 +68,8 @@ export function createRouter(options: RouterOptions): Router {
     region: options.region ?? "us-east-1",
     ...(options.dynamoDbSweeps === undefined ? {} : { dynamoDbSweeps: options.dynamoDbSweeps }),
   });
+  const interceptors = options.interceptors ?? [];
+  const finish = options.finish;
 
   return async function route(request: Request): Promise<Response> {
     const startedAt = Date.now();
@@ -69,7 +79,8 @@ export function createRouter(options: RouterOptions): Router {
     const { service, operation } = describeOperation({
       method: request.method,
       path: url.pathname,
-      query: url.searchParams,
+      // No query (DynamoDB, SQS's JSON protocol): no URLSearchParams made for it.
+      query: url.search === "" ? NO_QUERY : url.searchParams,
       headers: request.headers,
       body,
     });
@@ -85,16 +96,17 @@ export function createRouter(options: RouterOptions): Router {
       answer = failure(service, 503, "ServiceUnavailable", "The local AWS is shutting down");
     } else {
       try {
+        const intercepted = {
+          service,
+          operation,
+          inner,
+          url,
+          headers: request.headers,
+          annotations,
+        };
         let early: InnerResponse | undefined;
-        for (const intercept of options.interceptors ?? []) {
-          const result = intercept({
-            service,
-            operation,
-            inner,
-            url,
-            headers: request.headers,
-            annotations,
-          });
+        for (const intercept of interceptors) {
+          const result = intercept(intercepted);
           // An interceptor with nothing to do answers at once: no promise to wait for.
           early = result instanceof Promise ? await result : result;
           if (early !== undefined) break;
@@ -109,7 +121,7 @@ export function createRouter(options: RouterOptions): Router {
       answer = withQueueUrls(answer, `${url.protocol}//${request.headers.get("host") ?? url.host}`);
     }
     const response = toResponse(request.method, answer);
-    options.onRequest({
+    const report: LocalAwsRequest = {
       service,
       operation,
       name: `${service}:${operation}`,
@@ -121,8 +133,9 @@ export function createRouter(options: RouterOptions): Router {
       inner,
       answer,
       ...annotations,
-    });
-    return response;
+    };
+    options.onRequest(report);
+    return finish === undefined ? response : finish(report, response);
   };
 
   function dispatch(
@@ -173,12 +186,13 @@ function withQueueUrls(answer: InnerResponse, origin: string): InnerResponse {
 }
 
 function toResponse(method: string, answer: InnerResponse): Response {
-  const headers = new Headers();
   const bodyless = method === "HEAD" || answer.status === 204 || answer.status === 304;
-  for (const [name, value] of Object.entries(answer.headers)) {
+  // A record, not a Headers filled by set(): the Response checks each header once.
+  const headers: Record<string, string> = {};
+  for (const name in answer.headers) {
     // A HEAD answer keeps Content-Length: it is the size of the object.
     if (DROPPED_HEADERS.has(name) && !(bodyless && name === "content-length")) continue;
-    headers.set(name, value);
+    headers[name] = answer.headers[name] as string;
   }
   return new Response(bodyless ? null : answer.body as Uint8Array<ArrayBuffer>, {
     status: answer.status,

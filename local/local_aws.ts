@@ -15,7 +15,12 @@ import { provisionResources } from "./_provision.ts";
 import { createIamInterceptor, type PolicySet } from "./iam/mod.ts";
 import { createRouter } from "./_router.ts";
 import type { AwsService, Interceptor, LocalAwsRequest } from "./core/mod.ts";
-import { createFaultInjector, type FaultController, type FaultOptions } from "./faults/mod.ts";
+import {
+  createFaultInjector,
+  type FaultController,
+  type FaultOptions,
+  FAULTS_PATH,
+} from "./faults/mod.ts";
 import { createDashboard, type DashboardFeed } from "./dashboard/mod.ts";
 import { messageMoveTasks } from "./sqs/mod.ts";
 import { createTraceEndpoint, createTraceStore, type TraceStore } from "./traces/mod.ts";
@@ -167,14 +172,14 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const dataDir = options.inMemory ? null : options.dataDir ?? DEFAULT_DATA_DIR;
 
   // Bind first: a busy port is the likeliest failure, and it must not touch data.
-  // Requests that arrive while the emulators start wait for them.
-  const router = Promise.withResolvers<(request: Request) => Promise<Response>>();
-  router.promise.catch(() => {});
+  // Requests that arrive while the emulators start wait for them; once they
+  // run, each request goes straight to the handler.
+  const ready = Promise.withResolvers<Deno.ServeHandler<Deno.NetAddr>>();
+  ready.promise.catch(() => {});
+  let handler: Deno.ServeHandler<Deno.NetAddr> = (request, info) =>
+    ready.promise.then((serve) => serve(request, info));
   let closing = false;
-  const server = listen(
-    requestedPort,
-    async (request, info) => faults.serve(request, info, await router.promise),
-  );
+  const server = listen(requestedPort, (request, info) => handler(request, info));
   const port = server.addr.port;
 
   const traces = createTraceStore();
@@ -187,7 +192,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       ...(timeout === undefined ? {} : { visibilityTimeoutSeconds: timeout }),
     });
   } catch (error) {
-    router.reject(error);
+    ready.reject(error);
     if (engines !== undefined) {
       await Promise.allSettled([engines.dynamodb.close(), engines.fauxqs.close()]);
     }
@@ -207,7 +212,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       traces,
     })
     : undefined;
-  if (dashboard !== undefined) requests.listen((request) => dashboard.observeRequest(request));
+  if (dashboard !== undefined) requests.listen(dashboard.observeRequest);
   const sweeps = new AbortController();
   const awsRouter = createRouter({
     dynamodb,
@@ -224,14 +229,18 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     ],
     isClosing: () => closing,
     onRequest: requests.record,
+    finish: faults.finish,
   });
   const traceEndpoint = createTraceEndpoint(traces);
-  router.resolve((request) => {
+  // The path is read once, without parsing the URL; the router parses it.
+  handler = (request, info) => {
     const pathname = urlPath(request.url);
+    if (pathname === FAULTS_PATH) return faults.admin(request, info);
     if (traceEndpoint.owns(pathname)) return traceEndpoint.handle(request);
     if (dashboard?.owns(pathname)) return dashboard.handle(request);
     return awsRouter(request);
-  });
+  };
+  ready.resolve(handler);
 
   let closed: Promise<void> | undefined;
   const readyMs = performance.now() - started;

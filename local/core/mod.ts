@@ -2,11 +2,12 @@
  * The local AWS's shared plumbing, used by every service folder: the shape in
  * which the router hands a request to an in-process emulator and back, the
  * operation a request names, a JSON body parsed once for all its readers, the router's interceptor and report types, a
- * keyed lock, and the small XML helpers of the S3 and SQS query protocols.
+ * keyed lock, a map bounded in entries (the dashboard's look-ups, the trace store), and the small XML helpers of the S3 and SQS query protocols.
  *
  * @module
  */
 
+export { BoundedMap, type BoundedMapCounts } from "./_bounded_map.ts";
 export type { InnerRequest, InnerResponse, InnerService } from "./_inner.ts";
 export {
   callInnerJson,

@@ -9,7 +9,7 @@
 
 import type { ResourceDefinition } from "../../lib/resources.ts";
 import type { TraceEventKind } from "./api_types.ts";
-import { BoundedMap } from "./_bounded_map.ts";
+import { BoundedMap } from "../core/mod.ts";
 import type { CallDetail } from "./_call_detail.ts";
 import type { ObservedRequest } from "./_observed_request.ts";
 import { round } from "./_round.ts";

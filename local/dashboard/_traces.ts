@@ -16,7 +16,7 @@ import type {
   TraceStage,
   TraceView,
 } from "./api_types.ts";
-import { BoundedMap } from "./_bounded_map.ts";
+import { BoundedMap } from "../core/mod.ts";
 
 /** The stages in order. */
 export const TRACE_STAGES: readonly TraceStage[] = [
@@ -80,7 +80,7 @@ export class TraceBook {
 
   /** Makes an empty book of at most `maxTraces` laptops, `maxEvents` events each. */
   constructor(maxTraces: number, maxEvents: number) {
-    this.#traces = new BoundedMap(maxTraces);
+    this.#traces = new BoundedMap(maxTraces, (_uuid, trace) => this.#forget(trace));
     this.#maxEvents = maxEvents;
   }
 
@@ -106,7 +106,7 @@ export class TraceBook {
     s3Key?: string,
     putItem?: { attributes: Readonly<Record<string, string>> },
   ): void {
-    const trace = this.#traces.get(uuid) ?? this.#start(uuid, event.at);
+    const trace = this.#traces.getOrAdd(uuid, startTrace);
     if (s3Key !== undefined && trace.s3Key === undefined) trace.s3Key = s3Key;
     if (putItem !== undefined) trace.putItem = putItem.attributes;
     if (trace.events.length >= this.#maxEvents) {
@@ -115,11 +115,13 @@ export class TraceBook {
       trace.droppedEvents++;
     }
     // Requests are reported when answered; keep the events in time order.
-    let index = trace.events.length;
-    while (index > 0 && (trace.events[index - 1] as TraceEvent).at > event.at) index--;
-    trace.events.splice(index, 0, event);
-    trace.firstAt = Math.min(trace.firstAt, event.at);
-    trace.lastAt = Math.max(trace.lastAt, event.at);
+    const events = trace.events;
+    let index = events.length;
+    while (index > 0 && (events[index - 1] as TraceEvent).at > event.at) index--;
+    if (index === events.length) events.push(event);
+    else events.splice(index, 0, event);
+    if (events.length === 1 || event.at < trace.firstAt) trace.firstAt = event.at;
+    if (events.length === 1 || event.at > trace.lastAt) trace.lastAt = event.at;
     if (!event.ok && !trace.failed) {
       trace.failed = true;
       this.#failed++;
@@ -207,24 +209,6 @@ export class TraceBook {
     return taken;
   }
 
-  #start(uuid: string, at: number): Trace {
-    const trace: Trace = {
-      uuid,
-      s3Key: undefined,
-      stage: -1,
-      failed: false,
-      dlq: undefined,
-      firstAt: at,
-      lastAt: at,
-      putItem: undefined,
-      events: [],
-      droppedEvents: 0,
-    };
-    const forgotten = this.#traces.set(uuid, trace);
-    if (forgotten !== undefined) this.#forget(forgotten[1]);
-    return trace;
-  }
-
   /** Takes a forgotten laptop out of the counts. */
   #forget(trace: Trace): void {
     this.#forgotten++;
@@ -241,6 +225,22 @@ export class TraceBook {
     if (this.#touched.size < MAX_TOUCHED) this.#touched.add(uuid);
     else if (!this.#touched.has(uuid)) this.#touchedMore = true;
   }
+}
+
+/** A new laptop's trace, before its first event. */
+function startTrace(uuid: string): Trace {
+  return {
+    uuid,
+    s3Key: undefined,
+    stage: -1,
+    failed: false,
+    dlq: undefined,
+    firstAt: 0,
+    lastAt: 0,
+    putItem: undefined,
+    events: [],
+    droppedEvents: 0,
+  };
 }
 
 /** Whether a trace passes a filter and starts with (or contains, 3+ characters) the needle. */

@@ -3,12 +3,13 @@
  * and latency, in each service's own shapes, from a seeded sequence, changed
  * at run time through `/_local/faults` on the same port (loopback only).
  *
- * It takes two places in the server: an interceptor of the router (before
+ * It takes three places in the server: an interceptor of the router (before
  * dispatch: latency, errors, throttling, and the choice of the connections
- * to cut) and the server's handler around the router (the admin endpoint,
- * and cutting connections: before processing, or after it, when the effect
- * happened and only the answer is lost). Each fault is written in the
- * request's annotations (`fault`), so the router's report carries it.
+ * to cut), the router's last step (cutting connections: before processing,
+ * or after it, when the effect happened and only the answer is lost), and
+ * the admin endpoint. Each fault is written in the request's annotations
+ * (`fault`), so the router's report carries it, and the last step reads it
+ * there: with no fault configured, no part of it does more than a check.
  *
  * @module
  */
@@ -24,15 +25,18 @@ import {
 } from "./_config.ts";
 import { createRandom, decideFault, type FaultDecision, type Random } from "./_plan.ts";
 import {
-  DROP_HEADER,
   droppedAnswer,
   droppedResponse,
   faultError,
   renderFaultError,
   wireProtocol,
 } from "./_responses.ts";
-import type { InterceptedRequest, Interceptor, RequestAnnotations } from "../core/mod.ts";
-import { urlPath } from "../core/mod.ts";
+import type {
+  InterceptedRequest,
+  Interceptor,
+  LocalAwsRequest,
+  RequestAnnotations,
+} from "../core/mod.ts";
 
 export type { FaultConfig, FaultOptions } from "./_config.ts";
 
@@ -81,14 +85,13 @@ export interface FaultInjector extends FaultController {
   /** The router's interceptor. */
   readonly intercept: Interceptor;
   /**
-   * The server's handler around the router: answers `/_local/faults`, and
-   * cuts the connection of a dropped answer.
+   * The router's last step: the response to send for a request answered as
+   * `report` says; the response itself unless the interceptor chose to cut
+   * its connection (`report.fault` is `drop-before` or `drop-after`).
    */
-  serve(
-    request: Request,
-    info: Deno.ServeHandlerInfo<Deno.NetAddr>,
-    route: (request: Request) => Promise<Response>,
-  ): Promise<Response>;
+  finish(report: LocalAwsRequest, response: Response): Response;
+  /** Answers a request to {@linkcode FAULTS_PATH}, the admin endpoint. */
+  admin(request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>): Promise<Response>;
   /** One line describing the faults in force, for the start-up message. */
   describe(): string;
 }
@@ -101,8 +104,8 @@ export interface FaultInjector extends FaultController {
  * import assert from "node:assert/strict";
  * import { createFaultInjector } from "./_faults.ts";
  *
- * // The local AWS puts `faults.intercept` first among the router's interceptors
- * // and serves through `faults.serve(request, info, route)`.
+ * // The local AWS puts `faults.intercept` first among the router's interceptors,
+ * // `faults.finish` as the router's last step, and sends `/_local/faults` to `faults.admin`.
  * const faults = createFaultInjector({ faultRate: 0.1, seed: 7 });
  * assert.equal(faults.stats().delayed, 0);
  * ```
@@ -114,10 +117,6 @@ export interface FaultInjector extends FaultController {
 export function createFaultInjector(options: FaultOptions = {}): FaultInjector {
   let config = resolveFaultConfig(options, NO_FAULTS);
   let random: Random = createRandom(config.seed);
-  // Requests to cut once processed, by their headers (the one object the
-  // router's interceptors and the server's handler both see), with their
-  // `service:Operation`.
-  const dropAfter = new WeakMap<Headers, [string, string]>();
   const counts = {
     requests: 0,
     errors: 0,
@@ -169,13 +168,13 @@ export function createFaultInjector(options: FaultOptions = {}): FaultInjector {
   };
 
   const inject = (request: InterceptedRequest, decision: FaultDecision) => {
-    const { service, operation, inner, headers } = request;
+    const { service, operation, inner } = request;
     switch (decision.kind) {
       case undefined:
         return undefined;
       case "drop":
         if (decision.alternate) {
-          dropAfter.set(headers, [service, operation]);
+          // Counted when cut (`finish`).
           note(request, "drop-after");
           return undefined;
         }
@@ -198,20 +197,24 @@ export function createFaultInjector(options: FaultOptions = {}): FaultInjector {
   return {
     ...controller,
     intercept,
-    async serve(request, info, route) {
-      if (urlPath(request.url) === FAULTS_PATH) return await admin(controller, request, info);
-      const response = await route(request);
-      const after = dropAfter.get(request.headers);
-      if (after !== undefined) {
-        // Processed, answer lost: its status line and headers go out, half its body.
-        counts.droppedAfter++;
-        count(...after);
-        return droppedResponse(response.status, response.headers, await response.bytes());
+    finish(report, response) {
+      switch (report.fault) {
+        case "drop-after":
+          // Processed, answer lost: its status line and headers go out, half its body.
+          counts.droppedAfter++;
+          count(report.service, report.operation);
+          return droppedResponse(
+            response.status,
+            response.headers,
+            response.body === null ? undefined : report.answer.body,
+          );
+        case "drop-before":
+          return droppedResponse(response.status);
+        default:
+          return response;
       }
-      if (!response.headers.has(DROP_HEADER)) return response;
-      await response.body?.cancel();
-      return droppedResponse(response.status);
     },
+    admin: (request, info) => admin(controller, request, info),
     describe: () => describeFaults(config),
   };
 }

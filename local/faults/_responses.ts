@@ -10,9 +10,6 @@ import type { InnerRequest, InnerResponse } from "../core/mod.ts";
 import type { AwsService } from "../core/mod.ts";
 import { s3ErrorXml, s3RequestId } from "../s3/mod.ts";
 
-/** The header a dropped answer carries from the router to the server, never sent. */
-export const DROP_HEADER = "x-local-aws-drop";
-
 /** The wire protocol of a request. */
 export type WireProtocol = "json" | "query" | "rest-xml";
 
@@ -172,12 +169,13 @@ export function renderFaultError(error: FaultError, protocol: WireProtocol): Inn
 
 /**
  * The answer of a dropped connection as the router passes it on: a 500 that
- * the server turns into a cut connection (see {@linkcode DROP_HEADER}).
+ * the router's last step turns into a cut connection, as the request's
+ * annotations (`fault: "drop-before"`) tell it.
  *
- * @returns The marked answer.
+ * @returns The answer.
  */
 export function droppedAnswer(): InnerResponse {
-  return { status: 500, headers: { [DROP_HEADER]: "1" }, body: new Uint8Array() };
+  return { status: 500, headers: {}, body: new Uint8Array() };
 }
 
 /**

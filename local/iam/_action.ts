@@ -135,7 +135,7 @@ function s3Requests(input: ActionInput): IamRequestContext[] {
   const { operation, url, headers } = input;
   const { bucket, key } = s3Target(url.pathname, headers.get("host"));
   let action = S3_ACTIONS[operation] ?? `s3:${operation}`;
-  if (url.searchParams.has("versionId")) action = VERSIONED[action] ?? action;
+  if (namesVersion(url)) action = VERSIONED[action] ?? action;
   if (bucket === undefined) return [{ action, resource: "*" }];
   if (operation === "DeleteObjects") {
     const keys = xmlValues(new TextDecoder().decode(input.body), "Key");
@@ -159,6 +159,16 @@ function s3Requests(input: ActionInput): IamRequestContext[] {
     }
   }
   return requests;
+}
+
+/**
+ * Whether the query has a `versionId`: without an escape in the query, only
+ * if the name is written there (a cheap test before the query is parsed).
+ */
+function namesVersion(url: URL): boolean {
+  const search = url.search;
+  return (search.includes("versionId") || search.includes("%")) &&
+    url.searchParams.has("versionId");
 }
 
 function s3Arn(bucket: string, key?: string): string {
@@ -286,18 +296,31 @@ function sqsRequests(input: ActionInput, scope: ArnScope): IamRequestContext[] {
   // The queue URL's path is /ACCOUNT/NAME; the query protocol may also post to it.
   const url = param("QueueUrl") ?? param("SourceArn") ?? input.url.pathname;
   if (url.startsWith("arn:")) return [{ action, resource: url }];
-  let path = url;
-  try {
-    path = new URL(url, "http://local").pathname;
-  } catch {
-    // Not a URL: no queue.
-  }
-  const parts = path.split("/").filter((p) => p !== "");
+  const parts = queuePathOf(url).split("/").filter((p) => p !== "");
   const [account, name] = parts.length >= 2 ? parts.slice(-2) : [undefined, undefined];
   return [{
     action,
     resource: account !== undefined && name !== undefined ? queueArn(account, name) : "*",
   }];
+}
+
+/** Paths of the queue URLs seen: a client names the same few queues. */
+const queuePaths = new Map<string, string>();
+const MAX_QUEUE_PATHS = 256;
+
+/** The path of a queue URL, or the text itself when it is not a URL. */
+function queuePathOf(url: string): string {
+  let path = queuePaths.get(url);
+  if (path === undefined) {
+    try {
+      path = new URL(url, "http://local").pathname;
+    } catch {
+      path = url; // Not a URL: no queue.
+    }
+    if (queuePaths.size >= MAX_QUEUE_PATHS) queuePaths.clear();
+    queuePaths.set(url, path);
+  }
+  return path;
 }
 
 // ── STS ────────────────────────────────────────────────────────────────────

@@ -34,11 +34,11 @@ import {
 import {
   actionMatches,
   checkPolicy,
-  evaluatePolicies,
   type IamPolicy,
   type IamStatement,
   resourceMatches,
 } from "./_policy.ts";
+import { PolicyDecisions } from "./_decisions.ts";
 import { verifySignature } from "./_sigv4.ts";
 import type { InterceptedRequest, Interceptor } from "../core/mod.ts";
 
@@ -111,9 +111,10 @@ export function localPolicies(
 export function createIamInterceptor(options: IamOptions = {}): Interceptor {
   const region = options.region ?? RESOURCES.region;
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
-  const policies = localPolicies(options);
+  const decisions = new PolicyDecisions(localPolicies(options));
   const byKey = new Map(Object.values(LOCAL_IDENTITIES).map((id) => [id.accessKeyId, id]));
   const now = options.now ?? (() => new Date());
+  const secretOf = (key: string) => byKey.get(key)?.secretAccessKey;
 
   return function iam(request: InterceptedRequest) {
     const { service, annotations } = request;
@@ -134,7 +135,7 @@ export function createIamInterceptor(options: IamOptions = {}): Interceptor {
         headers: request.headers,
         body: request.inner.body,
       },
-      { secretOf: (key) => byKey.get(key)?.secretAccessKey, now: now() },
+      { secretOf, now: now() },
     );
     if (!check.ok) return refuse(signatureError(service, check.failure));
     const identity = byKey.get(check.accessKeyId);
@@ -154,7 +155,7 @@ export function createIamInterceptor(options: IamOptions = {}): Interceptor {
     for (const context of needed) {
       annotations.action ??= context.action;
       annotations.resource ??= context.resource;
-      const verdict = evaluatePolicies(policies[identity.name], context);
+      const verdict = decisions.decide(identity.name, context);
       if (verdict.decision === "allow") continue;
       annotations.action = context.action;
       annotations.resource = context.resource;

@@ -132,13 +132,22 @@ export function resourceMatches(pattern: string, resource: string): boolean {
 }
 
 function applies(statement: IamStatement, request: IamRequestContext): boolean {
-  const actionHit = statement.Action !== undefined
-    ? listOf(statement.Action).some((p) => actionMatches(p, request.action))
-    : !listOf(statement.NotAction ?? []).some((p) => actionMatches(p, request.action));
-  if (!actionHit) return false;
+  return actionApplies(statement, request.action) &&
+    resourceApplies(statement, request.resource);
+}
+
+/** Whether a statement's `Action` (or `NotAction`) covers an action. */
+export function actionApplies(statement: IamStatement, action: string): boolean {
+  return statement.Action !== undefined
+    ? listOf(statement.Action).some((p) => actionMatches(p, action))
+    : !listOf(statement.NotAction ?? []).some((p) => actionMatches(p, action));
+}
+
+/** Whether a statement's `Resource` (or `NotResource`) covers a resource ARN. */
+export function resourceApplies(statement: IamStatement, resource: string): boolean {
   return statement.Resource !== undefined
-    ? listOf(statement.Resource).some((p) => resourceMatches(p, request.resource))
-    : !listOf(statement.NotResource ?? []).some((p) => resourceMatches(p, request.resource));
+    ? listOf(statement.Resource).some((p) => resourceMatches(p, resource))
+    : !listOf(statement.NotResource ?? []).some((p) => resourceMatches(p, resource));
 }
 
 function checkStatement(statement: IamStatement): void {
@@ -170,7 +179,8 @@ function checkStatement(statement: IamStatement): void {
   }
 }
 
-function statementsOf(policy: IamPolicy): readonly IamStatement[] {
+/** The statements of a policy, one or many. */
+export function statementsOf(policy: IamPolicy): readonly IamStatement[] {
   return Array.isArray(policy.Statement)
     ? policy.Statement as readonly IamStatement[]
     : [policy.Statement as IamStatement];

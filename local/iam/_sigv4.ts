@@ -1,13 +1,14 @@
 /**
- * Verifying a request's Signature Version 4 with the AWS SDK's own signer
- * (`@smithy/signature-v4`): the request is rebuilt from what arrived (method,
- * path, query, exactly the headers the client listed in `SignedHeaders`, and
- * the payload hash), signed again with the secret of the access key it names,
- * at the time it states, for the region and service of its credential scope,
- * and the two signatures are compared. The SDK builds the canonical request;
- * the hashes and HMACs are Node's native ones, and each signing key
- * (`AWS4` + secret, date, region, service) is derived once and kept, as
- * AWS's own signers keep it, so a request costs two hashes and one HMAC.
+ * Verifying a request's Signature Version 4: the canonical request is rebuilt
+ * from what arrived (method, path, query, exactly the headers the client
+ * listed in `SignedHeaders`, and the payload hash) as the SDK's signer
+ * (`@smithy/signature-v4`) builds it (`_sigv4_canonical.ts`), signed again
+ * with the secret of the access key it names, at the time it states, for the
+ * region and service of its credential scope, and the two signatures are
+ * compared. Each signing key (`AWS4` + secret, date, region, service) is
+ * derived once and kept as a prepared HMAC key (`_sigv4_hmac.ts`), so a
+ * request costs two SHA-256 hashes (the body's and the canonical request's)
+ * and one HMAC.
  *
  * What is verified:
  * - Header auth (`Authorization: AWS4-HMAC-SHA256 ...`), every service.
@@ -30,12 +31,15 @@
  * @module
  */
 
-import { createHmac } from "node:crypto";
-import { Buffer } from "node:buffer";
-import { Sha256 } from "@smithy/core/checksum";
-import { escapeUri, HttpRequest } from "@smithy/core/protocols";
-import { getCanonicalHeaders, SignatureV4 } from "@smithy/signature-v4";
 import { sameText, sha256Hex, verifyChunks } from "./_sigv4_chunks.ts";
+import {
+  canonicalRequest,
+  parseQuery,
+  type Query,
+  type SignedHeaderList,
+  signedHeaderList,
+} from "./_sigv4_canonical.ts";
+import { HmacKey } from "./_sigv4_hmac.ts";
 
 /** A request as it arrived. */
 export interface SignedRequest {
@@ -102,50 +106,18 @@ export const MAX_SKEW_MS = 15 * 60 * 1000;
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
 
-/**
- * The SDK's signer, with its canonical request reachable: verifying needs
- * exactly the headers the client signed, which `sign()` would choose for
- * itself. It holds no secret (the canonical request needs none), so one per
- * way of escaping the path serves every request.
- */
-class VerifyingSigner extends SignatureV4 {
-  /** The SDK's canonical request of a request. */
-  canonicalRequest(request: HttpRequest, headers: Record<string, string>, payloadHash: string) {
-    return this.createCanonicalRequest(request, headers, payloadHash);
-  }
-}
-
-/** S3 signs the path as sent (encoded once); other services encode it again. */
-const CANONICAL_SIGNERS = {
-  s3: new VerifyingSigner({
-    credentials: { accessKeyId: "", secretAccessKey: "" },
-    region: "us-east-1",
-    service: "s3",
-    sha256: Sha256,
-    uriEscapePath: false,
-  }),
-  other: new VerifyingSigner({
-    credentials: { accessKeyId: "", secretAccessKey: "" },
-    region: "us-east-1",
-    service: "any",
-    sha256: Sha256,
-    uriEscapePath: true,
-  }),
-};
-
 /** Signing keys by secret, date, region and service; dropped whole when full. */
-const signingKeys = new Map<string, Buffer>();
+const signingKeys = new Map<string, HmacKey>();
 const MAX_SIGNING_KEYS = 256;
 
 /** The SigV4 signing key of a secret for a date, region and service. */
-function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+function signingKey(secret: string, date: string, region: string, service: string): HmacKey {
   const id = `${secret}\n${date}\n${region}\n${service}`;
   let key = signingKeys.get(id);
   if (key === undefined) {
-    key = Buffer.from(`AWS4${secret}`);
-    for (const part of [date, region, service, "aws4_request"]) {
-      key = createHmac("sha256", key).update(part).digest();
-    }
+    let bytes = new HmacKey(`AWS4${secret}`).digest(date);
+    for (const part of [region, service, "aws4_request"]) bytes = new HmacKey(bytes).digest(part);
+    key = new HmacKey(bytes);
     if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
     signingKeys.set(id, key);
   }
@@ -158,7 +130,7 @@ interface Signature {
   readonly date: string;
   readonly region: string;
   readonly service: string;
-  readonly signedHeaders: readonly string[];
+  readonly signedHeaders: SignedHeaderList;
   readonly signature: string;
   readonly amzDate: string;
   readonly sessionToken: string | undefined;
@@ -221,9 +193,9 @@ export function verifySignature(
   const headers = signedHeaderValues(request, signature, queryAuth);
   if ("kind" in headers) return fail(headers);
 
-  const canonical = canonicalStrings(request, query, signature, headers.values, queryAuth);
+  const canonical = canonicalStrings(request, query, signature, headers, queryAuth);
   const key = signingKey(secret, signature.date, signature.region, signature.service);
-  const sign = (text: string) => createHmac("sha256", key).update(text).digest("hex");
+  const sign = (text: string) => key.hex(text);
   if (!sameText(sign(canonical.stringToSign), signature.signature)) {
     return fail({
       kind: "mismatch",
@@ -258,8 +230,8 @@ interface Problem {
  * 15 minutes of `now` (header auth), or a presigned URL's validity.
  */
 function checkTime(signature: Signature, now: Date): Problem | undefined {
-  const signingDate = parseAmzDate(signature.amzDate);
-  if (signingDate === undefined || signature.amzDate.slice(0, 8) !== signature.date) {
+  const signingTime = parseAmzDate(signature.amzDate);
+  if (Number.isNaN(signingTime) || signature.amzDate.slice(0, 8) !== signature.date) {
     return {
       kind: "malformed",
       detail: `X-Amz-Date ${signature.amzDate} does not match the credential date`,
@@ -269,7 +241,7 @@ function checkTime(signature: Signature, now: Date): Problem | undefined {
   const serverTime = () => amzDate(now);
   const extra = () => ({ requestTime: signature.amzDate, serverTime: serverTime() });
   if (signature.expires === undefined) {
-    const skew = signingDate.getTime() - now.getTime();
+    const skew = signingTime - now.getTime();
     if (skew < -MAX_SKEW_MS) {
       return {
         kind: "expired",
@@ -296,13 +268,23 @@ function checkTime(signature: Signature, now: Date): Problem | undefined {
       detail: "X-Amz-Expires must be between 1 second and 604800 seconds (a week)",
     };
   }
-  if (now.getTime() > signingDate.getTime() + signature.expires * 1000) {
+  if (now.getTime() > signingTime + signature.expires * 1000) {
     return { kind: "presignExpired", detail: "Request has expired", extra: extra() };
   }
-  if (signingDate.getTime() - now.getTime() > MAX_SKEW_MS) {
+  if (signingTime - now.getTime() > MAX_SKEW_MS) {
     return { kind: "notYetValid", detail: "Request is not valid yet", extra: extra() };
   }
   return undefined;
+}
+
+/** The signed headers' values, and the payload's declared hash and the body's. */
+interface SignedValues {
+  /** Each signed header's value, by lower-case name. */
+  readonly values: Map<string, string>;
+  /** The `x-amz-content-sha256` the request carried. */
+  readonly declaredSha256: string | undefined;
+  /** The body's SHA-256 when it was computed to check the declared one. */
+  readonly bodySha256: string | undefined;
 }
 
 /**
@@ -314,71 +296,65 @@ function signedHeaderValues(
   request: SignedRequest,
   signature: Signature,
   queryAuth: boolean,
-): { values: Record<string, string>; declaredSha256: string | undefined } | Problem {
-  const signedNames = new Set(signature.signedHeaders);
-  if (!signedNames.has("host")) {
+): SignedValues | Problem {
+  const signed = signature.signedHeaders;
+  if (!signed.sorted.includes("host")) {
     return { kind: "malformed", detail: "SignedHeaders must include host" };
   }
-  if (!queryAuth && !signedNames.has("x-amz-date")) {
+  if (!queryAuth && !signed.sorted.includes("x-amz-date")) {
     return { kind: "malformed", detail: "SignedHeaders must include x-amz-date" };
   }
-  const values: Record<string, string> = {};
-  for (const name of signature.signedHeaders) {
+  const values = new Map<string, string>();
+  for (const name of signed.names) {
     const value = request.headers.get(name);
     if (value === null) return { kind: "mismatch", detail: `The signed header ${name} is missing` };
-    values[name] = value;
+    values.set(name, value);
   }
   const declaredSha256 = request.headers.get("x-amz-content-sha256") ?? undefined;
-  if (declaredSha256 !== undefined && /^[0-9a-f]{64}$/i.test(declaredSha256)) {
-    const computed = sha256Hex(request.body);
-    if (computed !== declaredSha256.toLowerCase()) {
-      return {
-        kind: "contentMismatch",
-        detail: "The provided 'x-amz-content-sha256' header does not match",
-        extra: { computedSha256: computed, declaredSha256 },
-      };
-    }
+  if (declaredSha256 === undefined || !/^[0-9a-f]{64}$/i.test(declaredSha256)) {
+    return { values, declaredSha256, bodySha256: undefined };
   }
-  return { values, declaredSha256 };
+  const computed = sha256Hex(request.body);
+  if (computed !== declaredSha256.toLowerCase()) {
+    return {
+      kind: "contentMismatch",
+      detail: "The provided 'x-amz-content-sha256' header does not match",
+      extra: { computedSha256: computed, declaredSha256 },
+    };
+  }
+  return { values, declaredSha256, bodySha256: computed };
 }
 
 /** The canonical request and the string to sign, as the client should have built them. */
 function canonicalStrings(
   request: SignedRequest,
-  query: Map<string, string[]>,
+  query: Query,
   signature: Signature,
-  headers: Record<string, string>,
+  signed: SignedValues,
   queryAuth: boolean,
 ): { canonicalRequest: string; stringToSign: string; credentialScope: string } {
   const s3 = signature.service === "s3";
-  const signedNames = new Set(signature.signedHeaders);
-  const toSign = new HttpRequest({
-    method: request.method,
-    protocol: request.url.protocol,
-    hostname: request.url.hostname,
-    ...(request.url.port === "" ? {} : { port: Number(request.url.port) }),
-    path: s3 ? canonicalS3Path(request.url.pathname) : request.url.pathname,
-    // The signer leaves X-Amz-Signature out of the canonical query itself.
-    query: Object.fromEntries(
-      [...query].map(([name, values]) => [name, values.length === 1 ? values[0] ?? "" : values]),
-    ),
-    headers,
-    body: request.body,
-  });
-  const signer = s3 ? CANONICAL_SIGNERS.s3 : CANONICAL_SIGNERS.other;
-  // Exactly the headers the client signed, whatever the SDK would sign itself.
-  const canonicalHeaders = getCanonicalHeaders(toSign, undefined, signedNames);
   // Query auth on S3 signs UNSIGNED-PAYLOAD; otherwise the signed
   // x-amz-content-sha256 when there is one, else the body's hash.
-  const payloadHash = queryAuth && s3 && !signedNames.has("x-amz-content-sha256")
-    ? "UNSIGNED-PAYLOAD"
-    : headers["x-amz-content-sha256"] ?? sha256Hex(request.body);
+  const payloadHash =
+    queryAuth && s3 && !signature.signedHeaders.sorted.includes("x-amz-content-sha256")
+      ? "UNSIGNED-PAYLOAD"
+      : signed.values.get("x-amz-content-sha256") ?? signed.bodySha256 ??
+        sha256Hex(request.body);
   const credentialScope = `${signature.date}/${signature.region}/${signature.service}/aws4_request`;
-  const canonicalRequest = signer.canonicalRequest(toSign, canonicalHeaders, payloadHash);
+  const canonical = canonicalRequest({
+    method: request.method,
+    path: request.url.pathname,
+    s3,
+    query,
+    headers: signature.signedHeaders,
+    values: signed.values,
+    payloadHash,
+  });
   const stringToSign = `${ALGORITHM}\n${signature.amzDate}\n${credentialScope}\n${
-    sha256Hex(canonicalRequest)
+    sha256Hex(canonical)
   }`;
-  return { canonicalRequest, stringToSign, credentialScope };
+  return { canonicalRequest: canonical, stringToSign, credentialScope };
 }
 
 function fromHeader(headers: Headers): Signature | SignatureFailure {
@@ -393,22 +369,30 @@ function fromHeader(headers: Headers): Signature | SignatureFailure {
       detail: `Unsupported authorization type ${algorithm}: the local AWS accepts ${ALGORITHM}`,
     };
   }
-  const fields = new Map<string, string>();
+  // The last of a repeated field counts.
+  let credential: string | undefined;
+  let signedHeaders: string | undefined;
+  let signature: string | undefined;
   for (const part of authorization.slice(ALGORITHM.length + 1).split(",")) {
     const eq = part.indexOf("=");
-    if (eq > 0) fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+    if (eq <= 0) continue;
+    const value = part.slice(eq + 1).trim();
+    const name = part.slice(0, eq).trim();
+    if (name === "Credential") credential = value;
+    else if (name === "SignedHeaders") signedHeaders = value;
+    else if (name === "Signature") signature = value;
   }
   return parseSignature({
-    credential: fields.get("Credential"),
-    signedHeaders: fields.get("SignedHeaders"),
-    signature: fields.get("Signature"),
+    credential,
+    signedHeaders,
+    signature,
     amzDate: headers.get("x-amz-date") ?? undefined,
     sessionToken: headers.get("x-amz-security-token") ?? undefined,
     expires: undefined,
   });
 }
 
-function fromQuery(all: Map<string, string[]>): Signature | SignatureFailure {
+function fromQuery(all: Query): Signature | SignatureFailure {
   const query = { get: (name: string) => all.get(name)?.[0] };
   const algorithm = query.get("X-Amz-Algorithm");
   if (algorithm !== ALGORITHM) {
@@ -436,9 +420,9 @@ function parseSignature(parts: {
   sessionToken: string | undefined;
   expires: number | undefined;
 }): Signature | SignatureFailure {
-  const missing = (["credential", "signedHeaders", "signature", "amzDate"] as const)
-    .filter((name) => parts[name] === undefined || parts[name] === "");
-  if (missing.length > 0) {
+  if (!parts.credential || !parts.signedHeaders || !parts.signature || !parts.amzDate) {
+    const missing = (["credential", "signedHeaders", "signature", "amzDate"] as const)
+      .filter((name) => parts[name] === undefined || parts[name] === "");
     return {
       kind: "malformed",
       detail: `The signature lacks ${
@@ -466,7 +450,7 @@ function parseSignature(parts: {
     date,
     region,
     service,
-    signedHeaders: (parts.signedHeaders ?? "").split(";").map((h) => h.trim().toLowerCase()),
+    signedHeaders: signedHeaderList(parts.signedHeaders ?? ""),
     signature: (parts.signature ?? "").toLowerCase(),
     amzDate: parts.amzDate ?? "",
     sessionToken: parts.sessionToken,
@@ -474,43 +458,16 @@ function parseSignature(parts: {
   };
 }
 
-/**
- * Raw query parameters, decoded, `+` kept as is (SigV4 clients encode spaces
- * as %20). A repeated parameter keeps every value: the signer sorts them.
- */
-function parseQuery(search: string): Map<string, string[]> {
-  const query = new Map<string, string[]>();
-  for (const pair of search.replace(/^\?/, "").split("&")) {
-    if (pair === "") continue;
-    const eq = pair.indexOf("=");
-    const name = decode(eq < 0 ? pair : pair.slice(0, eq));
-    const value = eq < 0 ? "" : decode(pair.slice(eq + 1));
-    query.set(name, [...query.get(name) ?? [], value]);
-  }
-  return query;
-}
+/** The last request time parsed: requests signed in the same second share it. */
+let lastAmzDate = { text: "", time: Number.NaN };
 
-/**
- * S3's canonical path: each segment URI-encoded once, as the client encoded
- * it for signing, whatever escaping it used on the wire.
- */
-function canonicalS3Path(path: string): string {
-  return path.split("/").map((segment) => escapeUri(decode(segment))).join("/");
-}
-
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-function parseAmzDate(text: string): Date | undefined {
+/** The time of an `X-Amz-Date`, in milliseconds since the epoch, or `NaN`. */
+function parseAmzDate(text: string): number {
+  if (text === lastAmzDate.text) return lastAmzDate.time;
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
-  if (!m) return undefined;
-  const date = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  const time = m ? Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`) : Number.NaN;
+  lastAmzDate = { text, time };
+  return time;
 }
 
 /** `20240101T000000Z`. */

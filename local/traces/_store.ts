@@ -1,9 +1,12 @@
 /**
  * The spans the programs sent, by trace, in bounded memory: when there are
- * more than `maxSpans`, the traces least recently added to are dropped whole.
+ * more than `maxSpans`, the traces least recently added to are dropped whole,
+ * at a cost per span that does not grow with the time it has run.
  *
  * @module
  */
+
+import { BoundedMap } from "../core/mod.ts";
 
 /** A span as the local AWS keeps and serves it. */
 export interface StoredSpan {
@@ -64,31 +67,39 @@ export function createTraceStore(options: TraceStoreOptions = {}): TraceStore {
   if (!Number.isSafeInteger(maxSpans) || maxSpans < 1) {
     throw new RangeError(`Invalid maxSpans ${maxSpans}: give a whole number of 1 or more`);
   }
-  // Insertion order is recency order: a trace added to moves to the end.
-  const traces = new Map<string, StoredSpan[]>();
+  // Oldest first, by the last span added: a trace added to moves to the end.
+  // There are never more traces than spans, so only `forget` drops them.
+  const traces = new BoundedMap<string, StoredSpan[]>(maxSpans);
   // The laptops' traces, by the generator's `laptop.uuid` attribute.
   const byLaptop = new Map<string, string>();
   const listeners = new Set<(spans: readonly StoredSpan[]) => void>();
   let count = 0;
+  const forget = ([id, trace]: [string, StoredSpan[]]) => {
+    count -= trace.length;
+    for (const span of trace) {
+      const uuid = span.attributes["laptop.uuid"];
+      if (typeof uuid === "string" && byLaptop.get(uuid) === id) byLaptop.delete(uuid);
+    }
+  };
   return {
     add(spans) {
       for (const span of spans) {
-        const trace = traces.get(span.trace_id) ?? [];
-        traces.delete(span.trace_id);
-        trace.push(span);
-        traces.set(span.trace_id, trace);
+        const trace = traces.get(span.trace_id);
+        if (trace === undefined) {
+          const evicted = traces.set(span.trace_id, [span]);
+          if (evicted !== undefined) forget(evicted);
+        } else {
+          trace.push(span);
+          traces.set(span.trace_id, trace);
+        }
         count++;
         const uuid = span.attributes["laptop.uuid"];
         if (typeof uuid === "string") byLaptop.set(uuid, span.trace_id);
       }
-      for (const [id, trace] of traces) {
-        if (count <= maxSpans) break;
-        traces.delete(id);
-        count -= trace.length;
-        for (const span of trace) {
-          const uuid = span.attributes["laptop.uuid"];
-          if (typeof uuid === "string" && byLaptop.get(uuid) === id) byLaptop.delete(uuid);
-        }
+      while (count > maxSpans) {
+        const oldest = traces.removeOldest();
+        if (oldest === undefined) break;
+        forget(oldest);
       }
       for (const listener of listeners) {
         try {

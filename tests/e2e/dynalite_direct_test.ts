@@ -158,3 +158,93 @@ Deno.test("DynaliteService.callJson() refuses bad requests with dynalite's own e
     );
   });
 });
+
+Deno.test("DynaliteService.callJson() checks and converts value types as dynalite's listener does", async () => {
+  await twins(async (ask) => {
+    await createTable(ask);
+    const put = (Item: unknown, more: Json = {}) =>
+      ask("PutItem", { TableName: "laptops", Item, ...more });
+    const every = {
+      uuid: { S: "every" },
+      n: { N: "-1.5e3" },
+      b: { B: "AAEC" },
+      yes: { BOOL: true },
+      none: { NULL: true },
+      ss: { SS: ["x", "y"] },
+      ns: { NS: ["1", "2.5"] },
+      bs: { BS: ["AAEC", "AQID"] },
+      l: { L: [{ S: "x" }, { N: "1" }, { M: { deep: { L: [{ BOOL: false }] } } }] },
+      m: { M: { a: { S: "x" }, b: { SS: ["z"] } } },
+    };
+    const statuses = [
+      await put(every, { ReturnConsumedCapacity: "TOTAL", ReturnValues: "ALL_OLD" }),
+      await put({ uuid: { S: "strings" }, yes: { BOOL: "true" }, none: { NULL: "1" } }),
+      await put({ uuid: { S: "unknown" }, x: { S: "a", Q: 1 } }, {
+        Unknown: 1,
+        ReturnValues: null,
+      }),
+      await put({ uuid: { S: "nulls" }, x: { S: null, N: "1" } }),
+      await put({ uuid: { S: 5 } }),
+      await put({ uuid: { S: "a" }, n: { N: true } }),
+      await put({ uuid: { S: "a" }, m: { M: [] } }),
+      await put({ uuid: { S: "a" }, l: { L: {} } }),
+      await put({ uuid: { S: "a" }, ss: { SS: "x" } }),
+      await put({ uuid: { S: "a" }, b: { B: "abc" } }),
+      await put({ uuid: { S: "a" }, yes: { BOOL: 1 } }),
+      await put({ uuid: "a" }),
+      await put({ uuid: { S: "a" } }, { ConditionExpression: 5 }),
+      await ask("GetItem", { TableName: "laptops", Key: { uuid: { S: "every" } } }),
+      await ask("GetItem", {
+        TableName: "laptops",
+        Key: { uuid: { S: "every" } },
+        ConsistentRead: "yes",
+        ProjectionExpression: "l[2].M, #n",
+        ExpressionAttributeNames: { "#n": "n" },
+      }),
+      await ask("Query", {
+        TableName: "laptops",
+        KeyConditionExpression: "#u = :u",
+        ExpressionAttributeNames: { "#u": "uuid" },
+        ExpressionAttributeValues: { ":u": { S: "every" } },
+        Limit: 2.5,
+      }),
+      await ask("Query", { TableName: "laptops", KeyConditions: {}, Limit: "2" }),
+      await ask("UpdateItem", {
+        TableName: "laptops",
+        Key: { uuid: { S: "every" } },
+        UpdateExpression: "SET m.c = :m, yes = :f ADD ns :ns",
+        ExpressionAttributeValues: {
+          ":m": { M: { x: { NULL: true } } },
+          ":f": { BOOL: false },
+          ":ns": { NS: ["3"] },
+        },
+        ReturnValues: "UPDATED_NEW",
+      }),
+      await ask("BatchWriteItem", {
+        RequestItems: {
+          laptops: [
+            { PutRequest: { Item: { uuid: { S: "b1" }, l: { L: [] } } } },
+            { PutRequest: { Item: { uuid: { S: "b2" } }, Extra: true } },
+          ],
+        },
+        ReturnConsumedCapacity: "INDEXES",
+      }),
+      await ask("BatchWriteItem", { RequestItems: { laptops: [{ PutRequest: { Item: [] } }] } }),
+      await ask("BatchGetItem", {
+        RequestItems: {
+          laptops: {
+            Keys: [{ uuid: { S: "every" } }],
+            ConsistentRead: true,
+          },
+        },
+      }),
+      await ask("BatchGetItem", { RequestItems: { laptops: { Keys: { uuid: { S: "b1" } } } } }),
+      await ask("Scan", { TableName: "laptops", Limit: 2.5, Segment: 0, TotalSegments: 1 }),
+      await ask("Scan", { TableName: "laptops" }),
+    ].map((answer) => answer.status);
+    assert.deepEqual(statuses, [
+      ...[200, 200, 200, 200, 400, 400, 400, 400, 400, 400, 400, 400, 400],
+      ...[200, 200, 200, 400, 200, 200, 400, 200, 400, 200, 200],
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { BoundedMap } from "../../local/dashboard/_bounded_map.ts";
+import { BoundedMap } from "../../local/core/_bounded_map.ts";
 
 Deno.test("BoundedMap.set() forgets the oldest entry beyond its limit and returns it", () => {
   const map = new BoundedMap<string, number>(3);
@@ -79,4 +79,24 @@ Deno.test("BoundedMap keeps its work and memory per operation flat after 200,000
 Deno.test("BoundedMap refuses a limit below 1", () => {
   assert.throws(() => new BoundedMap(0), RangeError);
   assert.throws(() => new BoundedMap(1.5), RangeError);
+});
+
+Deno.test("BoundedMap.getOrAdd() makes a value only for a key not held, and reports what it forgets", () => {
+  const forgotten: [string, number][] = [];
+  const map = new BoundedMap<string, number>(2, (key, value) => forgotten.push([key, value]));
+  let made = 0;
+  const make = (key: string) => {
+    made++;
+    return key.charCodeAt(0);
+  };
+  assert.equal(map.getOrAdd("a", make), 97);
+  assert.equal(map.getOrAdd("a", make), 97);
+  assert.equal(made, 1, "a held key is not made again");
+  map.set("b", 2);
+  map.set("a", 1);
+  assert.deepEqual(forgotten, [], "set() returns what it forgets instead");
+  assert.equal(map.getOrAdd("c", make), 99);
+  assert.deepEqual(forgotten, [["b", 2]], "the oldest set, not the oldest made");
+  assert.deepEqual([...map.values()], [1, 99]);
+  assert.equal(map.getOrAdd("a", make), 1, "a value set replaces the one made");
 });

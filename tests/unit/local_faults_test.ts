@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import type { InterceptedRequest } from "../../local/core/_request.ts";
+import type { InnerResponse } from "../../local/core/_inner.ts";
+import type { InterceptedRequest, LocalAwsRequest } from "../../local/core/_request.ts";
 import { createFaultInjector, type FaultNote, FAULTS_PATH } from "../../local/faults/_faults.ts";
 import { useFakeTime } from "../_helpers/fake_time.ts";
 
@@ -31,10 +32,6 @@ const LOOPBACK = {
   completed: Promise.resolve(),
 } as unknown as Deno.ServeHandlerInfo<Deno.NetAddr>;
 
-function route(status = 200) {
-  return () => Promise.resolve(new Response("{}", { status }));
-}
-
 Deno.test("createFaultInjector() passes every request with no fault configured", async () => {
   const faults = createFaultInjector();
   for (let i = 0; i < 50; i++) assert.equal(await faults.intercept(intercepted()), undefined);
@@ -65,6 +62,33 @@ Deno.test("createFaultInjector() leaves untargeted services and operations alone
   assert.equal(faults.stats().throttled, 1);
 });
 
+/** The router's report of a request answered with `answer`, with its annotations. */
+function reported(
+  request: InterceptedRequest,
+  answer: InnerResponse,
+  method = "POST",
+): LocalAwsRequest {
+  return {
+    service: request.service,
+    operation: request.operation,
+    name: `${request.service}:${request.operation}`,
+    method,
+    path: "/",
+    status: answer.status,
+    durationMs: 1,
+    startedAt: 0,
+    inner: request.inner,
+    answer,
+    ...request.annotations,
+  };
+}
+
+const OK_ANSWER: InnerResponse = {
+  status: 200,
+  headers: { "content-type": "application/json" },
+  body: new TextEncoder().encode("{}"),
+};
+
 Deno.test("createFaultInjector() cuts a connection before processing", async () => {
   const faults = createFaultInjector({ dropRate: 1, seed: 3 });
   // Find a drop before processing in the seeded sequence.
@@ -75,15 +99,12 @@ Deno.test("createFaultInjector() cuts a connection before processing", async () 
     answer = await faults.intercept(request);
   }
   assert.equal(request.annotations.fault, "drop-before");
-  let routed = false;
-  const response = await faults.serve(new Request("http://127.0.0.1/"), LOOPBACK, () => {
-    routed = true;
-    return Promise.resolve(new Response(null, { status: 500, headers: answer.headers }));
-  });
-  assert.equal(routed, true);
+  const routed = new Response(null, { status: answer.status, headers: answer.headers });
+  const response = faults.finish(reported(request, answer), routed);
+  assert.notEqual(response, routed);
   assert.equal(response.status, 500);
   assert.equal(response.headers.get("content-length"), "64");
-  assert.equal(response.headers.get("x-local-aws-drop"), null, "the marker never leaves");
+  assert.equal(response.headers.get("x-local-aws-drop"), null, "no marker is sent");
   assert.equal((await response.bytes()).length, 0);
   assert.equal(faults.stats().droppedBefore, 1);
 });
@@ -91,25 +112,37 @@ Deno.test("createFaultInjector() cuts a connection before processing", async () 
 Deno.test("createFaultInjector() cuts a connection after processing, keeping its status line", async () => {
   const faults = createFaultInjector({ dropRate: 1, seed: 3 });
   for (let i = 0; i < 20; i++) {
-    const request = new Request("http://127.0.0.1/", { method: "POST" });
-    const seen = {
-      ...intercepted(),
-      headers: request.headers,
-      annotations: {} as Notes,
-    };
+    const seen = intercepted();
     const answer = await faults.intercept(seen);
     if (answer !== undefined) continue;
     assert.equal(seen.annotations.fault, "drop-after");
-    let processed = false;
-    const response = await faults.serve(request, LOOPBACK, () => {
-      processed = true;
-      return route(200)();
-    });
-    assert.equal(processed, true, "the request reaches the emulators");
+    assert.equal(faults.stats().droppedAfter, 0, "counted when cut");
+    const routed = new Response("{}", { status: 200, headers: OK_ANSWER.headers });
+    const response = faults.finish(reported(seen, OK_ANSWER), routed);
     assert.equal(response.status, 200);
+    assert.equal(response.headers.get("content-type"), "application/json");
     assert.equal(response.headers.get("content-length"), "2", "the answer's own length");
     assert.equal(new TextDecoder().decode(await response.bytes()), "{", "half of it is sent");
-    assert.equal(faults.stats().droppedAfter, 1);
+    const stats = faults.stats();
+    assert.equal(stats.droppedAfter, 1);
+    // The drops before processing met on the way are counted too.
+    assert.equal(stats.faults, stats.droppedBefore + 1);
+    assert.deepEqual(stats.byOperation, { "sqs:SendMessage": stats.faults });
+    return;
+  }
+  assert.fail("no drop after processing in 20 requests");
+});
+
+Deno.test("createFaultInjector() cuts a HEAD answer after processing with no body", async () => {
+  const faults = createFaultInjector({ dropRate: 1, seed: 3 });
+  for (let i = 0; i < 20; i++) {
+    const seen = intercepted("s3", "HeadObject");
+    if (await faults.intercept(seen) !== undefined) continue;
+    const routed = new Response(null, { status: 200, headers: { "content-length": "2" } });
+    const response = faults.finish(reported(seen, OK_ANSWER, "HEAD"), routed);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("content-length"), "64", "no body of the answer is sent");
+    assert.equal((await response.bytes()).length, 0);
     return;
   }
   assert.fail("no drop after processing in 20 requests");
@@ -162,10 +195,9 @@ async function admin(
   init: RequestInit = {},
   info = LOOPBACK,
 ) {
-  const response = await faults.serve(
+  const response = await faults.admin(
     new Request(`http://127.0.0.1:4566${FAULTS_PATH}`, init),
     info,
-    () => Promise.reject(new Error("not routed")),
   );
   return { status: response.status, body: await response.json() };
 }
@@ -224,13 +256,15 @@ Deno.test("createFaultInjector() refuses other hosts, browsers, other bodies and
   assert.equal((await admin(faults, { method: "PUT", body: "{}" })).status, 405);
 });
 
-Deno.test("createFaultInjector() passes other paths to the router untouched", async () => {
+Deno.test("createFaultInjector() sends the router's response unchanged when it cut nothing", async () => {
   const faults = createFaultInjector({ errorRate: 1 });
-  const response = await faults.serve(
-    new Request("http://127.0.0.1:4566/laptops/a.json"),
-    LOOPBACK,
-    route(200),
-  );
-  assert.equal(response.status, 200);
+  const request = intercepted();
+  const answer = await faults.intercept(request);
+  assert.ok(answer);
+  const routed = new Response("{}", { status: answer.status });
+  assert.equal(faults.finish(reported(request, answer), routed), routed, "an error is sent as is");
+  const untouched = intercepted();
+  const response = new Response("{}", { status: 200 });
+  assert.equal(faults.finish(reported(untouched, OK_ANSWER), response), response);
   assert.equal(await response.text(), "{}");
 });

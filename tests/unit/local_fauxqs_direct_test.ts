@@ -88,6 +88,24 @@ Deno.test("createDirectS3() answers object puts, gets and heads as fauxqs's app 
   }
 });
 
+Deno.test("createDirectS3() keeps a copy of a put's body, not a view of the request's bytes", async () => {
+  const { app, s3, direct } = await twins();
+  try {
+    const bytes = new Uint8Array(4096);
+    bytes.set(encoder.encode("hello"), 100);
+    const put = s3({ ...request("PUT", "/bkt/k.txt"), body: bytes.subarray(100, 105) });
+    assert.equal(put?.status, 200);
+    const stored = direct.s3Store.getObject("bkt", "k.txt").body as Uint8Array;
+    assert.notEqual(stored.buffer, bytes.buffer);
+    assert.equal(stored.buffer.byteLength, 5);
+    bytes.fill(0);
+    const got = s3(request("GET", "/bkt/k.txt"));
+    assert.equal(new TextDecoder().decode(got?.body), "hello");
+  } finally {
+    await app.close();
+  }
+});
+
 Deno.test("createDirectS3() leaves to the app what its route would treat differently", async () => {
   const { app, s3 } = await twins();
   try {

@@ -48,6 +48,15 @@ Deno.test("iamRequestsOf() maps S3 operations whose action is not their name", (
     ["GetBucketCors", "/laptops?cors", "s3:GetBucketCORS", bucket],
     ["PutObject", "/laptops/dir/a%20b.json", "s3:PutObject", "arn:aws:s3:::laptops/dir/a b.json"],
     ["GetObject", "/laptops/a.json?versionId=v1", "s3:GetObjectVersion", object],
+    ["GetObject", "/laptops/a.json?x-id=GetObject&version%49d=v1", "s3:GetObjectVersion", object],
+    [
+      "DeleteObject",
+      "/laptops/a.json?x-id=DeleteObject&versionId",
+      "s3:DeleteObjectVersion",
+      object,
+    ],
+    ["GetObject", "/laptops/a.json?x-id=GetObject&versionid=v1", "s3:GetObject", object],
+    ["GetObject", "/laptops/a.json?x-id=GetObject&%78=1", "s3:GetObject", object],
   ];
   for (const [operation, path, action, resource] of cases) {
     assert.deepEqual(
@@ -154,6 +163,15 @@ Deno.test("iamRequestsOf() maps SQS batch operations to the action of their entr
     ),
     [{ action: "sqs:GetQueueUrl", resource: "arn:aws:sqs:us-east-1:111122223333:q" }],
   );
+  // The same queue URL again, written otherwise, and text that is not a URL.
+  for (const url of [QUEUE_URL, QUEUE_URL, `${QUEUE_URL}?x=1`, "/000000000000/uploaded-laptops"]) {
+    assert.deepEqual(iamRequestsOf(json("ReceiveMessage", { QueueUrl: url }), SCOPE), [
+      { action: "sqs:ReceiveMessage", resource: QUEUE_ARN },
+    ], url);
+  }
+  assert.deepEqual(iamRequestsOf(json("ReceiveMessage", { QueueUrl: "not-a-queue" }), SCOPE), [
+    { action: "sqs:ReceiveMessage", resource: "*" },
+  ]);
   assert.deepEqual(iamRequestsOf(json("ListQueues", {}), SCOPE), [{
     action: "sqs:ListQueues",
     resource: "*",

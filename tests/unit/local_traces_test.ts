@@ -118,6 +118,23 @@ Deno.test("createTraceStore() keeps a trace's spans by start and drops the oldes
   assert.throws(() => createTraceStore({ maxSpans: 0 }), RangeError);
 });
 
+Deno.test("createTraceStore() drops the trace least recently added to, however long it has run", () => {
+  const maxSpans = 1_000;
+  const store = createTraceStore({ maxSpans });
+  const id = (n: number) => n.toString(16).padStart(32, "0");
+  // A long-lived trace added to now and then stays; the others come and go.
+  const kept = id(0);
+  let spans = 0;
+  for (let n = 1; n <= 50_000; n++) {
+    store.add([span(id(n), "1".repeat(16))]);
+    if (n % 400 === 0) store.add([span(kept, (++spans).toString(16).padStart(16, "0"))]);
+  }
+  assert.equal(store.get(kept).length, spans, "added to within the last 1,000 spans: kept");
+  assert.deepEqual(store.size(), { spans: maxSpans, traces: maxSpans - spans + 1 });
+  assert.equal(store.get(id(50_000 - maxSpans)).length, 0, "older traces are gone");
+  assert.equal(store.get(id(50_000)).length, 1);
+});
+
 Deno.test("createTraceEndpoint() takes OTLP JSON and protobuf and answers a trace by either id", async () => {
   const store = createTraceStore();
   const endpoint = createTraceEndpoint(store);
