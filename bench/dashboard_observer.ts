@@ -9,13 +9,15 @@
  * deno run bench/dashboard_observer.ts --laptops 200000 --window 20000
  * ```
  *
- * Prints one line per window: laptops forgotten so far and µs per laptop (its
- * share of the four calls) in that window. A flat column means the cost does not grow with
+ * Prints one line per window: laptops forgotten so far, and µs per laptop (its
+ * share of the four calls) in that window, of wall time and of the process's
+ * CPU time (steadier on a shared machine). A flat column means the cost does not grow with
  * the time the local AWS has been running.
  *
  * @module
  */
 
+import process from "node:process";
 import { parseCommandLine, parseNumber, runProgram } from "../lib/cli.ts";
 import { RESOURCES } from "../lib/resources.ts";
 import { createDashboard } from "../local/dashboard/mod.ts";
@@ -104,19 +106,24 @@ function main(args: readonly string[]): number {
     port: 4566,
   });
   const maxTraces = 20_000;
-  console.log(`laptops  forgotten  µs/laptop (window of ${window})`);
+  console.log(`laptops  forgotten  µs/laptop  CPU µs/laptop (window of ${window})`);
   for (let done = 0; done < laptops;) {
     // Build the window's calls first: only the observer is timed.
     const calls: ReturnType<typeof call>[] = [];
     const end = Math.min(laptops, done + window);
     for (let first = done; first < end; first += 25) calls.push(...batchOf(first));
     const started = performance.now();
+    const cpu = process.cpuUsage();
     for (const request of calls) dashboard.observeRequest(request);
+    const spent = process.cpuUsage(cpu);
     const us = ((performance.now() - started) * 1000) / (end - done);
+    const cpuUs = (spent.user + spent.system) / (end - done);
     done = end;
     const forgotten = Math.max(0, done - maxTraces);
     console.log(
-      `${String(done).padStart(7)}  ${String(forgotten).padStart(9)}  ${us.toFixed(2).padStart(9)}`,
+      `${String(done).padStart(7)}  ${String(forgotten).padStart(9)}  ${
+        us.toFixed(2).padStart(9)
+      }  ${cpuUs.toFixed(2).padStart(13)}`,
     );
   }
   return 0;

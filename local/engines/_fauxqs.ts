@@ -9,7 +9,10 @@
  * does not wire it, so we wire it as `startFauxqs()` does, from the modules of
  * the pinned fauxqs version. SQS's message path and S3's object reads and
  * writes skip `inject()` and call fauxqs's action handlers directly
- * (`_fauxqs_sqs.ts`, `_fauxqs_s3.ts`).
+ * (`_fauxqs_sqs.ts`, `_fauxqs_s3.ts`); its queues skip the walks of their
+ * in-flight messages that would find none due (`_fauxqs_timers.ts`) and
+ * take received messages off the front of a long list at no cost
+ * (`_fauxqs_ready_list.ts`).
  *
  * @module
  */
@@ -18,11 +21,14 @@ import { Buffer } from "node:buffer";
 import { mkdir } from "node:fs/promises";
 import type { BuildAppOptions } from "fauxqs";
 import type { InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
+import { postInnerJson } from "../core/mod.ts";
 import { INTERNAL_BUCKET, type S3ObjectInfo, type S3Vault } from "./_s3_vault.ts";
 import type { MovedMessage, SqsQueues } from "./_sqs_queues.ts";
 import { INVALID_BODY_CHARACTER } from "../sqs/mod.ts";
-import { createDirectSqs } from "./_fauxqs_sqs.ts";
+import { createDirectSqs, type SqsActions, type SqsAnswer } from "./_fauxqs_sqs.ts";
 import { createDirectS3 } from "./_fauxqs_s3.ts";
+import { indexVisibilityTimers, type TimedQueue } from "./_fauxqs_timers.ts";
+import { keepReadyList, type ReadyQueue } from "./_fauxqs_ready_list.ts";
 
 /** Options of {@linkcode startFauxqs}. */
 export interface FauxqsOptions {
@@ -33,7 +39,7 @@ export interface FauxqsOptions {
 }
 
 /** fauxqs in this process, plus the one look-up the router needs. */
-export interface FauxqsService extends InnerService {
+export interface FauxqsService extends InnerService, SqsActions {
   /** Whether an object exists (false for a missing bucket too). */
   hasObject(bucket: string, key: string): boolean;
   /** Ends every pending long poll now, with no messages. */
@@ -62,7 +68,8 @@ interface StoredQueue {
   url: string;
   arn: string;
   attributes: Record<string, string | undefined>;
-  messages: StoredMessage[];
+  /** Visible messages, oldest first (a `ReadyList`, `_fauxqs_ready_list.ts`). */
+  messages: { readonly length: number; shift(): StoredMessage | undefined };
   persistence?: Persistence;
   isFifo(): boolean;
   processTimers(): void;
@@ -71,6 +78,7 @@ interface StoredQueue {
 
 interface SqsStoreLike {
   persistence?: Persistence;
+  createQueue(...args: unknown[]): TimedQueue & ReadyQueue;
   shutdown(): void;
   allQueues(): Iterable<StoredQueue>;
   getQueueByArn(arn: string): StoredQueue | undefined;
@@ -150,6 +158,7 @@ export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService
     s3Store.persistence = persistence as unknown as S3Persistence;
     for (const queue of sqsStore.allQueues()) queue.persistence = persistence;
   }
+  speedUpQueues(sqsStore);
   const app = buildApp({
     logger: false,
     defaultRegion: options.region,
@@ -160,27 +169,48 @@ export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService
   await app.ready();
   const directSqs = await createDirectSqs(base, sqsStore);
   const directS3 = await createDirectS3(base, s3Store);
+  async function handle(request: InnerRequest): Promise<InnerResponse> {
+    const s3Answer = directS3(request);
+    if (s3Answer !== undefined) return s3Answer;
+    const direct = directSqs.handle(request);
+    if (direct !== undefined) return await direct;
+    const body = request.body;
+    const response = await app.inject({
+      method: request.method as "GET",
+      url: request.url,
+      headers: request.headers,
+      ...(body.length > 0
+        ? { payload: Buffer.from(body.buffer, body.byteOffset, body.byteLength) }
+        : {}),
+    });
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value === undefined) continue;
+      headers[name] = Array.isArray(value) ? value.join(", ") : String(value);
+    }
+    return { status: response.statusCode, headers, body: response.rawPayload };
+  }
+  const viaHttp: InnerService = { handle, close: () => app.close() };
   return {
-    async handle(request: InnerRequest): Promise<InnerResponse> {
-      const s3Answer = directS3(request);
-      if (s3Answer !== undefined) return s3Answer;
-      const direct = directSqs(request);
+    ...viaHttp,
+    async callSqs(action, body, headers): Promise<SqsAnswer> {
+      const direct = directSqs.call(action, body, headers);
       if (direct !== undefined) return await direct;
-      const body = request.body;
-      const response = await app.inject({
-        method: request.method as "GET",
-        url: request.url,
-        headers: request.headers,
-        ...(body.length > 0
-          ? { payload: Buffer.from(body.buffer, body.byteOffset, body.byteLength) }
-          : {}),
-      });
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(response.headers)) {
-        if (value === undefined) continue;
-        headers[name] = Array.isArray(value) ? value.join(", ") : String(value);
+      const inner: Record<string, string> = {
+        "content-type": "application/x-amz-json-1.0",
+        "x-amz-target": `AmazonSQS.${action}`,
+      };
+      for (const name of ["host", "authorization", "x-amz-date"]) {
+        const value = headers[name];
+        if (value !== undefined) inner[name] = value;
       }
-      return { status: response.statusCode, headers, body: response.rawPayload };
+      const answer = await postInnerJson(viaHttp, inner, body);
+      const queryError = answer.headers["x-amzn-query-error"];
+      return {
+        status: answer.status,
+        json: answer.json,
+        ...(queryError === undefined ? {} : { queryError }),
+      };
     },
     hasObject(bucket: string, key: string): boolean {
       try {
@@ -193,7 +223,25 @@ export async function startFauxqs(options: FauxqsOptions): Promise<FauxqsService
     interruptPolls: () => sqsStore.shutdown(),
     vault: createVault(s3Store),
     queues: createQueues(sqsStore, SqsStore),
-    close: () => app.close(),
+  };
+}
+
+/**
+ * Takes fauxqs's slow paths out of the store's queues, those loaded and those
+ * to come: the timers' walks (`_fauxqs_timers.ts`) and the receives from a
+ * long list (`_fauxqs_ready_list.ts`).
+ */
+function speedUpQueues(store: SqsStoreLike): void {
+  const speedUp = (queue: TimedQueue & ReadyQueue) => {
+    indexVisibilityTimers(queue);
+    keepReadyList(queue);
+  };
+  for (const queue of store.allQueues()) speedUp(queue as unknown as TimedQueue & ReadyQueue);
+  const createQueue = store.createQueue;
+  store.createQueue = function (...args) {
+    const queue = createQueue.apply(this, args);
+    speedUp(queue);
+    return queue;
   };
 }
 
@@ -272,6 +320,7 @@ function createVault(store: S3StoreLike): S3Vault {
   });
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
+  const recordTexts = new WeakMap<StoredObject, string>();
   return {
     hasBucket: (bucket) => store.buckets.has(bucket),
     objectInfo(bucket, key) {
@@ -302,8 +351,16 @@ function createVault(store: S3StoreLike): S3Vault {
       if (store.buckets.get(bucket)?.has(key)) store.deleteObject(bucket, key);
     },
     readRecord(key) {
-      if (!store.buckets.get(INTERNAL_BUCKET)?.has(key)) return undefined;
-      return decoder.decode(store.getObject(INTERNAL_BUCKET, key).body);
+      const stored = store.buckets.get(INTERNAL_BUCKET)?.get(key);
+      if (stored === undefined) return undefined;
+      // A write stores a new object: the text of this one does not change.
+      let text = recordTexts.get(stored);
+      if (text === undefined) {
+        // getObject() loads the body from SQLite when it is not in memory.
+        text = decoder.decode(store.getObject(INTERNAL_BUCKET, key).body);
+        recordTexts.set(stored, text);
+      }
+      return text;
     },
     writeRecord(key, text) {
       store.putObject(INTERNAL_BUCKET, key, encoder.encode(text), "application/json");

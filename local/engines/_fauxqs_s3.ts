@@ -16,6 +16,7 @@
 import { Buffer } from "node:buffer";
 import { randomUUID } from "node:crypto";
 import type { InnerRequest, InnerResponse } from "../core/mod.ts";
+import { httpDate } from "./_http_date.ts";
 
 /** A fauxqs S3 action: `(request, reply, store)`, answering through the reply. */
 type S3Action = (request: unknown, reply: RecordingReply, store: unknown) => void;
@@ -162,7 +163,7 @@ function toAnswer(reply: RecordingReply, method: string): InnerResponse {
   // Fastify leaves the length of a HEAD, 204 or 304 answer as the handler set it, or out.
   const bodyless = method === "HEAD" || reply.statusCode === 204 || reply.statusCode === 304;
   if (!bodyless) headers["content-length"] ??= String(body.length);
-  headers["date"] = new Date().toUTCString();
+  headers["date"] = httpDate();
   return { status: reply.statusCode, headers, body: bodyless ? new Uint8Array() : body };
 }
 
@@ -180,7 +181,7 @@ function internalError(error: unknown): InnerResponse {
       "content-length": String(body.length),
       "x-amz-request-id": randomUUID().replaceAll("-", "").toUpperCase().slice(0, 16),
       "x-amz-id-2": "fauxqs",
-      "date": new Date().toUTCString(),
+      "date": httpDate(),
     },
     body,
   };

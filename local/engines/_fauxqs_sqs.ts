@@ -13,6 +13,7 @@
 
 import { randomUUID } from "node:crypto";
 import type { InnerRequest, InnerResponse } from "../core/mod.ts";
+import { httpDate } from "./_http_date.ts";
 
 /** A fauxqs SQS action: `(body, store, request)` → the JSON answer. */
 type SqsAction = (body: unknown, store: unknown, request: { headers: unknown }) => unknown;
@@ -24,8 +25,56 @@ interface SqsErrorLike extends Error {
   toJSON(): unknown;
 }
 
-/** Answers the direct actions; `undefined` for a request that must go through the app. */
-export type DirectSqs = (request: InnerRequest) => Promise<InnerResponse> | undefined;
+/** fauxqs's answer to an SQS action called with the request as an object. */
+export interface SqsAnswer {
+  /** HTTP status. */
+  readonly status: number;
+  /** The answer (on success) or fauxqs's error body (`__type`, `message`). */
+  readonly json: Record<string, unknown>;
+  /** `x-amzn-query-error` of an error (`code;Sender` or `code;Receiver`). */
+  readonly queryError?: string;
+}
+
+/** SQS actions called with the request as an object, as the SQS layer calls them. */
+export interface SqsActions {
+  /**
+   * Answers `action` (any SQS action fauxqs knows): the message path
+   * directly, the others through fauxqs's app. fauxqs may keep parts of
+   * `body` (message attributes) in its store: do not change them.
+   *
+   * @param action The action (`SendMessage`).
+   * @param body The request in the JSON protocol's shape.
+   * @param headers The request headers (fauxqs reads `host` and the region of `authorization`).
+   */
+  callSqs(
+    action: string,
+    body: Record<string, unknown>,
+    headers: Record<string, string>,
+  ): Promise<SqsAnswer>;
+}
+
+/** fauxqs's SQS message path, without Fastify. */
+export interface DirectSqs {
+  /**
+   * Answers an HTTP request of a direct action; `undefined` for a request
+   * that must go through the app.
+   */
+  handle(request: InnerRequest): Promise<InnerResponse> | undefined;
+  /**
+   * Calls a direct action with the request as an object (no JSON between
+   * the caller and fauxqs); `undefined` for another action. fauxqs may keep
+   * parts of `body` (message attributes) in its store: do not change them.
+   *
+   * @param action The action (`SendMessage`).
+   * @param body The request in the JSON protocol's shape.
+   * @param headers The request headers (fauxqs reads the region of `authorization`).
+   */
+  call(
+    action: string,
+    body: Record<string, unknown>,
+    headers: Record<string, string>,
+  ): Promise<SqsAnswer> | undefined;
+}
 
 /** The actions answered directly, by name and fauxqs module. */
 const DIRECT_ACTIONS: Readonly<Record<string, string>> = {
@@ -68,23 +117,34 @@ export async function createDirectSqs(base: string, store: unknown): Promise<Dir
   const { SqsError } = await import(new URL("./common/errors.js", base).href) as {
     SqsError: new (...args: never[]) => SqsErrorLike;
   };
-  return (request) => {
-    const target = request.headers["x-amz-target"];
-    if (
-      request.method !== "POST" || request.url !== "/" || target === undefined ||
-      !target.startsWith("AmazonSQS.") ||
-      !(request.headers["content-type"] ?? "").includes("application/x-amz-json-1.0") ||
-      request.body.length === 0 || request.body.length > BODY_LIMIT
-    ) return undefined;
-    const action = actions.get(target.slice("AmazonSQS.".length));
-    if (action === undefined) return undefined;
-    let body: unknown;
-    try {
-      body = JSON.parse(decoder.decode(request.body));
-    } catch {
-      return undefined; // the app answers a bad body with its own error
-    }
-    return answer(action, body, store, request, SqsError);
+  const call = (
+    action: string,
+    body: Record<string, unknown>,
+    headers: Record<string, string>,
+  ): Promise<SqsAnswer> | undefined => {
+    const handler = actions.get(action);
+    return handler === undefined ? undefined : answer(handler, body, store, headers, SqsError);
+  };
+  return {
+    call,
+    handle(request) {
+      const target = request.headers["x-amz-target"];
+      if (
+        request.method !== "POST" || request.url !== "/" || target === undefined ||
+        !target.startsWith("AmazonSQS.") ||
+        !(request.headers["content-type"] ?? "").includes("application/x-amz-json-1.0") ||
+        request.body.length === 0 || request.body.length > BODY_LIMIT
+      ) return undefined;
+      const action = target.slice("AmazonSQS.".length);
+      if (!actions.has(action)) return undefined;
+      let body: unknown;
+      try {
+        body = JSON.parse(decoder.decode(request.body));
+      } catch {
+        return undefined; // the app answers a bad body with its own error
+      }
+      return call(action, body as Record<string, unknown>, request.headers)?.then(toResponse);
+    },
   };
 }
 
@@ -92,30 +152,41 @@ async function answer(
   action: SqsAction,
   body: unknown,
   store: unknown,
-  request: InnerRequest,
+  headers: Record<string, string>,
   SqsError: new (...args: never[]) => SqsErrorLike,
-): Promise<InnerResponse> {
+): Promise<SqsAnswer> {
   try {
-    const result = await action(body, store, request);
-    return respond(200, { "content-type": JSON_CONTENT_TYPE }, JSON.stringify(result));
+    return { status: 200, json: await action(body, store, { headers }) as Record<string, unknown> };
   } catch (error) {
     if (error instanceof SqsError) {
-      return respond(error.statusCode, {
-        "content-type": JSON_CONTENT_TYPE,
-        "x-amzn-query-error": error.queryErrorHeader,
-      }, JSON.stringify(error.toJSON()));
+      return {
+        status: error.statusCode,
+        json: error.toJSON() as Record<string, unknown>,
+        queryError: error.queryErrorHeader,
+      };
     }
     // As Fastify's default error handler answers a handler that throws.
-    return respond(
-      500,
-      { "content-type": "application/json; charset=utf-8" },
-      JSON.stringify({
+    return {
+      status: 500,
+      json: {
         statusCode: 500,
         error: "Internal Server Error",
         message: error instanceof Error ? error.message : String(error),
-      }),
-    );
+      },
+    };
   }
+}
+
+/** The HTTP answer fauxqs's app gives for `answer`. */
+function toResponse(answer: SqsAnswer): InnerResponse {
+  const text = JSON.stringify(answer.json);
+  if (answer.status === 500) {
+    return respond(500, { "content-type": "application/json; charset=utf-8" }, text);
+  }
+  return respond(answer.status, {
+    "content-type": JSON_CONTENT_TYPE,
+    ...(answer.queryError === undefined ? {} : { "x-amzn-query-error": answer.queryError }),
+  }, text);
 }
 
 function respond(status: number, headers: Record<string, string>, text: string): InnerResponse {
@@ -132,18 +203,4 @@ function respond(status: number, headers: Record<string, string>, text: string):
     },
     body,
   };
-}
-
-let dateSecond = 0;
-let dateText = "";
-
-/** The `Date` header value, computed once a second. */
-function httpDate(): string {
-  const now = Date.now();
-  const second = Math.floor(now / 1000);
-  if (second !== dateSecond) {
-    dateSecond = second;
-    dateText = new Date(second * 1000).toUTCString();
-  }
-  return dateText;
 }

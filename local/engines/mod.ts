@@ -8,6 +8,7 @@
 
 export { type DynaliteOptions, type DynaliteService, startDynalite } from "./_dynalite.ts";
 export { type FauxqsOptions, type FauxqsService, startFauxqs } from "./_fauxqs.ts";
+export type { SqsActions, SqsAnswer } from "./_fauxqs_sqs.ts";
 export {
   INTERNAL_BUCKET,
   type S3Location,

@@ -63,8 +63,18 @@ export async function forward(ctx: S3Context, request: InnerRequest): Promise<In
 export function bucketRecord(ctx: S3Context, bucket: string): BucketRecord {
   const text = ctx.vault.readRecord(`bucket/${bucket}`);
   if (text === undefined) return { region: ctx.region };
-  return JSON.parse(text) as BucketRecord;
+  let record = parsedRecords.get(text);
+  if (record === undefined) {
+    if (parsedRecords.size >= PARSED_RECORDS) parsedRecords.clear();
+    record = Object.freeze(JSON.parse(text) as BucketRecord);
+    parsedRecords.set(text, record);
+  }
+  return record;
 }
+
+/** Bucket records parsed, by their text (a record's text names all it holds). */
+const parsedRecords = new Map<string, BucketRecord>();
+const PARSED_RECORDS = 1000;
 
 /** Stores the layer's record of `bucket`. */
 export function saveBucketRecord(ctx: S3Context, bucket: string, record: BucketRecord): void {

@@ -119,6 +119,8 @@ const BATCH_ENTRY_NAMES: Readonly<Record<string, string>> = {
   ChangeMessageVisibilityBatch: "ChangeMessageVisibilityBatchRequestEntry",
 };
 
+const encoder = new TextEncoder();
+
 const RECEIPT_HANDLE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A batch entry refused on its own, reported in the answer's `Failed`. */
@@ -417,7 +419,7 @@ function checkBatch(action: string, body: Json): RequestCheck {
   if (action === "SendMessageBatch") {
     let total = 0;
     for (const entry of entries) {
-      total += new TextEncoder().encode(String(entry.MessageBody ?? "")).length;
+      total += encoder.encode(String(entry.MessageBody ?? "")).length;
       for (const [name, raw] of Object.entries((entry.MessageAttributes ?? {}) as Json)) {
         const value = (raw ?? {}) as Json;
         total += name.length + String(value.DataType ?? "").length +

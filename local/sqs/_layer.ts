@@ -22,9 +22,9 @@
  * @module
  */
 
-import type { InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
-import { postInnerJson } from "../core/mod.ts";
-import type { SqsQueues } from "../engines/mod.ts";
+import type { InnerRequest, InnerResponse } from "../core/mod.ts";
+import { jsonBody } from "../core/mod.ts";
+import type { SqsActions, SqsQueues } from "../engines/mod.ts";
 import { rewriteQueueUrls } from "./_queue_url.ts";
 import {
   awsError,
@@ -41,8 +41,8 @@ import { hideTraceHeaders, revealTraceHeaders } from "./_trace_header.ts";
 
 /** Options of {@linkcode createSqsLayer}. */
 export interface SqsLayerOptions {
-  /** The SQS emulator (JSON protocol). */
-  readonly fauxqs: InnerService;
+  /** The SQS emulator's actions. */
+  readonly fauxqs: SqsActions;
   /** Direct access to the emulator's queues. */
   readonly queues: SqsQueues;
   /** The region of requests that are not signed. */
@@ -113,15 +113,15 @@ export function createSqsLayer(options: SqsLayerOptions): SqsLayer {
           body.QueueUrl = `http://${request.headers.host ?? "localhost"}${path}`;
         }
       } else {
-        try {
-          const parsed: unknown = JSON.parse(decoder.decode(request.body) || "{}");
-          body = typeof parsed === "object" && parsed !== null ? parsed as Json : {};
-        } catch {
+        // Parsed once for IAM, this layer and the dashboard: the copy is this layer's to change.
+        const parsed = request.body.length === 0 ? {} : jsonBody(request.body);
+        if (parsed === undefined) {
           return jsonError(
             { code: "SerializationException", message: "Cannot parse the request body as JSON" },
             requestId,
           );
         }
+        body = typeof parsed === "object" && parsed !== null ? { ...parsed as Json } : {};
       }
       const outcome = await act(action, body, request);
       if (!isQuery) {
@@ -212,21 +212,13 @@ export function createSqsLayer(options: SqsLayerOptions): SqsLayer {
     };
   }
 
-  /** Calls fauxqs in the JSON protocol. */
+  /** Calls fauxqs with the request as an object. */
   async function call(action: string, body: Json, request: InnerRequest): Promise<Outcome> {
-    const headers: Record<string, string> = {
-      "content-type": "application/x-amz-json-1.0",
-      "x-amz-target": `AmazonSQS.${action}`,
-    };
-    for (const name of ["host", "authorization", "x-amz-date"]) {
-      const value = request.headers[name];
-      if (value !== undefined) headers[name] = value;
-    }
-    // An error without a JSON body is reported by its status below.
-    const answer = await postInnerJson(fauxqs, headers, body);
+    const answer = await fauxqs.callSqs(action, body, request.headers);
     const { json } = answer;
     if (answer.status < 300) return { ok: json };
-    const fault = answer.headers["x-amzn-query-error"]?.split(";")[1];
+    // An error without a JSON body is reported by its status.
+    const fault = answer.queryError?.split(";")[1];
     return {
       error: awsError({
         code: typeof json.__type === "string" ? json.__type : "InternalFailure",

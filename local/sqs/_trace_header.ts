@@ -31,6 +31,7 @@ export const TRACE_HEADER_ATTRIBUTE = "local.AWSTraceHeader";
 export function hideTraceHeaders(action: string, body: Json): Json {
   if (action === "SendMessage") return hideEntry(body);
   if (action === "SendMessageBatch" && Array.isArray(body.Entries)) {
+    if (!body.Entries.some(hasTraceHeader)) return body;
     return { ...body, Entries: body.Entries.map((entry: Json) => hideEntry(entry)) };
   }
   if (action === "ReceiveMessage" && wantsTraceHeader(body)) {
@@ -51,8 +52,11 @@ export function hideTraceHeaders(action: string, body: Json): Json {
  * @returns The answer to send.
  */
 export function revealTraceHeaders(action: string, request: Json, answer: Json): Json {
-  if (action === "SendMessage") return { ...answer, ...sendDigests(request) };
+  if (action === "SendMessage") {
+    return hasTraceHeader(request) ? { ...answer, ...sendDigests(request) } : answer;
+  }
   if (action === "SendMessageBatch" && Array.isArray(answer.Successful)) {
+    if (!Array.isArray(request.Entries) || !request.Entries.some(hasTraceHeader)) return answer;
     const entries = new Map<unknown, Json>(
       (Array.isArray(request.Entries) ? request.Entries : []).map((e: Json) => [e.Id, e]),
     );
@@ -118,6 +122,10 @@ function revealMessage(message: Json, wanted: boolean): Json {
       }
       : {}),
   };
+}
+
+function hasTraceHeader(entry: Json): boolean {
+  return traceHeaderOf(entry) !== undefined;
 }
 
 function traceHeaderOf(entry: Json): string | undefined {

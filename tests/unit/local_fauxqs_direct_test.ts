@@ -141,7 +141,7 @@ Deno.test("createDirectSqs() answers the message path as fauxqs's app does", asy
     }, typeof body === "string" ? body : JSON.stringify(body));
   try {
     const create = json("CreateQueue", { QueueName: "q" });
-    assert.equal(sqs(create), undefined, "CreateQueue goes through the app");
+    assert.equal(sqs.handle(create), undefined, "CreateQueue goes through the app");
     const created = await inject(create);
     // The same queue in the direct twin's store, made by fauxqs's own action.
     const { createQueue } = await import(new URL("./sqs/actions/createQueue.js", BASE).href);
@@ -164,7 +164,7 @@ Deno.test("createDirectSqs() answers the message path as fauxqs's app does", asy
         json("DeleteMessageBatch", { QueueUrl: url, Entries: [] }),
       ]
     ) {
-      const answer = sqs(r);
+      const answer = sqs.handle(r);
       assert.ok(answer !== undefined, r.headers["x-amz-target"]);
       assert.deepEqual(
         comparable(await answer),
@@ -172,10 +172,75 @@ Deno.test("createDirectSqs() answers the message path as fauxqs's app does", asy
         r.headers["x-amz-target"],
       );
     }
-    assert.equal(sqs(json("SendMessage", "{not json")), undefined, "a body that is not JSON");
-    assert.equal(sqs(json("SendMessage", "")), undefined, "an empty body");
-    assert.equal(sqs(json("SendMessage", {}, "application/json")), undefined, "another type");
-    assert.equal(sqs(json("TagQueue", { QueueUrl: url, Tags: {} })), undefined, "another action");
+    assert.equal(
+      sqs.handle(json("SendMessage", "{not json")),
+      undefined,
+      "a body that is not JSON",
+    );
+    assert.equal(sqs.handle(json("SendMessage", "")), undefined, "an empty body");
+    assert.equal(
+      sqs.handle(json("SendMessage", {}, "application/json")),
+      undefined,
+      "another type",
+    );
+    assert.equal(
+      sqs.handle(json("TagQueue", { QueueUrl: url, Tags: {} })),
+      undefined,
+      "another action",
+    );
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("createDirectSqs() call() gives the app's answer as an object, without JSON", async () => {
+  const { app, inject, sqs, direct } = await twins();
+  const headers = {
+    host: "127.0.0.1:4566",
+    authorization: "AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/sqs/aws4_request, " +
+      "SignedHeaders=host, Signature=0",
+  };
+  const viaApp = (target: string, body: Record<string, unknown>) =>
+    inject(request("POST", "/", {
+      ...headers,
+      "content-type": "application/x-amz-json-1.0",
+      "x-amz-target": `AmazonSQS.${target}`,
+    }, JSON.stringify(body)));
+  const ids = (text: string) => text.replace(/"(MessageId|ReceiptHandle)":"[^"]*"/g, '"$1":""');
+  try {
+    const created = await viaApp("CreateQueue", { QueueName: "q" });
+    const { createQueue } = await import(new URL("./sqs/actions/createQueue.js", BASE).href);
+    createQueue({ QueueName: "q" }, direct.sqsStore, { headers });
+    const url = JSON.parse(new TextDecoder().decode(created.body)).QueueUrl as string;
+    const attributes = { n: { DataType: "Number", StringValue: "1" } };
+    const cases: [string, Record<string, unknown>][] = [
+      ["GetQueueUrl", { QueueName: "q" }],
+      ["GetQueueUrl", { QueueName: "missing" }],
+      ["SendMessage", { QueueUrl: url, MessageBody: "hello", MessageAttributes: attributes }],
+      ["SendMessageBatch", { QueueUrl: url, Entries: [{ Id: "1", MessageBody: "a" }] }],
+      ["SendMessageBatch", { QueueUrl: url, Entries: [] }],
+      ["ReceiveMessage", {
+        QueueUrl: url,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ["All"],
+      }],
+      ["DeleteMessageBatch", { QueueUrl: url, Entries: [{ Id: "1", ReceiptHandle: "x" }] }],
+    ];
+    for (const [action, body] of cases) {
+      const called = sqs.call(action, body, headers);
+      assert.ok(called !== undefined, action);
+      const answer = await called;
+      const expected = await viaApp(action, body);
+      assert.equal(answer.status, expected.status, action);
+      assert.equal(answer.queryError, expected.headers["x-amzn-query-error"], action);
+      assert.equal(
+        ids(JSON.stringify(answer.json)),
+        ids(new TextDecoder().decode(expected.body)),
+        action,
+      );
+    }
+    assert.equal(sqs.call("TagQueue", { QueueUrl: url, Tags: {} }, headers), undefined);
+    assert.equal(sqs.call("CreateQueue", { QueueName: "r" }, headers), undefined);
   } finally {
     await app.close();
   }

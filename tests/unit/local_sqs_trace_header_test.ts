@@ -108,3 +108,35 @@ Deno.test("revealTraceHeaders() gives a received message its AWSTraceHeader only
     Attributes: { ApproximateReceiveCount: "1" },
   }]);
 });
+
+Deno.test("hideTraceHeaders() and revealTraceHeaders() pass sends without a trace header as they are", () => {
+  const one = { QueueUrl: "q", MessageBody: "a", MessageAttributes: {} };
+  const batch = {
+    QueueUrl: "q",
+    Entries: [{ Id: "1", MessageBody: "a" }, { Id: "2", MessageBody: "b" }],
+  };
+  assert.equal(hideTraceHeaders("SendMessage", one), one);
+  assert.equal(hideTraceHeaders("SendMessageBatch", batch), batch);
+  const sent = { MessageId: "m", MD5OfMessageBody: "x" };
+  assert.equal(revealTraceHeaders("SendMessage", one, sent), sent);
+  const results = { Successful: [{ Id: "1", MessageId: "m" }], Failed: [] };
+  assert.equal(revealTraceHeaders("SendMessageBatch", batch, results), results);
+  // One entry with a header: that entry is changed, the answer gets its digests.
+  const traced = {
+    ...batch,
+    Entries: [...batch.Entries, {
+      Id: "3",
+      MessageBody: "c",
+      MessageSystemAttributes: { AWSTraceHeader: { DataType: "String", StringValue: "Root=1" } },
+    }],
+  };
+  const hidden = hideTraceHeaders("SendMessageBatch", traced);
+  assert.notEqual(hidden, traced);
+  const revealed = revealTraceHeaders("SendMessageBatch", traced, {
+    Successful: [{ Id: "3", MessageId: "m3" }],
+  });
+  assert.equal(
+    typeof (revealed.Successful as Record<string, unknown>[])[0]!.MD5OfMessageSystemAttributes,
+    "string",
+  );
+});
