@@ -13,19 +13,28 @@ import { EventEmitter } from "node:events";
 import { Buffer } from "node:buffer";
 import { createRequire } from "node:module";
 import { mkdir } from "node:fs/promises";
+import { setImmediate } from "node:timers";
 import type { InnerJsonResponse, InnerRequest, InnerResponse, InnerService } from "../core/mod.ts";
 import { parseJsonObject } from "../core/mod.ts";
 import { ExpressionMemo } from "./_expression_memo.ts";
 import { hashKeysInIsolate } from "./_dynalite_keys.ts";
 import { fastCheckTypes } from "./_dynalite_types.ts";
+import { isMirroredStore, keepStringsInMemory, NOT_READ } from "./_dynalite_memory.ts";
+import type { MemoryLevelModule } from "./_dynalite_memory.ts";
+import { TableDescriptions } from "./_dynalite_tables.ts";
+import type { TableCallback } from "./_dynalite_tables.ts";
 import type { DynaliteKeyModule } from "./_dynalite_keys.ts";
 import type { ExpressionParse } from "./_expression_memo.ts";
 
 /** What this module uses of dynalite's internal store (`db/index.js`). */
 interface DynaliteStore {
-  readonly db: { open(): Promise<void>; readonly status: string };
-  readonly lifecycleManager: { gracefulClose(): Promise<void> };
+  readonly db: { open(): Promise<void>; readonly status: string; get: CallbackGet };
+  readonly lifecycleManager: { gracefulClose(): Promise<void>; getState(): string };
+  getTable(name: string, checkStatus: unknown, callback?: TableCallback): void;
 }
+
+/** dynalite's callback `get` on its store (`wrapWithCallbacks` in `db/index.js`). */
+type CallbackGet = (key: unknown, callback?: (error: unknown, value?: unknown) => void) => unknown;
 
 interface DynaliteDbModule {
   create(options: unknown): DynaliteStore;
@@ -93,6 +102,16 @@ const OPERATIONS = [
 /** The API versions dynalite answers. */
 const TARGET_PREFIXES = ["DynamoDB_20111205.", "DynamoDB_20120810."];
 
+/** The operations that read table descriptions (once per item) and never change them. */
+const ITEM_OPERATIONS = new Set([
+  "BatchGetItem",
+  "BatchWriteItem",
+  "DeleteItem",
+  "GetItem",
+  "PutItem",
+  "UpdateItem",
+]);
+
 const encoder = new TextEncoder();
 
 /** Options of {@linkcode startDynalite}. */
@@ -115,7 +134,7 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Dyna
   // Loaded here, not at module load, so that a load failure (its native
   // LevelDB binding needs --allow-ffi) is a start error the caller reports.
   const require = createRequire(import.meta.resolve("dynalite"));
-  keepStringsInMemory(require);
+  keepStringsInMemory(require("memory-level") as MemoryLevelModule);
   memoizeExpressionParses(require);
   const { default: dynalite } = await import("dynalite");
   const dbModule = require("./db/index.js") as DynaliteDbModule;
@@ -151,7 +170,9 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Dyna
     }
     throw error;
   }
+  readExactKeysNow(opened);
   const operations = loadOperations(require);
+  const tables = new TableDescriptions(opened.db);
   const handle = (request: InnerRequest) => callListener(listener, request);
   return {
     handle,
@@ -167,44 +188,37 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Dyna
         });
         return { status: answer.status, headers: answer.headers, json: parseJsonObject(answer) };
       }
-      return await callOperation(opened, checks, { ...body });
+      return await callOperation(opened, checks, { ...body }, tables);
     },
     close: () => opened.lifecycleManager.gracefulClose(),
   };
 }
 
-/** What this module uses of memory-level, dynalite's in-memory store. */
-interface MemoryLevelModule {
-  MemoryLevel: new (options?: unknown, more?: unknown) => object;
-}
-
-const STRING_STORE = Symbol("memory-level keeps strings");
-
 /**
- * Makes the in-memory store dynalite creates keep its keys and values as
- * strings rather than bytes (memory-level's `storeEncoding: "utf8"`), before
- * dynalite loads memory-level.
- *
- * By default memory-level stores bytes: every key dynalite writes or looks
- * up is encoded to a buffer and compared byte by byte in its tree, and every
- * JSON value goes through a buffer both ways. dynalite's keys are ASCII
- * (table and index names, hex digests and hex-encoded key values), whose
- * string order is their byte order, so the store sorts them as before.
- * Persistent stores (LevelDB) are not changed.
+ * Makes dynalite's callback `get` on an in-memory store read at once from
+ * its Map (`_dynalite_memory.ts`) and call back on the next turn, as its own
+ * does after its promise settles, skipping the promise chain and tracking of
+ * a read that is already done. A closed store, a store still opening and a
+ * LevelDB store go through dynalite's own.
  */
-function keepStringsInMemory(require: (id: string) => unknown): void {
-  const memoryLevel = require("memory-level") as MemoryLevelModule & { [STRING_STORE]?: true };
-  if (memoryLevel[STRING_STORE]) return;
-  const ByteStore = memoryLevel.MemoryLevel;
-  memoryLevel.MemoryLevel = class StringStore extends ByteStore {
-    constructor(location?: unknown, options?: unknown) {
-      // memory-level takes its options first or after a location.
-      const first = location !== null && typeof location === "object";
-      const settings = { storeEncoding: "utf8", ...((first ? location : options) ?? {}) };
-      super(...(first ? [settings] : [location, settings]));
+function readExactKeysNow(store: DynaliteStore): void {
+  const db = store.db;
+  if (!isMirroredStore(db)) return;
+  const lifecycle = store.lifecycleManager;
+  const own = db.get;
+  db.get = (key, callback) => {
+    if (typeof callback !== "function" || typeof key !== "string") return own(key, callback);
+    if (lifecycle.getState() === "closed") return own(key, callback);
+    let value: unknown;
+    try {
+      value = db.readNow(key);
+    } catch (error) {
+      setImmediate(callback, error);
+      return;
     }
+    if (value === NOT_READ) return own(key, callback);
+    setImmediate(callback, null, value);
   };
-  memoryLevel[STRING_STORE] = true;
 }
 
 /** One of dynalite's generated expression parsers (`db/<kind>Parser.js`). */
@@ -237,6 +251,8 @@ interface LoadedOperation {
   readonly validations: DynaliteValidations;
   readonly checks: DynaliteOperationChecks;
   readonly action: DynaliteAction;
+  /** Reads table descriptions (once per item), and never changes them. */
+  readonly readsTables: boolean;
 }
 
 function loadOperations(require: (id: string) => unknown): Map<string, LoadedOperation> {
@@ -248,6 +264,7 @@ function loadOperations(require: (id: string) => unknown): Map<string, LoadedOpe
       validations,
       checks: require(`./validations/${file}.js`) as DynaliteOperationChecks,
       action: require(`./actions/${file}.js`) as DynaliteAction,
+      readsTables: ITEM_OPERATIONS.has(operation),
     });
   }
   return operations;
@@ -284,6 +301,7 @@ function callOperation(
   store: DynaliteStore,
   operation: LoadedOperation,
   data: Json,
+  tables: TableDescriptions,
 ): Promise<InnerJsonResponse> {
   const { validations, checks, action } = operation;
   const headers = { "content-type": "application/x-amz-json-1.0" };
@@ -302,7 +320,8 @@ function callOperation(
       if (!failed(error)) reject(error);
       return;
     }
-    action(store, checked, (error, answer) => {
+    const reader = operation.readsTables ? tables.forRequest(store) : store;
+    action(reader, checked, (error, answer) => {
       if (error) {
         if (!failed(error)) reject(error);
         return;

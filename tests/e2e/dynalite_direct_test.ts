@@ -248,3 +248,49 @@ Deno.test("DynaliteService.callJson() checks and converts value types as dynalit
     ]);
   });
 });
+
+Deno.test("DynaliteService.callJson() answers batches over several tables as dynalite's listener does", async () => {
+  await twins(async (ask) => {
+    await createTable(ask);
+    const keys = ["a", "b", "c", "d"].map((uuid) => ({ uuid: { S: uuid } }));
+    const written = await ask("BatchWriteItem", {
+      RequestItems: {
+        laptops: keys.map((key, index) => ({
+          PutRequest: { Item: { ...key, year: { N: String(2020 + index) } } },
+        })),
+      },
+      ReturnConsumedCapacity: "TOTAL",
+    });
+    assert.equal(written.status, 200);
+    const read = await ask.each("BatchGetItem", {
+      RequestItems: {
+        laptops: {
+          Keys: keys,
+          ProjectionExpression: "#u",
+          ExpressionAttributeNames: { "#u": "uuid" },
+        },
+      },
+    });
+    for (const answer of read) {
+      const items = (answer.Responses as Record<string, Json[]>).laptops ?? [];
+      const uuids = items.map((item) => (item.uuid as { S: string }).S).sort();
+      assert.deepEqual(items.map((item) => Object.keys(item)), keys.map(() => ["uuid"]));
+      assert.deepEqual(uuids, ["a", "b", "c", "d"]);
+    }
+    const missing = [
+      await ask("BatchGetItem", {
+        RequestItems: { laptops: { Keys: keys }, nowhere: { Keys: keys } },
+      }),
+      await ask("BatchWriteItem", {
+        RequestItems: {
+          laptops: [{ DeleteRequest: { Key: keys[0] } }],
+          nowhere: [{ DeleteRequest: { Key: keys[1] } }],
+        },
+      }),
+    ];
+    assert.deepEqual(missing.map((answer) => answer.status), [400, 400]);
+    await ask("DeleteTable", { TableName: "laptops" });
+    const gone = await ask("BatchGetItem", { RequestItems: { laptops: { Keys: keys } } });
+    assert.equal(gone.status, 400);
+  });
+});
