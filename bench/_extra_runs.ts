@@ -103,7 +103,7 @@ export async function measureCpuBeforeAfter(base: string): Promise<ServerCpuRepo
     root: Deno.cwd(),
     rounds: CPU_ROUNDS,
     concurrency: 8,
-    requests: 1200,
+    requests: 6000,
   });
   return {
     base: await baseName(base),

@@ -397,7 +397,7 @@ export function checkTargets(report: Omit<BenchReport, "targets">): TargetCheck[
     {
       name: "throughput",
       target: ">= 10x baseline items/s",
-      value: `${report.ratio_items_per_s.toFixed(1)}x${bound}`,
+      value: `${report.ratio_items_per_s.toFixed(1)}x${bound}${cpuBound(report)}`,
       met: report.ratio_items_per_s >= 10,
     },
     {
@@ -416,6 +416,22 @@ export function checkTargets(report: Omit<BenchReport, "targets">): TargetCheck[
     },
     cpuTarget(report),
   ];
+}
+
+/**
+ * What the machine's cores allow: every process of a run (the local AWS, the
+ * programs, the Lambda's containers) shares them, so items/s is at most
+ * cores / CPU per item, and the ratio of the two runs' CPU per item bounds
+ * their throughput ratio once both are CPU-bound. Empty when not measured.
+ */
+function cpuBound(report: Omit<BenchReport, "targets">): string {
+  const cores = Number(report.machine.cpus);
+  const base = report.baseline.cpu_ms_per_item;
+  const optimized = report.optimized.cpu_ms_per_item;
+  if (!(cores > 0) || base === null || optimized === null || !(optimized > 0)) return "";
+  return `; all processes use ${optimized.toFixed(2)} ms of CPU per item ` +
+    `(baseline ${base.toFixed(2)}, ${(base / optimized).toFixed(1)}x more), ` +
+    `so ${cores} cores allow at most ${(cores * 1000 / optimized).toFixed(0)} items/s`;
 }
 
 /** The operations of the pipeline's mix whose server CPU per request is to be halved. */

@@ -211,6 +211,20 @@ Deno.test("buildReport() gives the issue's JSON fields, the ratios and the targe
   );
 });
 
+Deno.test("checkTargets() gives the cores' bound on throughput from both runs' CPU per item", () => {
+  // 100 items each: 1.2 s of CPU is 12 ms per item, 0.3 s is 3 ms.
+  const baseline = reportRun({ ...BASELINE, cpuSeconds: 1.2 }, RATES);
+  const optimized = reportRun({ ...OPTIMIZED, cpuSeconds: 0.3 }, RATES);
+  const extras = { openLoop: null, ceiling: null, bundles: [], machine: { cpus: 2 } };
+  const report = buildReport(baseline, optimized, extras);
+  assert.match(
+    report.targets[1]?.value ?? "",
+    /; all processes use 3\.00 ms of CPU per item \(baseline 12\.00, 4\.0x more\), so 2 cores allow at most 667 items\/s$/,
+  );
+  const unmeasured = buildReport(reportRun(BASELINE, RATES), optimized, extras);
+  assert.doesNotMatch(unmeasured.targets[1]?.value ?? "", /cores allow/);
+});
+
 Deno.test("checkTargets() leaves the latency target unmeasured without an open-loop run", () => {
   const report = buildReport(reportRun(BASELINE), reportRun(OPTIMIZED), {
     openLoop: null,
