@@ -32,5 +32,6 @@ export type {
 } from "./_request.ts";
 export { encodeJsonBody, jsonBody } from "./_json_body.ts";
 export { KeyedLock } from "./_keyed_lock.ts";
+export { KeptValues } from "./_kept_values.ts";
 export { urlPath } from "./_url_path.ts";
 export { element, elementText, elementTexts, escapeXml, unescapeXml } from "./_xml.ts";

@@ -16,6 +16,7 @@
  */
 
 import { md5Hex } from "./_md5.ts";
+import { KeptValues } from "../core/mod.ts";
 
 type Item = Record<string, Record<string, unknown>>;
 type KeyVisitor = (attr: string, type: string, isHash: boolean) => unknown;
@@ -53,18 +54,12 @@ export function hashKeysInIsolate(db: DynaliteKeyModule): OriginalKeyFunctions {
   const known = db[ORIGINALS];
   if (known !== undefined) return known;
   const originals = { createKey: db.createKey, hashPrefix: db.hashPrefix };
-  const prefixes = new Map<string, string>();
+  const prefixes = new KeptValues<string, string>(KEPT_PREFIXES);
   const hashPrefix: DynaliteKeyModule["hashPrefix"] = (hashKey, hashType, rangeKey, rangeType) => {
     if (hashType !== "S" || typeof hashKey !== "string" || rangeKey) {
       return originals.hashPrefix(hashKey, hashType, rangeKey, rangeType);
     }
-    let prefix = prefixes.get(hashKey);
-    if (prefix === undefined) {
-      if (prefixes.size >= KEPT_PREFIXES) prefixes.clear();
-      prefix = md5Hex(SALT + hashKey).slice(0, 6);
-      prefixes.set(hashKey, prefix);
-    }
-    return prefix;
+    return prefixes.get(hashKey) ?? prefixes.keep(hashKey, md5Hex(SALT + hashKey).slice(0, 6));
   };
   db.hashPrefix = hashPrefix;
   db.createKey = (item, table, keySchema) => {

@@ -10,7 +10,7 @@
  */
 
 import type { AwsService } from "../core/mod.ts";
-import { jsonBody, s3Target } from "../core/mod.ts";
+import { jsonBody, KeptValues, s3Target } from "../core/mod.ts";
 import type { IamRequestContext } from "./_policy.ts";
 
 /** What {@linkcode iamRequestsOf} looks at. */
@@ -305,22 +305,19 @@ function sqsRequests(input: ActionInput, scope: ArnScope): IamRequestContext[] {
 }
 
 /** Paths of the queue URLs seen: a client names the same few queues. */
-const queuePaths = new Map<string, string>();
-const MAX_QUEUE_PATHS = 256;
+const queuePaths = new KeptValues<string, string>(256);
 
 /** The path of a queue URL, or the text itself when it is not a URL. */
 function queuePathOf(url: string): string {
-  let path = queuePaths.get(url);
-  if (path === undefined) {
-    try {
-      path = new URL(url, "http://local").pathname;
-    } catch {
-      path = url; // Not a URL: no queue.
-    }
-    if (queuePaths.size >= MAX_QUEUE_PATHS) queuePaths.clear();
-    queuePaths.set(url, path);
+  return queuePaths.get(url) ?? queuePaths.keep(url, parsePath(url));
+}
+
+function parsePath(url: string): string {
+  try {
+    return new URL(url, "http://local").pathname;
+  } catch {
+    return url; // Not a URL: no queue.
   }
-  return path;
 }
 
 // ── STS ────────────────────────────────────────────────────────────────────

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { KeptValues } from "../core/mod.ts";
 import {
   actionApplies,
   checkPolicy,
@@ -47,8 +48,7 @@ export interface PolicyDecisionsOptions {
  */
 export class PolicyDecisions {
   #statements: ReadonlyMap<string, readonly IamStatement[]>;
-  #byAction = new Map<string, readonly IamStatement[]>();
-  #maxEntries: number;
+  #byAction: KeptValues<string, readonly IamStatement[]>;
 
   /**
    * @throws {TypeError} When a policy uses an element the evaluator does not model.
@@ -62,7 +62,7 @@ export class PolicyDecisions {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
       throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
     }
-    this.#maxEntries = maxEntries;
+    this.#byAction = new KeptValues(maxEntries);
     const statements = new Map<string, readonly IamStatement[]>();
     for (const [principal, list] of Object.entries(policies)) {
       const copy = deepFreeze(structuredClone(list) as IamPolicy[]);
@@ -94,15 +94,12 @@ export class PolicyDecisions {
   #covering(principal: string, action: string): readonly IamStatement[] {
     // Principal names have no line break: the key is one pair's only.
     const key = `${principal}\n${action}`;
-    let statements = this.#byAction.get(key);
-    if (statements === undefined) {
-      statements = Object.freeze(
+    return this.#byAction.get(key) ?? this.#byAction.keep(
+      key,
+      Object.freeze(
         (this.#statements.get(principal) ?? []).filter((s) => actionApplies(s, action)),
-      );
-      if (this.#byAction.size >= this.#maxEntries) this.#byAction.clear();
-      this.#byAction.set(key, statements);
-    }
-    return statements;
+      ),
+    );
   }
 }
 

@@ -40,6 +40,7 @@ import {
   signedHeaderList,
 } from "./_sigv4_canonical.ts";
 import { HmacKey } from "./_sigv4_hmac.ts";
+import { KeptValues } from "../core/mod.ts";
 
 /** A request as it arrived. */
 export interface SignedRequest {
@@ -107,21 +108,16 @@ export const MAX_SKEW_MS = 15 * 60 * 1000;
 const ALGORITHM = "AWS4-HMAC-SHA256";
 
 /** Signing keys by secret, date, region and service; dropped whole when full. */
-const signingKeys = new Map<string, HmacKey>();
-const MAX_SIGNING_KEYS = 256;
+const signingKeys = new KeptValues<string, HmacKey>(256);
 
 /** The SigV4 signing key of a secret for a date, region and service. */
 function signingKey(secret: string, date: string, region: string, service: string): HmacKey {
   const id = `${secret}\n${date}\n${region}\n${service}`;
-  let key = signingKeys.get(id);
-  if (key === undefined) {
-    let bytes = new HmacKey(`AWS4${secret}`).digest(date);
-    for (const part of [region, service, "aws4_request"]) bytes = new HmacKey(bytes).digest(part);
-    key = new HmacKey(bytes);
-    if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
-    signingKeys.set(id, key);
-  }
-  return key;
+  const kept = signingKeys.get(id);
+  if (kept !== undefined) return kept;
+  let bytes = new HmacKey(`AWS4${secret}`).digest(date);
+  for (const part of [region, service, "aws4_request"]) bytes = new HmacKey(bytes).digest(part);
+  return signingKeys.keep(id, new HmacKey(bytes));
 }
 
 /** The parts of a signature, from the header or the query. */

@@ -17,6 +17,8 @@
  * @module
  */
 
+import { KeptValues } from "../core/mod.ts";
+
 /** A request's query: every value of each parameter, decoded. */
 export type Query = Map<string, string[]>;
 
@@ -81,23 +83,18 @@ export interface SignedHeaderList {
   readonly line: string;
 }
 
-const headerLists = new Map<string, SignedHeaderList>();
-const MAX_HEADER_LISTS = 256;
+const headerLists = new KeptValues<string, SignedHeaderList>(256);
 
 /**
  * Parses a `SignedHeaders` list. A client sends the same list with each
  * request of a kind: the parsed list is kept (a few hundred at most).
  */
 export function signedHeaderList(text: string): SignedHeaderList {
-  let list = headerLists.get(text);
-  if (list === undefined) {
-    const names = Object.freeze(text.split(";").map((name) => name.trim().toLowerCase()));
-    const sorted = Object.freeze([...new Set(names)].sort());
-    list = Object.freeze({ names, sorted, line: sorted.join(";") });
-    if (headerLists.size >= MAX_HEADER_LISTS) headerLists.clear();
-    headerLists.set(text, list);
-  }
-  return list;
+  const kept = headerLists.get(text);
+  if (kept !== undefined) return kept;
+  const names = Object.freeze(text.split(";").map((name) => name.trim().toLowerCase()));
+  const sorted = Object.freeze([...new Set(names)].sort());
+  return headerLists.keep(text, Object.freeze({ names, sorted, line: sorted.join(";") }));
 }
 
 /**
